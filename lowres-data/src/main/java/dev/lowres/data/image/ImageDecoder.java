@@ -1,0 +1,79 @@
+package dev.lowres.data.image;
+
+import dev.lowres.data.image.BadImageException.Reason;
+
+/**
+ * Decodes image files exactly as the reference pipeline does ({@code PIL.Image.open(f).convert('RGB')}):
+ * the format is recognised from content, the header is checked before any pixel is decoded, JPEGs go
+ * through libjpeg-turbo (islow IDCT, fancy upsampling, EXIF orientation ignored) and other formats through
+ * {@code javax.imageio} with PIL's mode conversions.
+ *
+ * <p>Not thread-safe: use one decoder per thread. It reuses its native and pixel buffers, so a
+ * {@link DecodedImage} is valid only until the next call. Close it to free native memory.
+ */
+public final class ImageDecoder implements AutoCloseable {
+    private final long maxPixels;
+    private final LeptonicaJpegDecoder jpeg = new LeptonicaJpegDecoder();
+    private int[] pixels = new int[0];
+
+    /**
+     * @param maxPixels images whose header declares more pixels are refused before decoding
+     *                  ({@link ImageHeader#PIL_PIXEL_LIMIT} reproduces PIL)
+     */
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    /** Decodes at full resolution, as the reference pipeline does. */
+    public DecodedImage decode(byte[] data, int length) throws BadImageException {
+        return decode(data, length, 1);
+    }
+
+    /**
+     * Decodes an image.
+     *
+     * @param reduction 1 for full size; 2, 4 or 8 to let a JPEG decode at that fraction of its size in
+     *                  the DCT domain (fast mode, not identical to the reference); other formats decode at
+     *                  full size whatever this says
+     * @throws BadImageException when the input is empty, not an image, truncated, corrupt or too large
+     */
+    public DecodedImage decode(byte[] data, int length, int reduction) throws BadImageException {
+        if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
+            throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8: " + reduction);
+        }
+        ImageHeader header = ImageHeader.read(data, length, maxPixels);
+        if (header.format() == ImageFormat.JPEG) {
+            if (header.jpegTruncated(data, length)) {
+                throw new BadImageException(Reason.TRUNCATED,
+                        "truncated JPEG: no end-of-image marker after the scan data");
+            }
+            return jpeg.decode(data, length, reduction, this::buffer);
+        }
+        if (header.format() == ImageFormat.WEBP) {
+            throw new BadImageException(Reason.UNSUPPORTED, "WebP images are not supported");
+        }
+        return ImageIoReader.decode(data, length, header.format(), maxPixels, this::buffer);
+    }
+
+    /** Returns the reusable pixel buffer, grown to at least {@code size} ints. */
+    private int[] buffer(int size) {
+        if (pixels.length < size) {
+            pixels = new int[size];
+        }
+        return pixels;
+    }
+
+    @Override
+    public void close() {
+        jpeg.close();
+    }
+
+    /** Supplies a pixel buffer of at least the given size. */
+    @FunctionalInterface
+    interface Buffers {
+        int[] get(int size);
+    }
+}
