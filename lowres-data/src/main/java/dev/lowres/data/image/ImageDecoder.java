@@ -44,7 +44,32 @@ public final class ImageDecoder implements AutoCloseable {
         if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
             throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8: " + reduction);
         }
+        return decode(data, length, ImageHeader.read(data, length, maxPixels), reduction);
+    }
+
+    /**
+     * Fast mode: decodes a JPEG at the largest DCT-domain reduction (1/8, 1/4 or 1/2) that keeps both
+     * sides at least {@code minSide} pixels; other formats at full size.
+     */
+    public DecodedImage decodeReduced(byte[] data, int length, int minSide) throws BadImageException {
         ImageHeader header = ImageHeader.read(data, length, maxPixels);
+        int reduction = header.format() == ImageFormat.JPEG
+                ? reductionFor(header.width(), header.height(), minSide) : 1;
+        return decode(data, length, header, reduction);
+    }
+
+    /** The largest of 8, 4, 2 whose reduced size (rounded up, as libjpeg does) keeps both sides >= minSide. */
+    public static int reductionFor(int width, int height, int minSide) {
+        for (int r = 8; r > 1; r /= 2) {
+            if ((width + r - 1) / r >= minSide && (height + r - 1) / r >= minSide) {
+                return r;
+            }
+        }
+        return 1;
+    }
+
+    private DecodedImage decode(byte[] data, int length, ImageHeader header, int reduction)
+            throws BadImageException {
         if (header.format() == ImageFormat.JPEG) {
             if (header.jpegTruncated(data, length)) {
                 throw new BadImageException(Reason.TRUNCATED,

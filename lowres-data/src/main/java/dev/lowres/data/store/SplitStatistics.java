@@ -1,0 +1,93 @@
+package dev.lowres.data.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Exact pixel statistics of a split, accumulated in integers so that the result does not depend on the
+ * order in which shards are added: per-channel mean and standard deviation, the mean image, and the
+ * number of records per class.
+ */
+public final class SplitStatistics {
+    private final Manifest.ImageShape shape;
+    private final long[] pixelSums;
+    private final long[] channelSquares;
+    private final long[] classCounts;
+    private long count;
+
+    public SplitStatistics(Manifest.ImageShape shape, int classes) {
+        this.shape = shape;
+        this.pixelSums = new long[shape.bytesPerImage()];
+        this.channelSquares = new long[shape.channels()];
+        this.classCounts = new long[classes];
+    }
+
+    /** Adds {@code n} records stored consecutively in {@code images} from {@code offset}. */
+    public void add(byte[] images, int offset, int n, short[] labels, int labelOffset) {
+        int per = shape.bytesPerImage();
+        int plane = shape.height() * shape.width();
+        for (int r = 0; r < n; r++) {
+            int base = offset + r * per;
+            for (int c = 0; c < shape.channels(); c++) {
+                long squares = 0;
+                int start = c * plane;
+                for (int i = start; i < start + plane; i++) {
+                    int v = images[base + i] & 0xFF;
+                    pixelSums[i] += v;
+                    squares += v * v;
+                }
+                channelSquares[c] += squares;
+            }
+            classCounts[labels[labelOffset + r]]++;
+        }
+        count += n;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public long[] classCounts() {
+        return classCounts.clone();
+    }
+
+    /** Per-channel mean in pixel units (0..255); zeros for an empty split. */
+    public double[] mean() {
+        int plane = shape.height() * shape.width();
+        double[] mean = new double[shape.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            long sum = 0;
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                sum += pixelSums[i];
+            }
+            mean[c] = count == 0 ? 0 : (double) sum / ((double) count * plane);
+        }
+        return mean;
+    }
+
+    /** Per-channel population standard deviation in pixel units. */
+    public double[] std() {
+        int plane = shape.height() * shape.width();
+        double[] mean = mean();
+        double[] std = new double[shape.channels()];
+        for (int c = 0; c < std.length; c++) {
+            double n = (double) count * plane;
+            std[c] = count == 0 ? 0 : Math.sqrt(Math.max(0, channelSquares[c] / n - mean[c] * mean[c]));
+        }
+        return std;
+    }
+
+    /** Writes the mean image as float32 npy of shape (channels, height, width); returns its digest. */
+    public String writeMeanImage(Path file) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(4 * pixelSums.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long sum : pixelSums) {
+            data.putFloat(count == 0 ? 0f : (float) ((double) sum / count));
+        }
+        return DigestingWriter.write(file, out -> {
+            out.write(Npy.header("<f4", shape.channels(), shape.height(), shape.width()));
+            out.write(data.array());
+        });
+    }
+}
