@@ -1,0 +1,38 @@
+package dev.lowres.cli;
+
+/**
+ * The exit codes of every lowres command (after BSD's sysexits where one fits), listed in each command's
+ * help.
+ */
+public final class ExitCodes {
+    /** Success. */
+    public static final int OK = 0;
+    /** An unexpected failure (a bug: please report it with the stack trace printed by --debug). */
+    public static final int SOFTWARE = 1;
+    /** Wrong command-line usage: unknown option, bad value, missing argument. */
+    public static final int USAGE = 2;
+    /** The data are wrong: a dataset fails verification, an input cannot be read as the format it claims. */
+    public static final int DATA = 65;
+    /** An input named on the command line does not exist or is not a dataset. */
+    public static final int NO_INPUT = 66;
+    /** The output cannot be written: full disk, no permission, an output that already exists. */
+    public static final int CANT_CREATE = 73;
+    /** An I/O error while working. */
+    public static final int IO = 74;
+    /** Interrupted (Ctrl-C); the work done so far is kept and a rerun resumes it. */
+    public static final int INTERRUPTED = 130;
+
+    /** The text shown under "Exit codes" in every command's help. */
+    public static final String[] HELP = {
+        "  0   success",
+        "  1   unexpected failure (a bug; rerun with --debug for the stack trace)",
+        "  2   usage error: unknown option or bad value",
+        " 65   bad data: verification failed, malformed input file",
+        " 66   input not found or not a dataset",
+        " 73   cannot create the output (exists, not writable)",
+        " 74   I/O error (e.g. disk full); finished work is kept",
+    };
+
+    private ExitCodes() {
+    }
+}
