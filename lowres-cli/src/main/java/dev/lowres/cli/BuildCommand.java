@@ -25,14 +25,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code lowres build}: a JPEG tree to one dataset per size. */
 @Command(name = "build",
-        description = {"Build downsampled datasets from an ImageNet-style JPEG tree, byte for byte as the",
-            "published PIL scripts made them (Image.open -> convert('RGB') -> resize((S, S), BOX)).",
+        description = {"Build downsampled datasets from a JPEG tree, byte for byte as the published scripts.",
             "",
-            "Input layouts: an ILSVRC root with train/<wnid>/ and val/ (val in class folders, or flat with",
-            "LOC_val_solution.csv or the ILSVRC2015 clsloc ground truth, which is bundled); Kaggle's",
-            "Data/CLS-LOC; any class-per-folder tree; a flat folder with --val-labels.",
-            "Bad inputs are skipped and listed in the manifest with a reason. A killed build resumes",
-            "where it stopped when run again with the same options."},
+            "The default build gives the bytes of the published PIL pipeline: Image.open -> convert('RGB') "
+                + "-> resize((S, S), BOX), no EXIF rotation, no aspect-ratio preservation.",
+            "",
+            "Input layouts: an ILSVRC root with train/<wnid>/ and val/ (val in class folders, or flat with "
+                + "LOC_val_solution.csv or the ILSVRC2015 clsloc ground truth, which is bundled); Kaggle's "
+                + "Data/CLS-LOC; any class-per-folder tree; a flat folder with --val-labels.",
+            "",
+            "Bad inputs are skipped and listed in the manifest with a reason. A killed build resumes where it "
+                + "stopped when run again with the same options.", ""},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success", "2:bad option", "66:input not found",
             "73:output holds a dataset or another build", "74:I/O error, e.g. disk full (finished shards are kept)"},
         sortOptions = false, mixinStandardHelpOptions = true)

@@ -1,8 +1,8 @@
 package dev.lowres.cli;
 
 /**
- * The exit codes of every lowres command (after BSD's sysexits where one fits), listed in each command's
- * help.
+ * The exit codes of every lowres command (after BSD's sysexits where one fits); each command's help lists
+ * the ones it returns.
  */
 public final class ExitCodes {
     /** Success. */
@@ -21,17 +21,6 @@ public final class ExitCodes {
     public static final int IO = 74;
     /** Interrupted (Ctrl-C); the work done so far is kept and a rerun resumes it. */
     public static final int INTERRUPTED = 130;
-
-    /** The text shown under "Exit codes" in every command's help. */
-    public static final String[] HELP = {
-        "  0   success",
-        "  1   unexpected failure (a bug; rerun with --debug for the stack trace)",
-        "  2   usage error: unknown option or bad value",
-        " 65   bad data: verification failed, malformed input file",
-        " 66   input not found or not a dataset",
-        " 73   cannot create the output (exists, not writable)",
-        " 74   I/O error (e.g. disk full); finished work is kept",
-    };
 
     private ExitCodes() {
     }

@@ -9,16 +9,17 @@ import picocli.CommandLine.Command;
 @Command(name = "lowres",
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
-        description = {"Image classification on ImageNet and its downsampled variants (Imagenet16/32/64):",
-            "build the datasets exactly as the paper's scripts did, load, train, evaluate."},
+        description = {"Image classification on ImageNet and its downsampled variants (Imagenet16/32/64).",
+            "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
         subcommands = {
             BuildCommand.class,
             InfoCommand.class,
             VerifyCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {})
+        footer = {"", "Run 'lowres COMMAND --help' for a command's options and exit codes.",
+            "Set LOWRES_PROGRESS=always|never to force progress bars on or off."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,6 +40,8 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        cli.setUsageHelpLongOptionsMaxWidth(28);
         cli.setExecutionExceptionHandler(new Failures());
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

@@ -13,8 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code lowres verify}: re-check every file of a dataset. */
 @Command(name = "verify",
-        description = {"Re-check a dataset against its manifest: every file present, npy headers of the right",
-            "shape, no truncated file, labels in range, one key per record, every SHA-256."},
+        description = {"Re-check every file of a dataset against its manifest.",
+            "",
+            "Every file present, npy headers of the right shape, no truncated file, labels in range, one key "
+                + "per record, every SHA-256. Each problem is printed with the file it concerns.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:intact", "65:a file is missing, truncated, changed or malformed (each is named)",
             "66:not a dataset (or an unfinished build)"},

@@ -1,0 +1,124 @@
+package dev.lowres.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowres.data.store.Dataset;
+import dev.lowres.data.store.Manifest;
+import dev.lowres.data.testing.TestTrees;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands end to end through {@link Main#run}: output, exit codes, error messages. */
+class CliTest {
+    @TempDir
+    static Path shared;
+    static Path tree;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run lowres(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void makeTree() throws IOException {
+        tree = TestTrees.ilsvrc(shared.resolve("tree"));
+    }
+
+    @Test
+    void buildInfoVerifyAndTheirSummaries() throws Exception {
+        Path out = dir.resolve("ds");
+        Run build = lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8,16", "-j", "2");
+        assertEquals(0, build.code(), build.err());
+        assertTrue(build.out().contains("found 26 inputs in 3 classes (ilsvrc layout): train 23, val 3"), build.out());
+        assertTrue(build.out().contains("built 21 records (train 18, val 3), skipped 5 bad inputs"), build.out());
+        assertTrue(build.out().contains("truncated=1"), build.out());
+        Manifest m = Dataset.open(out.resolve("16x16")).manifest();
+        assertEquals("lowres build -i " + tree + " -o " + out + " -s 8,16 -j 2", String.join(" ", m.build().command()));
+
+        Run info = lowres("info", out.resolve("8x8").toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("image     3 x 8 x 8"), info.out());
+        assertTrue(info.out().contains("n01440764  tench"), info.out());
+        assertTrue(info.out().contains("skipped   5 inputs"), info.out());
+
+        Run verify = lowres("verify", out.resolve("8x8").toString());
+        assertEquals(0, verify.code(), verify.err());
+        assertTrue(verify.out().startsWith("OK: 21 records"), verify.out());
+    }
+
+    @Test
+    void verifyFailsNamingTheFlippedTruncatedOrMissingFile() throws Exception {
+        Path out = dir.resolve("ds");
+        assertEquals(0, lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8",
+                "--shard-size", "6").code());
+        Manifest m = Dataset.open(out).manifest();
+        Manifest.Shard shard = m.splits().get("train").shards().get(1);
+        Path images = out.resolve(shard.images());
+        try (RandomAccessFile f = new RandomAccessFile(images.toFile(), "rw")) {
+            f.seek(f.length() - 5);
+            int b = f.read();
+            f.seek(f.length() - 5);
+            f.write(b ^ 0x01);
+        }
+        Run flipped = lowres("verify", out.toString());
+        assertEquals(ExitCodes.DATA, flipped.code());
+        assertTrue(flipped.err().contains(shard.images() + ": checksum mismatch"), flipped.err());
+
+        Path labels = out.resolve(shard.labels());
+        byte[] content = Files.readAllBytes(labels);
+        Files.write(labels, java.util.Arrays.copyOf(content, content.length - 1));
+        Run truncated = lowres("verify", out.toString());
+        assertEquals(ExitCodes.DATA, truncated.code());
+        assertTrue(truncated.err().contains(shard.labels() + ": truncated"), truncated.err());
+
+        Files.delete(out.resolve(shard.keys()));
+        Run missing = lowres("verify", out.toString());
+        assertTrue(missing.err().contains(shard.keys() + ": missing"), missing.err());
+    }
+
+    @Test
+    void errorsAreOneClearLineWithADocumentedExitCode() throws Exception {
+        Run badSize = lowres("build", "-i", tree.toString(), "-o", dir.resolve("x").toString(), "-s", "0");
+        assertEquals(ExitCodes.USAGE, badSize.code());
+        assertTrue(badSize.err().contains("--size must be between 1 and 4096"), badSize.err());
+
+        Run badFilter = lowres("build", "-i", tree.toString(), "-o", dir.resolve("x").toString(), "--resample", "cubic");
+        assertEquals(ExitCodes.USAGE, badFilter.code());
+        assertTrue(badFilter.err().contains("valid: nearest, box, bilinear, hamming, bicubic, lanczos"), badFilter.err());
+
+        Run unknownOption = lowres("build", "--inptu", "x");
+        assertEquals(ExitCodes.USAGE, unknownOption.code());
+
+        Run noInput = lowres("build", "-i", dir.resolve("missing").toString(), "-o", dir.resolve("x").toString());
+        assertEquals(ExitCodes.NO_INPUT, noInput.code());
+        assertTrue(noInput.err().contains("input folder not found"), noInput.err());
+        assertFalse(noInput.err().contains("at dev.lowres"), "no stack trace for a user error: " + noInput.err());
+
+        Run notDataset = lowres("info", dir.toString());
+        assertEquals(ExitCodes.NO_INPUT, notDataset.code());
+        assertTrue(notDataset.err().contains("not a lowres dataset"), notDataset.err());
+
+        Path out = dir.resolve("ds");
+        assertEquals(0, lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8").code());
+        Run again = lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8");
+        assertEquals(ExitCodes.CANT_CREATE, again.code());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+    }
+}
