@@ -72,22 +72,45 @@ public final class Resampler {
         int ksize = k.ksize;
         int[] bounds = k.bounds;
         int[] weights = k.weights;
+        int[] uniform = k.uniform;
         for (int y = 0; y < rowCount; y++) {
             int rowBase = (y + firstRow) * inWidth;
             int outBase = y * outWidth;
             for (int xx = 0; xx < outWidth; xx++) {
-                int start = rowBase + bounds[2 * xx];
-                int count = bounds[2 * xx + 1];
-                int kBase = xx * ksize;
-                int r = HALF;
-                int g = HALF;
-                int b = HALF;
-                for (int x = 0; x < count; x++) {
-                    int p = px[start + x];
-                    int w = weights[kBase + x];
-                    r += (p >>> 24) * w;
-                    g += ((p >>> 16) & 0xFF) * w;
-                    b += ((p >>> 8) & 0xFF) * w;
+                int r;
+                int g;
+                int b;
+                if (uniform != null) {
+                    // BOX: every non-zero tap of a window has the same weight, so the weighted sum is that
+                    // weight times the plain sum: the same integer with a third of the multiplications
+                    int end = rowBase + uniform[3 * xx + 1];
+                    int w = uniform[3 * xx + 2];
+                    r = 0;
+                    g = 0;
+                    b = 0;
+                    for (int i = rowBase + uniform[3 * xx]; i < end; i++) {
+                        int p = px[i];
+                        r += p >>> 24;
+                        g += (p >>> 16) & 0xFF;
+                        b += (p >>> 8) & 0xFF;
+                    }
+                    r = HALF + r * w;
+                    g = HALF + g * w;
+                    b = HALF + b * w;
+                } else {
+                    int start = rowBase + bounds[2 * xx];
+                    int count = bounds[2 * xx + 1];
+                    int kBase = xx * ksize;
+                    r = HALF;
+                    g = HALF;
+                    b = HALF;
+                    for (int x = 0; x < count; x++) {
+                        int p = px[start + x];
+                        int w = weights[kBase + x];
+                        r += (p >>> 24) * w;
+                        g += ((p >>> 16) & 0xFF) * w;
+                        b += ((p >>> 8) & 0xFF) * w;
+                    }
                 }
                 red[outBase + xx] = clip8(r);
                 green[outBase + xx] = clip8(g);
@@ -187,11 +210,46 @@ public final class Resampler {
         final int ksize;
         final int[] bounds;
         final int[] weights;
+        /**
+         * When every window's non-zero weights are equal (BOX): per output, the first and last+1 input index
+         * of its non-zero taps and their common weight; null otherwise.
+         */
+        final int[] uniform;
 
         private Coefficients(int ksize, int[] bounds, int[] weights) {
             this.ksize = ksize;
             this.bounds = bounds;
             this.weights = weights;
+            this.uniform = uniformWindows(ksize, bounds, weights);
+        }
+
+        private static int[] uniformWindows(int ksize, int[] bounds, int[] weights) {
+            int outSize = bounds.length / 2;
+            int[] uniform = new int[3 * outSize];
+            for (int xx = 0; xx < outSize; xx++) {
+                int first = -1;
+                int last = -1;
+                int weight = 0;
+                for (int x = 0; x < bounds[2 * xx + 1]; x++) {
+                    int w = weights[xx * ksize + x];
+                    if (w == 0) {
+                        continue;
+                    }
+                    if (first >= 0 && (w != weight || last != x - 1)) {
+                        return null; // unequal weights, or a zero inside the window
+                    }
+                    if (first < 0) {
+                        first = x;
+                    }
+                    weight = w;
+                    last = x;
+                }
+                int start = bounds[2 * xx];
+                uniform[3 * xx] = first < 0 ? start : start + first;
+                uniform[3 * xx + 1] = first < 0 ? start : start + last + 1;
+                uniform[3 * xx + 2] = weight;
+            }
+            return uniform;
         }
 
         /** Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}. */
