@@ -1,0 +1,119 @@
+package dev.lowres.data.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowres.data.image.BadImageException.Reason;
+import dev.lowres.data.testing.Fixtures;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+    static ImageDecoder decoder;
+
+    @BeforeAll
+    static void open() {
+        decoder = new ImageDecoder(ImageHeader.PIL_PIXEL_LIMIT);
+    }
+
+    @AfterAll
+    static void close() {
+        decoder.close();
+    }
+
+    static Reason refusal(ImageDecoder d, byte[] data) {
+        return assertThrows(BadImageException.class, () -> d.decode(data, data.length)).reason();
+    }
+
+    @Test
+    void everyBadFixtureIsRefusedWithItsReason() {
+        Map<String, Reason> expected = Map.of(
+                "truncated.JPEG", Reason.TRUNCATED,
+                "empty.JPEG", Reason.EMPTY,
+                "random_bytes.JPEG", Reason.NOT_AN_IMAGE,
+                "text.JPEG", Reason.NOT_AN_IMAGE,
+                "bomb_60000x60000.JPEG", Reason.TOO_MANY_PIXELS);
+        assertEquals(expected.keySet(), Set.copyOf(Fixtures.names(Fixtures.bad())));
+        expected.forEach((name, reason) ->
+                assertEquals(reason, refusal(decoder, Fixtures.read(Fixtures.bad().resolve(name))), name));
+    }
+
+    @Test
+    void theHeaderIsCheckedBeforeAnyPixelIsDecoded() throws Exception {
+        // the bomb's entropy-coded data are garbage: only a header check can call it too large
+        byte[] bomb = Fixtures.read(Fixtures.bad().resolve("bomb_60000x60000.JPEG"));
+        BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(bomb, bomb.length));
+        assertTrue(e.getMessage().contains("60000x60000"), e.getMessage());
+        // a valid image over a lower limit is refused the same way, without being decoded
+        byte[] photo = Fixtures.read(Fixtures.images().resolve("rgb_00_500x375.JPEG"));
+        try (ImageDecoder strict = new ImageDecoder(500 * 375 - 1)) {
+            assertEquals(Reason.TOO_MANY_PIXELS, refusal(strict, photo));
+        }
+        try (ImageDecoder exact = new ImageDecoder(500 * 375)) {
+            assertEquals(500, exact.decode(photo, photo.length).width());
+        }
+    }
+
+    @Test
+    void aPngNamedJpegIsDecodedByItsContent() throws Exception {
+        byte[] png = Fixtures.read(Fixtures.images().resolve("png_named_jpeg.JPEG"));
+        assertEquals(ImageFormat.PNG, ImageFormat.sniff(png, png.length));
+        DecodedImage d = decoder.decode(png, png.length);
+        assertEquals(300, d.width());
+        assertEquals(200, d.height());
+    }
+
+    @Test
+    void aJpegCutAnywhereAfterItsHeaderIsTruncated() {
+        byte[] photo = Fixtures.read(Fixtures.images().resolve("rgb_progressive.JPEG"));
+        for (int keep : new int[] {photo.length - 2, photo.length - 1000, photo.length / 2, 700}) {
+            byte[] cut = Arrays.copyOf(photo, keep);
+            assertEquals(Reason.TRUNCATED, refusal(decoder, cut), "cut at " + keep);
+        }
+        byte[] withTrailingGarbage = Arrays.copyOf(photo, photo.length + 100);
+        assertTrue(assertDoesNotThrowDecode(withTrailingGarbage), "trailing bytes after the EOI are fine, as in PIL");
+    }
+
+    private static boolean assertDoesNotThrowDecode(byte[] data) {
+        try {
+            decoder.decode(data, data.length);
+            return true;
+        } catch (BadImageException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void fastDecodeReducesInTheDctDomainAndStaysCloseToExact() throws Exception {
+        assertEquals(4, ImageDecoder.reductionFor(500, 375, 64));
+        assertEquals(8, ImageDecoder.reductionFor(500, 375, 32));
+        assertEquals(1, ImageDecoder.reductionFor(100, 60, 64));
+        byte[] photo = Fixtures.read(Fixtures.images().resolve("rgb_00_500x375.JPEG"));
+        DecodedImage reduced = decoder.decodeReduced(photo, photo.length, 64);
+        assertEquals(125, reduced.width());
+        assertEquals(94, reduced.height());
+
+        Resampler resampler = new Resampler();
+        long diff = 0;
+        long count = 0;
+        for (String name : Fixtures.names(Fixtures.images())) {
+            byte[] b = Fixtures.read(Fixtures.images().resolve(name));
+            byte[] exact = new byte[3 * 32 * 32];
+            byte[] fast = new byte[3 * 32 * 32];
+            resampler.resize(decoder.decode(b, b.length), 32, 32, ResampleFilter.BOX, exact, 0);
+            resampler.resize(decoder.decodeReduced(b, b.length, 64), 32, 32, ResampleFilter.BOX, fast, 0);
+            for (int i = 0; i < exact.length; i++) {
+                diff += Math.abs((exact[i] & 0xFF) - (fast[i] & 0xFF));
+            }
+            count += exact.length;
+        }
+        double mad = (double) diff / count;
+        // the figure stated in `lowres build --help` and BENCHMARKS.md (1.36 on these fixtures)
+        assertTrue(mad > 0.5 && mad < 1.5, "fast mode's mean absolute difference at 32 px: " + mad);
+    }
+}
