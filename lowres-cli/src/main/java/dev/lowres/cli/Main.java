@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
         subcommands = {
             BuildCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
             InfoCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
