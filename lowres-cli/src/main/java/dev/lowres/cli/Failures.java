@@ -50,10 +50,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     static String message(Throwable ex) {
         if (ex instanceof FileSystemException fs) {
             String reason = fs.getReason();
-            String what = fs instanceof AccessDeniedException ? "permission denied"
+            String what = reason != null ? reason
+                    : fs instanceof AccessDeniedException ? "permission denied"
                     : fs instanceof NoSuchFileException ? "no such file or directory"
                     : fs instanceof FileAlreadyExistsException ? "already exists"
-                    : reason == null ? fs.getClass().getSimpleName() : reason;
+                    : fs.getClass().getSimpleName();
             return "cannot use " + fs.getFile() + ": " + what
                     + (fs.getOtherFile() != null ? " (" + fs.getOtherFile() + ")" : "");
         }

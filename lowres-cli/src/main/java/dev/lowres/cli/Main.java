@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = {"Image classification on ImageNet and its downsampled variants (Imagenet16/32/64).",
             "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
         subcommands = {
+            DemoCommand.class,
+            SynthCommand.class,
             BuildCommand.class,
             ImportCommand.class,
             ExportCommand.class,

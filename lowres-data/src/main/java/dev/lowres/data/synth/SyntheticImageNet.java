@@ -343,7 +343,7 @@ public final class SyntheticImageNet {
         }
         if (!overwrite) {
             throw new FileAlreadyExistsException(out.toString(), null, "folder is not empty (" + abbreviate(entries)
-                    + "); choose a new or empty folder, or overwrite to replace a tree written by lowres synth");
+                    + "); choose a new or empty folder, or --overwrite to replace a tree written by lowres synth");
         }
         if (!Files.isRegularFile(out.resolve(MARKER))) {
             throw new FileAlreadyExistsException(out.toString(), null, "folder is not empty and has no " + MARKER
