@@ -160,6 +160,12 @@ final class BuildCommand implements Callable<Integer> {
                 bar.get().close();
             }
         }
+        if (result.alreadyBuilt()) {
+            out.printf(Locale.ROOT, "already built with these inputs and options (%,d records: %s); nothing to do%n",
+                    result.totalRecords(), describe(result.records()));
+            result.datasets().forEach(d -> out.println("  -> " + d));
+            return ExitCodes.OK;
+        }
         out.printf(Locale.ROOT, "built %,d records (%s), skipped %,d bad inputs%s, in %.1f s (%,.0f images/s, "
                         + "%s decode)%n",
                 result.totalRecords(), describe(result.records()), result.skipped(),

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param skipped inputs skipped as bad
  * @param resumed inputs in shards that an earlier, interrupted run had finished
  * @param elapsed wall time
+ * @param alreadyBuilt true when every dataset had been built before with the same inputs and options, so
+ *                     there was nothing to do
  */
 public record BuildResult(List<Path> datasets, Map<String, Long> records, long skipped, long resumed,
-                          Duration elapsed) {
+                          Duration elapsed, boolean alreadyBuilt) {
     public long totalRecords() {
         return records.values().stream().mapToLong(Long::longValue).sum();
     }

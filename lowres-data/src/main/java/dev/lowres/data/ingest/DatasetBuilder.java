@@ -55,6 +55,9 @@ public final class DatasetBuilder {
     /** In fast mode the DCT reduction keeps both sides at least this many times the largest output size. */
     public static final int FAST_MIN_SIDE_FACTOR = 2;
 
+    /** The manifest option that identifies the build's inputs and options (see {@link #builtBefore}). */
+    static final String PLAN_KEY = "plan_sha256";
+
     private final BuildOptions options;
     private final BuildListener listener;
     private final List<Target> targets = new ArrayList<>();
@@ -66,6 +69,7 @@ public final class DatasetBuilder {
         final int size;
         final Path dir;
         final Manifest.ImageShape shape;
+        String fingerprint;
         BuildState state;
         SplitStatistics stats;
         final List<Manifest.Shard> shards = new ArrayList<>();
@@ -155,15 +159,27 @@ public final class DatasetBuilder {
         listener.scanned(tree);
         Map<String, Object> plan = plan(tree);
         String fingerprint = fingerprint(plan, tree);
+        List<Path> finished = new ArrayList<>();
+        Map<String, Long> finishedRecords = new LinkedHashMap<>();
         for (int size : options.sizes()) {
             Target target = new Target(size, options.datasetDir(size));
+            target.fingerprint = fingerprint + "/" + size;
             if (options.overwrite()) {
                 removeDataset(target.dir);
+            } else if (builtBefore(target)) {
+                // a killed multi-size build may have committed some sizes: they are done
+                finished.add(target.dir);
+                ManifestIO.read(target.dir).splits().forEach((k, v) -> finishedRecords.put(k, v.count()));
+                continue;
             }
             Map<String, Object> sizedPlan = new LinkedHashMap<>(plan);
             sizedPlan.put("size", size);
-            target.state = BuildState.open(target.dir, fingerprint + "/" + size, sizedPlan);
+            target.state = BuildState.open(target.dir, target.fingerprint, sizedPlan);
             targets.add(target);
+        }
+        if (targets.isEmpty()) {
+            return new BuildResult(finished, finishedRecords, 0, tree.totalImages(),
+                    Duration.ofNanos(System.nanoTime() - start), true);
         }
         long alreadyDone = countResumable(tree);
         listener.started(tree.totalImages(), alreadyDone);
@@ -239,14 +255,33 @@ public final class DatasetBuilder {
                 }
             }
         }
-        List<Path> dirs = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>(finished);
         for (Target t : targets) {
             ManifestIO.write(t.dir, manifest(tree, t, skipped));
             t.state.complete();
             dirs.add(t.dir);
         }
+        dirs.sort(java.util.Comparator.comparing(Path::toString));
         return new BuildResult(dirs, records, skippedCount.get(), resumed.get(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), false);
+    }
+
+    /**
+     * Whether the target's directory holds the dataset this very build makes (same inputs and options);
+     * a dataset of anything else there is refused unless {@code --overwrite}.
+     */
+    private static boolean builtBefore(Target target) throws DatasetException {
+        if (!Files.exists(target.dir.resolve(ManifestIO.FILE))) {
+            return false;
+        }
+        Manifest existing = ManifestIO.read(target.dir);
+        Object plan = existing.build() == null || existing.build().options() == null ? null
+                : existing.build().options().get(PLAN_KEY);
+        if (target.fingerprint.equals(plan)) {
+            return true;
+        }
+        throw new DatasetException(target.dir + " already holds a finished dataset of other inputs or options; "
+                + "use --overwrite to replace it");
     }
 
     private void decodeShard(SplitSource split, int from, int to, ShardBuffers buf, Worker[] workers,
@@ -432,6 +467,7 @@ public final class DatasetBuilder {
     private Manifest manifest(SourceTree tree, Target target, List<Manifest.Skipped> skipped) {
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("size", target.size);
+        opts.put(PLAN_KEY, target.fingerprint);
         opts.put("class_order", tree.classOrder().id());
         opts.put("shard_size", options.shardSize());
         opts.put("max_pixels", options.maxPixels());

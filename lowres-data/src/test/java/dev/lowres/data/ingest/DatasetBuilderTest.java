@@ -133,8 +133,11 @@ class DatasetBuilderTest {
     @Test
     void refusesToMixWithAFinishedDatasetOrAnotherBuild() throws Exception {
         DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE);
-        DatasetException exists = assertThrows(DatasetException.class,
-                () -> DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE));
+        BuildResult again = DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE);
+        assertTrue(again.alreadyBuilt(), "the same build again has nothing to do");
+        assertEquals(Map.of("train", 18L, "val", 3L), again.records());
+        DatasetException exists = assertThrows(DatasetException.class, () -> DatasetBuilder.build(
+                options(out, 32).filter(ResampleFilter.BILINEAR).build(), BuildListener.NONE));
         assertTrue(exists.getMessage().contains("--overwrite"), exists.getMessage());
         DatasetBuilder.build(options(out, 16).overwrite(true).build(), BuildListener.NONE);
         assertEquals(16, Dataset.open(out).manifest().image().height());
@@ -146,6 +149,20 @@ class DatasetBuilderTest {
         DatasetException other = assertThrows(DatasetException.class, () -> DatasetBuilder.build(
                 options(partial, 32).filter(ResampleFilter.BICUBIC).build(), BuildListener.NONE));
         assertTrue(other.getMessage().contains("unfinished build of other inputs or options"), other.getMessage());
+    }
+
+    @Test
+    void aMultiSizeBuildKilledBetweenItsManifestsFinishesTheRest() throws Exception {
+        Path reference = out.resolve("reference");
+        DatasetBuilder.build(options(reference, 8, 16).build(), BuildListener.NONE);
+        Path killed = out.resolve("killed");
+        DatasetBuilder.build(options(killed, 8, 16).build(), BuildListener.NONE);
+        // as if killed after the 8x8 manifest was written and before the 16x16 one
+        Files.delete(killed.resolve("16x16/manifest.json"));
+        BuildResult result = DatasetBuilder.build(options(killed, 8, 16).build(), BuildListener.NONE);
+        assertFalse(result.alreadyBuilt());
+        assertSameFiles(files(reference.resolve("16x16")), files(killed.resolve("16x16")));
+        assertSameFiles(files(reference.resolve("8x8")), files(killed.resolve("8x8")));
     }
 
     @Test
