@@ -5,8 +5,8 @@ import dev.lowres.data.image.BadImageException.Reason;
 /**
  * Decodes image files exactly as the reference pipeline does ({@code PIL.Image.open(f).convert('RGB')}):
  * the format is recognised from content, the header is checked before any pixel is decoded, JPEGs go
- * through libjpeg-turbo (islow IDCT, fancy upsampling, EXIF orientation ignored) and other formats through
- * {@code javax.imageio} with PIL's mode conversions.
+ * through libjpeg-turbo (islow IDCT, fancy upsampling, EXIF orientation ignored), except CMYK/YCCK JPEGs
+ * ({@link CmykJpegReader}), and other formats through {@code javax.imageio} with PIL's mode conversions.
  *
  * <p>Not thread-safe: use one decoder per thread. It reuses its native and pixel buffers, so a
  * {@link DecodedImage} is valid only until the next call. Close it to free native memory.
@@ -36,8 +36,8 @@ public final class ImageDecoder implements AutoCloseable {
      * Decodes an image.
      *
      * @param reduction 1 for full size; 2, 4 or 8 to let a JPEG decode at that fraction of its size in
-     *                  the DCT domain (fast mode, not identical to the reference); other formats decode at
-     *                  full size whatever this says
+     *                  the DCT domain (fast mode, not identical to the reference); other formats and CMYK
+     *                  JPEGs decode at full size whatever this says
      * @throws BadImageException when the input is empty, not an image, truncated, corrupt or too large
      */
     public DecodedImage decode(byte[] data, int length, int reduction) throws BadImageException {
@@ -75,12 +75,15 @@ public final class ImageDecoder implements AutoCloseable {
                 throw new BadImageException(Reason.TRUNCATED,
                         "truncated JPEG: no end-of-image marker after the scan data");
             }
+            if (header.components() == 4) {
+                return CmykJpegReader.decode(data, length, header, this::buffer); // full size, see there
+            }
             return jpeg.decode(data, length, reduction, this::buffer);
         }
         if (header.format() == ImageFormat.WEBP) {
             throw new BadImageException(Reason.UNSUPPORTED, "WebP images are not supported");
         }
-        return ImageIoReader.decode(data, length, header.format(), maxPixels, this::buffer);
+        return ImageIoReader.decode(data, length, header, maxPixels, this::buffer);
     }
 
     /** Returns the reusable pixel buffer, grown to at least {@code size} ints. */

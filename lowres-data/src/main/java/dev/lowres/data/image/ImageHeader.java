@@ -1,6 +1,7 @@
 package dev.lowres.data.image;
 
 import dev.lowres.data.image.BadImageException.Reason;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What a file's header says about the image, read without decoding any pixel.
@@ -161,7 +162,32 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
         };
         ImageHeader header = new ImageHeader(ImageFormat.PNG, (int) width, (int) height, components, -1);
         header.checkPixels(maxPixels);
+        checkPngChunksBeforeImageData(d, n);
         return header;
+    }
+
+    /**
+     * Walks the chunk headers up to the first IDAT chunk and reports a file that ends before it. (PIL
+     * refuses these too: "Truncated File Read" when a chunk's data are cut, "cannot identify image file"
+     * when a chunk header or CRC is.)
+     */
+    private static void checkPngChunksBeforeImageData(byte[] d, int n) throws BadImageException {
+        int pos = 8;
+        while (true) {
+            if (pos + 8 > n) {
+                throw new BadImageException(Reason.TRUNCATED, "truncated PNG: ends before its image data");
+            }
+            long chunkLength = readUInt32(d, pos);
+            String type = new String(d, pos + 4, 4, StandardCharsets.ISO_8859_1).replaceAll("[^A-Za-z]", "?");
+            if (type.equals("IDAT")) {
+                return;
+            }
+            if (pos + 12 + chunkLength > n) {
+                throw new BadImageException(Reason.TRUNCATED,
+                        "truncated PNG: ends inside its " + type + " chunk, before its image data");
+            }
+            pos += 12 + (int) chunkLength;
+        }
     }
 
     private static long readUInt32(byte[] d, int at) {

@@ -6,7 +6,9 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -16,15 +18,31 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Non-JPEG images (PNG, GIF, BMP, TIFF) through {@code javax.imageio}, converted to RGB with PIL's rules:
  * alpha is dropped, palettes are expanded, grey is replicated, 16-bit colour keeps the high byte, 16-bit
- * grey is clipped at 255 (PIL's {@code I} to {@code RGB}), and grey below 8 bits is scaled to 0..255.
+ * grey is clipped at 255 (PIL's {@code I} to {@code RGB}), 16-bit grey with an alpha channel keeps the high
+ * byte (PIL opens PNG colour type 4 at 16 bits as {@code RGBA} through its {@code LA;16B} unpacker), and grey
+ * below 8 bits is scaled to 0..255.
  * Raster samples are read directly, so no colour management or gamma is applied (PIL applies none).
  */
 final class ImageIoReader {
+    /** A PNG's IEND chunk: length 0, type, CRC. */
+    private static final byte[] IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+
     private ImageIoReader() {
     }
 
-    static DecodedImage decode(byte[] data, int length, ImageFormat format, long maxPixels,
+    static DecodedImage decode(byte[] data, int length, ImageHeader header, long maxPixels,
                                ImageDecoder.Buffers buffers) throws BadImageException {
+        ImageFormat format = header.format();
+        // a file that ends early is TRUNCATED whatever ImageIO's message says
+        boolean cut = format == ImageFormat.PNG ? !pngEndsWithIend(data, length)
+                : format == ImageFormat.GIF && (data[length - 1] & 0xFF) != 0x3B; // GIF trailer
+        if (format == ImageFormat.PNG) {
+            byte[] completed = completePngEnd(data, length);
+            if (completed != null) {
+                data = completed;
+                length = completed.length;
+            }
+        }
         ImageIO.setUseCache(false);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data, 0, length))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -39,21 +57,128 @@ final class ImageIoReader {
                 int height = reader.getHeight(0);
                 new ImageHeader(format, width, height, 0, -1).checkPixels(maxPixels);
                 BufferedImage image = reader.read(0);
-                return toRgb(image, buffers);
+                // PNG colour type 4 (grey + alpha) is the only header with 2 components
+                boolean greyAlphaPng = format == ImageFormat.PNG && header.components() == 2;
+                return toRgb(image, greyAlphaPng, buffers);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             String what = format.name().toLowerCase(Locale.ROOT);
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (message.contains("EOF") || message.contains("nexpected end")) {
+            String message = describe(e);
+            if (cut || endOfData(e)) {
                 throw new BadImageException(Reason.TRUNCATED, "truncated " + what + ": " + message, e);
             }
             throw new BadImageException(Reason.CORRUPT, "corrupt " + what + ": " + message, e);
         }
     }
 
-    private static DecodedImage toRgb(BufferedImage image, ImageDecoder.Buffers buffers) {
+    /** Whether the failure, or any of its causes, is the input ending early (ImageIO wraps EOFExceptions). */
+    private static boolean endOfData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof EOFException || m.contains("EOF") || m.contains("nexpected end")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message, followed by the innermost cause's where that differs. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        if (root != e) {
+            message += " (" + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        }
+        return message;
+    }
+
+    /**
+     * PIL decodes a PNG whose image data are complete even when what follows them is missing (the last
+     * IDAT chunk's CRC, IEND, later chunks): it checks no IDAT CRC and stops reading at the end of the
+     * image data. javax.imageio refuses some of these files (palette images, for which it reads every
+     * chunk up to IEND first). So when a PNG does not end with a complete IEND chunk, this returns a copy
+     * made of its complete chunks, what there is of a cut IDAT chunk (length corrected, CRC zero: ImageIO
+     * checks no CRC) and IEND; {@code null} when the file needs nothing or no image data would be kept.
+     * The image data are never completed, so a file cut inside them still fails, as TRUNCATED, as in PIL.
+     */
+    static byte[] completePngEnd(byte[] d, int n) {
+        if (pngEndsWithIend(d, n)) {
+            return null;
+        }
+        int pos = 8;
+        boolean idat = false; // whether some image data are kept
+        while (pos + 12 <= n) {
+            long chunkLength = readUInt32(d, pos);
+            if (pos + 12 + chunkLength > n) {
+                break;
+            }
+            idat |= isType(d, pos, "IDAT") && chunkLength > 0;
+            pos += 12 + (int) chunkLength;
+        }
+        int kept = pos;
+        int partial = 0;
+        if (pos + 8 <= n && isType(d, pos, "IDAT")) {
+            partial = (int) Math.min(readUInt32(d, pos), n - pos - 8);
+            idat |= partial > 0;
+        }
+        if (!idat) {
+            return null;
+        }
+        byte[] out = new byte[kept + (partial > 0 ? 12 + partial : 0) + IEND.length];
+        System.arraycopy(d, 0, out, 0, kept);
+        int at = kept;
+        if (partial > 0) {
+            out[at] = (byte) (partial >>> 24);
+            out[at + 1] = (byte) (partial >>> 16);
+            out[at + 2] = (byte) (partial >>> 8);
+            out[at + 3] = (byte) partial;
+            System.arraycopy(d, pos + 4, out, at + 4, 4 + partial);
+            at += 12 + partial; // the CRC stays zero
+        }
+        System.arraycopy(IEND, 0, out, at, IEND.length);
+        return out;
+    }
+
+    /** Whether the chunks, walked from the signature, reach a complete IEND chunk. */
+    static boolean pngEndsWithIend(byte[] d, int n) {
+        if (n >= 8 + IEND.length && Arrays.equals(d, n - IEND.length, n, IEND, 0, IEND.length)) {
+            return true;
+        }
+        int pos = 8;
+        while (pos + 12 <= n) {
+            long chunkLength = readUInt32(d, pos);
+            if (pos + 12 + chunkLength > n) {
+                return false;
+            }
+            if (isType(d, pos, "IEND")) {
+                return true;
+            }
+            pos += 12 + (int) chunkLength;
+        }
+        return false;
+    }
+
+    private static boolean isType(byte[] d, int chunk, String type) {
+        for (int i = 0; i < 4; i++) {
+            if (d[chunk + 4 + i] != type.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long readUInt32(byte[] d, int at) {
+        return ((long) (d[at] & 0xFF) << 24) | ((d[at + 1] & 0xFF) << 16) | ((d[at + 2] & 0xFF) << 8)
+                | (d[at + 3] & 0xFF);
+    }
+
+    private static DecodedImage toRgb(BufferedImage image, boolean greyAlphaPng, ImageDecoder.Buffers buffers) {
         int width = image.getWidth();
         int height = image.getHeight();
         int[] out = buffers.get(width * height);
@@ -78,7 +203,7 @@ final class ImageIoReader {
             for (int x = 0; x < width; x++) {
                 int base = x * bands;
                 if (grey) {
-                    int v = greyTo8(row[base], bits);
+                    int v = greyAlphaPng && bits == 16 ? row[base] >>> 8 : greyTo8(row[base], bits);
                     out[y * width + x] = DecodedImage.pack(v, v, v);
                 } else {
                     out[y * width + x] = DecodedImage.pack(colourTo8(row[base], bits),

@@ -19,8 +19,9 @@ import org.bytedeco.leptonica.global.leptonica;
 
 /**
  * JPEG decoding with libjpeg-turbo, reached through leptonica's JavaCPP preset (which links libjpeg-turbo
- * with its SIMD code). Leptonica leaves libjpeg's defaults alone (islow IDCT, fancy upsampling), converts
- * CMYK/YCCK the way PIL does, and ignores EXIF orientation, so the pixels equal PIL's {@code convert('RGB')}.
+ * with its SIMD code). Leptonica leaves libjpeg's defaults alone (islow IDCT, fancy upsampling) and ignores
+ * EXIF orientation, so for grey and colour JPEGs the pixels equal PIL's {@code convert('RGB')}. Its CMYK to
+ * RGB conversion differs from PIL's, so 4-component JPEGs go to {@link CmykJpegReader} instead.
  */
 final class LeptonicaJpegDecoder implements AutoCloseable {
     static {
