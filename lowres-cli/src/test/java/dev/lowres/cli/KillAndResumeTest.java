@@ -66,12 +66,13 @@ class KillAndResumeTest {
                 continue;
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            resumedSeen |= out.contains("resuming:");
+            // the last kill may land after everything was committed: then there is nothing left to do
+            resumedSeen |= out.contains("resuming:") || out.contains("already built");
             assertEquals(0, p.exitValue(), out);
             break;
         }
         assertTrue(kills >= 2, "the build was killed " + kills + " times; the test needs a slower build or shorter waits");
-        assertTrue(resumedSeen, "the final run said it resumed");
+        assertTrue(resumedSeen, "the final run resumed (or found the build complete)");
         for (String size : List.of("16x16", "32x32")) {
             Map<String, byte[]> expected = files(reference.resolve(size));
             Map<String, byte[]> actual = files(killed.resolve(size));
