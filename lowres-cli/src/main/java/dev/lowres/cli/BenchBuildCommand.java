@@ -78,11 +78,11 @@ final class BenchBuildCommand implements Callable<Integer> {
             JsonNode decodeOnly = null;
             if (reference.isPresent()) {
                 Path tree = work.resolve("inputs");
-                full = reference.get().run(tree, size, n, work.resolve("ref"), null);
+                full = best(reference.get(), tree, size, n, work, null);
                 err.printf(Locale.ROOT, "  reference (PIL %s, %d processes): %.0f images/s%n",
                         full.path("pil_version").asText("?"), n, full.path("images_per_second").asDouble());
-                resizeOnly = reference.get().run(tree, size, n, work.resolve("ref"), "--resize-only");
-                decodeOnly = reference.get().run(tree, size, 1, work.resolve("ref"), "--decode-only");
+                resizeOnly = best(reference.get(), tree, size, n, work, "--resize-only");
+                decodeOnly = best(reference.get(), tree, size, 1, work, "--decode-only");
             } else if (!noReference) {
                 err.println("  reference skipped: no Python with PIL and numpy (apt-get install python3-pil python3-numpy)");
             }
@@ -101,6 +101,7 @@ final class BenchBuildCommand implements Callable<Integer> {
             o.put("mean_kilobytes", Math.round(r.meanKilobytes()));
             o.put("size", size);
             o.put("threads", n);
+            o.put("jpeg_decoder", dev.lowres.data.image.ImageDecoder.jpegDecoder());
             ObjectNode ips = o.putObject("images_per_second");
             ips.put("exact", round(r.exactPerSecond()));
             ips.put("fast", round(r.fastPerSecond()));
@@ -113,14 +114,15 @@ final class BenchBuildCommand implements Callable<Integer> {
             }
             ObjectNode ms = o.putObject("ms_per_image_one_thread");
             ms.put("decode_exact", round3(r.decodeExactMs()));
-            ms.put("libjpeg_turbo_decode", round3(r.decoderLimitMs()));
             ms.put("decode_fast", round3(r.decodeFastMs()));
             ms.put("resample", round3(r.resampleMs()));
+            ms.put("resample_fast", round3(r.resampleFastMs()));
             ms.put("write", round3(r.writeMs()));
             if (decodeOnly != null) {
                 ms.put("pil_decode", round3(1000.0 / decodeOnly.path("images_per_second").asDouble()));
             }
-            double limitPerSecond = n * 1000.0 / r.decoderLimitMs();
+            // what n threads would reach if they did nothing but decode, at one thread's measured speed
+            double limitPerSecond = n * 1000.0 / r.decodeExactMs();
             o.put("exact_share_of_decoder_limit", round2(r.exactPerSecond() / limitPerSecond));
             o.put("fast_mean_abs_diff", round3(r.fastMeanAbsDiff()));
             if (json) {
@@ -132,6 +134,19 @@ final class BenchBuildCommand implements Callable<Integer> {
         } finally {
             BuildState.deleteRecursively(work);
         }
+    }
+
+    /** The fastest of three runs of the reference, as lowres's figures are the best of three. */
+    private static JsonNode best(PythonReference reference, Path tree, int size, int processes, Path work, String mode)
+            throws java.io.IOException {
+        JsonNode best = null;
+        for (int i = 0; i < 3; i++) {
+            JsonNode r = reference.run(tree, size, processes, work.resolve("ref"), mode);
+            if (best == null || r.path("images_per_second").asDouble() > best.path("images_per_second").asDouble()) {
+                best = r;
+            }
+        }
+        return best;
     }
 
     private static double round(double v) {

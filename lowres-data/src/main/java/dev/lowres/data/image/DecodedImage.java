@@ -12,14 +12,48 @@ public final class DecodedImage {
     private final int width;
     private final int height;
     private final int[] pixels;
+    private final int fullWidth;
+    private final int fullHeight;
+    private final int reduction;
 
     public DecodedImage(int width, int height, int[] pixels) {
+        this(width, height, pixels, width, height, 1);
+    }
+
+    /**
+     * An image decoded at {@code 1/reduction} of its full size (fast mode): {@code width} is
+     * {@code ceil(fullWidth / reduction)}, and so on.
+     */
+    public DecodedImage(int width, int height, int[] pixels, int fullWidth, int fullHeight, int reduction) {
         if (width <= 0 || height <= 0 || pixels.length < (long) width * height) {
             throw new IllegalArgumentException("bad image geometry " + width + "x" + height);
+        }
+        if (reduction < 1 || width != (fullWidth + reduction - 1) / reduction
+                || height != (fullHeight + reduction - 1) / reduction) {
+            throw new IllegalArgumentException(width + "x" + height + " is not " + fullWidth + "x" + fullHeight
+                    + " reduced by " + reduction);
         }
         this.width = width;
         this.height = height;
         this.pixels = pixels;
+        this.fullWidth = fullWidth;
+        this.fullHeight = fullHeight;
+        this.reduction = reduction;
+    }
+
+    /** The full width of the image this was decoded from (equals {@link #width()} unless reduced). */
+    public int fullWidth() {
+        return fullWidth;
+    }
+
+    /** The full height of the image this was decoded from. */
+    public int fullHeight() {
+        return fullHeight;
+    }
+
+    /** 1, or the DCT-domain reduction (2, 4, 8) it was decoded at. */
+    public int reduction() {
+        return reduction;
     }
 
     public int width() {

@@ -5,7 +5,7 @@ import dev.lowres.data.image.BadImageException.Reason;
 /**
  * Decodes image files exactly as the reference pipeline does ({@code PIL.Image.open(f).convert('RGB')}):
  * the format is recognised from content, the header is checked before any pixel is decoded, JPEGs go
- * through libjpeg-turbo (islow IDCT, fancy upsampling, EXIF orientation ignored), except CMYK/YCCK JPEGs
+ * through libjpeg-turbo ({@link JpegBackend}: islow IDCT, fancy upsampling, EXIF orientation ignored), except CMYK/YCCK JPEGs
  * ({@link CmykJpegReader}), and other formats through {@code javax.imageio} with PIL's mode conversions.
  *
  * <p>Not thread-safe: use one decoder per thread. It reuses its native and pixel buffers, so a
@@ -13,7 +13,7 @@ import dev.lowres.data.image.BadImageException.Reason;
  */
 public final class ImageDecoder implements AutoCloseable {
     private final long maxPixels;
-    private final LeptonicaJpegDecoder jpeg = new LeptonicaJpegDecoder();
+    private final JpegBackend jpeg = JpegBackend.create();
     private int[] pixels = new int[0];
 
     /**
@@ -78,12 +78,19 @@ public final class ImageDecoder implements AutoCloseable {
             if (header.components() == 4) {
                 return CmykJpegReader.decode(data, length, header, this::buffer); // full size, see there
             }
-            return jpeg.decode(data, length, reduction, this::buffer);
+            DecodedImage decoded = jpeg.decode(data, length, reduction, this::buffer);
+            return reduction == 1 ? decoded : new DecodedImage(decoded.width(), decoded.height(), decoded.pixels(),
+                    header.width(), header.height(), reduction);
         }
         if (header.format() == ImageFormat.WEBP) {
             throw new BadImageException(Reason.UNSUPPORTED, "WebP images are not supported");
         }
         return ImageIoReader.decode(data, length, header, maxPixels, this::buffer);
+    }
+
+    /** The JPEG decoder this lowres uses (see {@link JpegBackend}), as recorded in manifests. */
+    public static String jpegDecoder() {
+        return JpegBackend.describe();
     }
 
     /** Returns the reusable pixel buffer, grown to at least {@code size} ints. */

@@ -23,7 +23,7 @@ import org.bytedeco.leptonica.global.leptonica;
  * EXIF orientation, so for grey and colour JPEGs the pixels equal PIL's {@code convert('RGB')}. Its CMYK to
  * RGB conversion differs from PIL's, so 4-component JPEGs go to {@link CmykJpegReader} instead.
  */
-final class LeptonicaJpegDecoder implements AutoCloseable {
+final class LeptonicaJpegDecoder implements JpegBackend {
     static {
         Loader.load(leptonica.class);
         setMsgSeverity(L_SEVERITY_NONE); // lowres reports failures itself
@@ -34,7 +34,17 @@ final class LeptonicaJpegDecoder implements AutoCloseable {
     private final IntPointer warnings = new IntPointer(1L);
     private byte[] greyRows = new byte[0];
 
-    DecodedImage decode(byte[] data, int length, int reduction, ImageDecoder.Buffers buffers)
+    static String description() {
+        return "libjpeg-turbo bundled in leptonica (JavaCPP)";
+    }
+
+    @Override
+    public String name() {
+        return "leptonica";
+    }
+
+    @Override
+    public DecodedImage decode(byte[] data, int length, int reduction, ImageDecoder.Buffers buffers)
             throws BadImageException {
         if (inputCapacity < length) {
             input.close();

@@ -27,9 +27,18 @@ public final class Resampler {
     /**
      * Resizes {@code src} to {@code outWidth x outHeight} and writes planar RGB (all red, then green,
      * then blue, each row-major) into {@code dst} starting at {@code offset}.
+     *
+     * <p>An image decoded at {@code 1/reduction} of its size (fast mode) is resized as if it were the
+     * full-size image: the filter's weights are computed on the full-size grid, exactly as for an exact
+     * resize, and each full-size tap's weight goes to the reduced pixel that covers it. Boxes therefore keep
+     * their exact extent instead of snapping to the reduced grid; what remains of the difference from the
+     * exact result comes from the DCT-domain reduction itself.
      */
     public void resize(DecodedImage src, int outWidth, int outHeight, ResampleFilter filter, byte[] dst,
                        int offset) {
+        int fullWidth = src.fullWidth();
+        int fullHeight = src.fullHeight();
+        int reduction = src.reduction();
         if (outWidth <= 0 || outHeight <= 0) {
             throw new IllegalArgumentException("output size must be positive: " + outWidth + "x" + outHeight);
         }
@@ -37,20 +46,18 @@ public final class Resampler {
             throw new IllegalArgumentException("destination too small");
         }
         if (filter == ResampleFilter.NEAREST) {
-            nearest(src, outWidth, outHeight, dst, offset);
+            nearest(src, fullWidth, fullHeight, reduction, outWidth, outHeight, dst, offset);
             return;
         }
-        int inWidth = src.width();
-        int inHeight = src.height();
-        boolean horizontal = outWidth != inWidth;
-        boolean vertical = outHeight != inHeight;
-        Coefficients rows = coefficients(inHeight, outHeight, filter);
+        boolean horizontal = outWidth != fullWidth || reduction != 1;
+        boolean vertical = outHeight != fullHeight || reduction != 1;
+        Coefficients rows = coefficients(fullHeight, outHeight, filter, reduction);
         int firstRow = rows.bounds[0];
         int lastRow = rows.bounds[2 * outHeight - 2] + rows.bounds[2 * outHeight - 1];
         int tempRows = lastRow - firstRow;
         ensureScratch(outWidth * tempRows);
         if (horizontal) {
-            horizontalPass(src, coefficients(inWidth, outWidth, filter), outWidth, firstRow, tempRows);
+            horizontalPass(src, coefficients(fullWidth, outWidth, filter, reduction), outWidth, firstRow, tempRows);
         } else {
             unpackRows(src, firstRow, tempRows);
         }
@@ -150,13 +157,16 @@ public final class Resampler {
         }
     }
 
-    /** Pillow's NEAREST: an affine scale with pixel centres accumulated in double precision. */
-    private static void nearest(DecodedImage src, int outWidth, int outHeight, byte[] dst, int offset) {
-        int inWidth = src.width();
-        int inHeight = src.height();
+    /**
+     * Pillow's NEAREST: an affine scale with pixel centres accumulated in double precision, on the full-size
+     * grid; a reduced image supplies the pixel that covers the chosen full-size one.
+     */
+    private static void nearest(DecodedImage src, int fullWidth, int fullHeight, int reduction, int outWidth,
+                                int outHeight, byte[] dst, int offset) {
         int[] px = src.pixels();
-        double ax = (double) (float) inWidth / outWidth;
-        double ay = (double) (float) inHeight / outHeight;
+        int width = src.width();
+        double ax = (double) (float) fullWidth / outWidth;
+        double ay = (double) (float) fullHeight / outHeight;
         int[] xin = new int[outWidth];
         double xo = ax * 0.5;
         for (int x = 0; x < outWidth; x++) {
@@ -170,13 +180,13 @@ public final class Resampler {
             yo += ay;
             for (int x = 0; x < outWidth; x++) {
                 int o = offset + y * outWidth + x;
-                if (yi < 0 || yi >= inHeight || xin[x] < 0 || xin[x] >= inWidth) {
+                if (yi < 0 || yi >= fullHeight || xin[x] < 0 || xin[x] >= fullWidth) {
                     dst[o] = 0;
                     dst[o + plane] = 0;
                     dst[o + 2 * plane] = 0;
                     continue;
                 }
-                int p = px[yi * inWidth + xin[x]];
+                int p = px[(yi / reduction) * width + xin[x] / reduction];
                 dst[o] = (byte) (p >>> 24);
                 dst[o + plane] = (byte) (p >>> 16);
                 dst[o + 2 * plane] = (byte) (p >>> 8);
@@ -197,9 +207,10 @@ public final class Resampler {
         }
     }
 
-    private Coefficients coefficients(int inSize, int outSize, ResampleFilter filter) {
-        long key = ((long) inSize << 32) | ((long) outSize << 3) | filter.ordinal();
-        return cache.computeIfAbsent(key, unused -> Coefficients.compute(inSize, outSize, filter));
+    private Coefficients coefficients(int inSize, int outSize, ResampleFilter filter, int reduction) {
+        long key = ((long) inSize << 32) | ((long) outSize << 8) | ((long) reduction << 3) | filter.ordinal();
+        return cache.computeIfAbsent(key, unused -> reduction == 1 ? Coefficients.compute(inSize, outSize, filter)
+                : Coefficients.compute(inSize, outSize, filter).reduced(reduction));
     }
 
     /**
@@ -250,6 +261,31 @@ public final class Resampler {
                 uniform[3 * xx + 2] = weight;
             }
             return uniform;
+        }
+
+        /**
+         * These weights moved onto a grid reduced by {@code reduction}: each full-size tap's weight is added
+         * to the reduced pixel {@code x / reduction} that covers it, so the fixed-point sums are unchanged.
+         */
+        Coefficients reduced(int reduction) {
+            int outSize = bounds.length / 2;
+            int[] newBounds = new int[outSize * 2];
+            int newKsize = 1;
+            for (int xx = 0; xx < outSize; xx++) {
+                int first = bounds[2 * xx] / reduction;
+                int last = (bounds[2 * xx] + Math.max(bounds[2 * xx + 1], 1) - 1) / reduction;
+                newBounds[2 * xx] = first;
+                newBounds[2 * xx + 1] = bounds[2 * xx + 1] == 0 ? 0 : last - first + 1;
+                newKsize = Math.max(newKsize, newBounds[2 * xx + 1]);
+            }
+            int[] newWeights = new int[outSize * newKsize];
+            for (int xx = 0; xx < outSize; xx++) {
+                for (int x = 0; x < bounds[2 * xx + 1]; x++) {
+                    int reducedIndex = (bounds[2 * xx] + x) / reduction - newBounds[2 * xx];
+                    newWeights[xx * newKsize + reducedIndex] += weights[xx * ksize + x];
+                }
+            }
+            return new Coefficients(newKsize, newBounds, newWeights);
         }
 
         /** Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}. */

@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DatasetBuilder {
     /** In fast mode the DCT reduction keeps both sides at least this many times the largest output size. */
-    public static final int FAST_MIN_SIDE_FACTOR = 2;
+    public static final int FAST_MIN_SIDE_FACTOR = 1;
 
     /** The manifest option that identifies the build's inputs and options (see {@link #builtBefore}). */
     static final String PLAN_KEY = "plan_sha256";
@@ -468,6 +468,7 @@ public final class DatasetBuilder {
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("size", target.size);
         opts.put(PLAN_KEY, target.fingerprint);
+        opts.put("jpeg_decoder", ImageDecoder.jpegDecoder());
         opts.put("class_order", tree.classOrder().id());
         opts.put("shard_size", options.shardSize());
         opts.put("max_pixels", options.maxPixels());

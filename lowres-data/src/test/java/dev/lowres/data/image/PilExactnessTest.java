@@ -19,35 +19,40 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FILTER)}) for every fixture image, filter and size in {@code ../shared/fixtures/reference}.
  */
 class PilExactnessTest {
-    private static ImageDecoder decoder;
+    private static final java.util.Map<String, ImageDecoder> DECODERS = new java.util.HashMap<>();
     private static Resampler resampler;
 
     @BeforeAll
     static void open() {
-        decoder = new ImageDecoder(ImageHeader.PIL_PIXEL_LIMIT);
+        for (String backend : JpegBackends.available()) {
+            DECODERS.put(backend, JpegBackends.decoder(backend, ImageHeader.PIL_PIXEL_LIMIT));
+        }
         resampler = new Resampler();
     }
 
     @AfterAll
     static void close() {
-        decoder.close();
+        DECODERS.values().forEach(ImageDecoder::close);
     }
 
     static List<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (String image : Fixtures.names(Fixtures.images())) {
-            for (ResampleFilter filter : ResampleFilter.values()) {
-                for (int size : new int[] {8, 16, 32, 64}) {
-                    cases.add(Arguments.of(image, filter, size));
+        for (String backend : JpegBackends.available()) {
+            for (String image : Fixtures.names(Fixtures.images())) {
+                for (ResampleFilter filter : ResampleFilter.values()) {
+                    for (int size : new int[] {8, 16, 32, 64}) {
+                        cases.add(Arguments.of(backend, image, filter, size));
+                    }
                 }
             }
         }
         return cases;
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0}: {1} {2} {3}")
     @MethodSource("cases")
-    void matchesPilBitForBit(String image, ResampleFilter filter, int size) throws Exception {
+    void matchesPilBitForBit(String backend, String image, ResampleFilter filter, int size) throws Exception {
+        ImageDecoder decoder = DECODERS.get(backend);
         Path reference = Fixtures.reference().resolve(image + "." + filter.id() + "." + size + ".npy");
         assertTrue(reference.toFile().isFile(), "missing reference " + reference);
         byte[] expected = Npy.readBytes(reference);
@@ -64,7 +69,7 @@ class PilExactnessTest {
                 maxDiff = Math.max(maxDiff, d);
             }
         }
-        assertEquals(0, differing, image + " " + filter + " " + size + ": " + differing
+        assertEquals(0, differing, backend + ": " + image + " " + filter + " " + size + ": " + differing
                 + " bytes differ from PIL, max difference " + maxDiff);
     }
 }

@@ -67,8 +67,19 @@ class PilRandomizedExactnessTest {
         }
     }
 
-    @Test
-    void decodeAndResizeMatchPilBitForBit() throws IOException {
+    static List<String> backends() {
+        return JpegBackends.available();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "JPEG backend {0}")
+    @org.junit.jupiter.params.provider.MethodSource("backends")
+    void decodeAndResizeMatchPilBitForBit(String backend) throws IOException {
+        try (ImageDecoder decoder = JpegBackends.decoder(backend, ImageHeader.PIL_PIXEL_LIMIT)) {
+            compareWithPil(decoder, backend);
+        }
+    }
+
+    private void compareWithPil(ImageDecoder decoder, String backend) throws IOException {
         Resampler resampler = new Resampler();
         List<String> mismatches = new ArrayList<>();
         int images = 0;
@@ -115,11 +126,11 @@ class PilRandomizedExactnessTest {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "decode+resize: %d images, %d cases checked, %d mismatches%n",
-                images, checked, mismatches.size());
-        report("decode-resize", mismatches);
+        System.out.printf(Locale.ROOT, "decode+resize (%s): %d images, %d cases checked, %d mismatches%n",
+                backend, images, checked, mismatches.size());
+        report("decode-resize-" + backend, mismatches);
         assertTrue(checked > 20 * images, "too few cases: " + checked);
-        assertTrue(mismatches.isEmpty(), mismatches.size() + " of " + checked + " cases differ from PIL "
+        assertTrue(mismatches.isEmpty(), backend + ": " + mismatches.size() + " of " + checked + " cases differ from PIL "
                 + cases.get("pil_version").asText() + " (seed " + SEED + "):\n" + lines(mismatches));
     }
 
