@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DatasetBuilder {
     /** In fast mode the DCT reduction keeps both sides at least this many times the largest output size. */
-    public static final int FAST_MIN_SIDE_FACTOR = 1;
+    public static final int FAST_MIN_SIDE_FACTOR = 2;
 
     /** The manifest option that identifies the build's inputs and options (see {@link #builtBefore}). */
     static final String PLAN_KEY = "plan_sha256";
