@@ -1,0 +1,53 @@
+package dev.lowres.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lowres demo} runs the whole pipeline, ends well above chance and prints its report's path. */
+class DemoTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoRunsEveryStepAndWritesTheReport() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path demo = dir.resolve("demo");
+        int code = Main.run(new String[] {"demo", "--output", demo.toString(), "--classes", "10",
+            "--train-per-class", "30", "--val-per-class", "10", "-q"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        String text = out.toString();
+        for (String step : new String[] {"[1/5] synth", "[2/5] build", "[3/5] verify", "[4/5] export", "[5/5] baseline"}) {
+            assertTrue(text.contains(step), "missing step " + step + " in:\n" + text);
+        }
+        Matcher accuracy = Pattern.compile("32x32 (\\d+)%").matcher(text);
+        assertTrue(accuracy.find(), text);
+        assertTrue(Integer.parseInt(accuracy.group(1)) >= 30, "well above the 10% chance of 10 classes: " + text);
+        Path report = demo.resolve("report.html");
+        assertTrue(text.contains("report: " + report.toAbsolutePath().normalize()), text);
+        String html = Files.readString(report);
+        assertTrue(html.contains("data:image/png;base64,"), "contact sheets are embedded");
+        assertTrue(html.contains("truncated") && html.contains("not_an_image"), "skipped inputs are listed");
+
+        // a second run replaces the first demo; a folder that is not a demo is refused
+        assertEquals(0, Main.run(new String[] {"demo", "--output", demo.toString(), "--classes", "3",
+            "--train-per-class", "8", "--val-per-class", "4", "-q"}, new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter())));
+        Path other = Files.createDirectories(dir.resolve("precious"));
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        StringWriter refused = new StringWriter();
+        assertEquals(ExitCodes.CANT_CREATE, Main.run(new String[] {"demo", "--output", other.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(refused, true)));
+        assertTrue(refused.toString().contains("not an earlier demo"), refused.toString());
+        assertTrue(Files.exists(other.resolve("notes.txt")));
+    }
+}
