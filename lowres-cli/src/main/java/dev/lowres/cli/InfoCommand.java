@@ -90,7 +90,9 @@ final class InfoCommand implements Callable<Integer> {
         if (b != null) {
             out.printf("built by  %s from %s (%s)%n", b.tool(), b.source(), b.sourceLayout());
             if (b.resample() != null) {
-                out.printf("resample  %s, %s decode%n", b.resample(), b.decode());
+                Object decoder = b.options() == null ? null : b.options().get("jpeg_decoder");
+                out.printf("resample  %s, %s decode%s%n", b.resample(), b.decode(),
+                        decoder == null ? "" : " (" + decoder + ")");
             }
             if (b.command() != null && !b.command().isEmpty()) {
                 out.printf("command   %s%n", String.join(" ", b.command()));
