@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,9 +120,8 @@ final class BuildCommand implements Callable<Integer> {
                 .command(CommandLines.current(spec))
                 .build();
         Map<String, Integer> skippedByReason = new ConcurrentHashMap<>();
-        AtomicReference<Progress> bar = new AtomicReference<>();
         BuildResult result;
-        try {
+        try (Progress.Deferred bar = Progress.deferred("build", "img", common.quiet)) {
             result = DatasetBuilder.build(options, new BuildListener() {
                 @Override
                 public void scanned(SourceTree tree) {
@@ -140,15 +138,12 @@ final class BuildCommand implements Callable<Integer> {
                                 resumed);
                         out.flush();
                     }
-                    bar.set(Progress.start("build", total, resumed, "img", common.quiet));
+                    bar.started(total, resumed);
                 }
 
                 @Override
                 public void progressed(long n) {
-                    Progress p = bar.get();
-                    if (p != null) {
-                        p.step(n);
-                    }
+                    bar.progressed(n);
                 }
 
                 @Override
@@ -156,10 +151,6 @@ final class BuildCommand implements Callable<Integer> {
                     skippedByReason.merge(skipped.reason(), 1, Integer::sum);
                 }
             });
-        } finally {
-            if (bar.get() != null) {
-                bar.get().close();
-            }
         }
         if (result.alreadyBuilt()) {
             out.printf(Locale.ROOT, "already built with these inputs and options (%,d records: %s); nothing to do%n",

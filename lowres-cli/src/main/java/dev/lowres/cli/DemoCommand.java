@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,28 +100,21 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         Path data = output.resolve("data");
         t0 = System.nanoTime();
-        AtomicReference<Progress> bar = new AtomicReference<>();
         BuildResult built;
-        try {
+        try (Progress.Deferred bar = Progress.deferred("build", "img", common.quiet)) {
             built = DatasetBuilder.build(BuildOptions.builder().input(tree).output(data).sizes(List.of(16, 32))
                     .threads(n).overwrite(true).command(List.of("lowres", "build", "--input", tree.toString(),
                             "--output", data.toString(), "--size", "16,32")).build(), new BuildListener() {
                                 @Override
                                 public void started(long total, long resumed) {
-                                    bar.set(Progress.start("build", total, resumed, "img", common.quiet));
+                                    bar.started(total, resumed);
                                 }
 
                                 @Override
                                 public void progressed(long k) {
-                                    if (bar.get() != null) {
-                                        bar.get().step(k);
-                                    }
+                                    bar.progressed(k);
                                 }
                             });
-        } finally {
-            if (bar.get() != null) {
-                bar.get().close();
-            }
         }
         report.step(new DemoReport.Step("build", "lowres build --input " + tree + " --output " + data
                 + " --size 16,32", seconds(t0), String.format(Locale.ROOT,

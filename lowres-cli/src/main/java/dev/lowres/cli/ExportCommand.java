@@ -4,12 +4,10 @@ import dev.lowres.data.interop.ExportFormat;
 import dev.lowres.data.interop.ExportOptions;
 import dev.lowres.data.interop.ExportResult;
 import dev.lowres.data.interop.Exporter;
-import dev.lowres.data.interop.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,27 +54,9 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ExportOptions options = ExportOptions.of(data, output).withFormat(ExportFormat.parse(format))
                 .withTrainBatches(trainBatches).withOverwrite(overwrite);
-        AtomicReference<Progress> bar = new AtomicReference<>();
         ExportResult result;
-        try {
-            result = Exporter.run(options, new ProgressListener() {
-                @Override
-                public void started(long total) {
-                    bar.set(Progress.start("export", total, 0, "rec", common.quiet));
-                }
-
-                @Override
-                public void progressed(long n) {
-                    Progress p = bar.get();
-                    if (p != null) {
-                        p.step(n);
-                    }
-                }
-            });
-        } finally {
-            if (bar.get() != null) {
-                bar.get().close();
-            }
+        try (Progress.Deferred bar = Progress.deferred("export", "rec", common.quiet)) {
+            result = Exporter.run(options, bar);
         }
         long total = result.records().values().stream().mapToLong(Long::longValue).sum();
         out.printf(Locale.ROOT, "exported %,d records into %d files in %.1f s%n  -> %s%n", total,

@@ -6,13 +6,11 @@ import dev.lowres.data.interop.ImportFormat;
 import dev.lowres.data.interop.ImportOptions;
 import dev.lowres.data.interop.ImportResult;
 import dev.lowres.data.interop.Importer;
-import dev.lowres.data.interop.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,27 +73,9 @@ final class ImportCommand implements Callable<Integer> {
         if (classNames != null) {
             options = options.withClassNames(classNames);
         }
-        AtomicReference<Progress> bar = new AtomicReference<>();
         ImportResult result;
-        try {
-            result = Importer.run(options, new ProgressListener() {
-                @Override
-                public void started(long total) {
-                    bar.set(Progress.start("import", total, 0, "rec", common.quiet));
-                }
-
-                @Override
-                public void progressed(long n) {
-                    Progress p = bar.get();
-                    if (p != null) {
-                        p.step(n);
-                    }
-                }
-            });
-        } finally {
-            if (bar.get() != null) {
-                bar.get().close();
-            }
+        try (Progress.Deferred bar = Progress.deferred("import", "rec", common.quiet)) {
+            result = Importer.run(options, bar);
         }
         StringBuilder splits = new StringBuilder();
         result.records().forEach((k, v) -> splits.append(splits.length() == 0 ? "" : ", ").append(k).append(' ')

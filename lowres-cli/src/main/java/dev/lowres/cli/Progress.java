@@ -63,6 +63,55 @@ final class Progress implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * A bar that appears when the work says how much there is: give it to the library as its progress
+     * listener (importers and exporters call {@code started}, then {@code progressed}); close it after.
+     */
+    static Deferred deferred(String task, String unit, boolean quiet) {
+        return new Deferred(task, unit, quiet);
+    }
+
+    /** See {@link #deferred}. Thread-safe. */
+    static final class Deferred implements dev.lowres.data.interop.ProgressListener, AutoCloseable {
+        private final String task;
+        private final String unit;
+        private final boolean quiet;
+        private volatile Progress bar;
+
+        private Deferred(String task, String unit, boolean quiet) {
+            this.task = task;
+            this.unit = unit;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void started(long total) {
+            started(total, 0);
+        }
+
+        /** Starts the bar at {@code done} of {@code total} (work resumed from an earlier run). */
+        synchronized void started(long total, long done) {
+            if (bar == null) {
+                bar = Progress.start(task, total, done, unit, quiet);
+            }
+        }
+
+        @Override
+        public void progressed(long n) {
+            Progress p = bar;
+            if (p != null) {
+                p.step(n);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+
     static boolean enabled() {
         String setting = System.getenv("LOWRES_PROGRESS");
         if ("always".equals(setting)) {

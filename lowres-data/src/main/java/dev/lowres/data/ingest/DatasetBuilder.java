@@ -1,5 +1,6 @@
 package dev.lowres.data.ingest;
 
+import dev.lowres.data.Concurrency;
 import dev.lowres.data.Version;
 import dev.lowres.data.image.BadImageException;
 import dev.lowres.data.image.DecodedImage;
@@ -15,7 +16,6 @@ import dev.lowres.data.store.Npy;
 import dev.lowres.data.store.ShardWriter;
 import dev.lowres.data.store.SplitStatistics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,8 +189,8 @@ public final class DatasetBuilder {
                 tree.splits().stream().mapToLong(s -> s.images().size()).max().orElse(1));
         ShardBuffers[] buffers = {new ShardBuffers(targets, maxShard), new ShardBuffers(targets, maxShard)};
         Worker[] workers = new Worker[options.threads()];
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), daemon("lowres-build-"));
-        ExecutorService writer = Executors.newSingleThreadExecutor(daemon("lowres-write-"));
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), Concurrency.daemonThreads("lowres-build-"));
+        ExecutorService writer = Executors.newSingleThreadExecutor(Concurrency.daemonThreads("lowres-write-"));
         try {
             for (int i = 0; i < workers.length; i++) {
                 workers[i] = new Worker(options.maxPixels());
@@ -509,38 +508,8 @@ public final class DatasetBuilder {
     }
 
     private static void await(Future<?> future) throws IOException {
-        if (future == null) {
-            return;
+        if (future != null) {
+            Concurrency.await(future, "build");
         }
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("build interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

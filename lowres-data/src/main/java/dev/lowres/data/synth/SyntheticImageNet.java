@@ -1,6 +1,7 @@
 package dev.lowres.data.synth;
 
 import dev.lowres.data.Version;
+import dev.lowres.data.Concurrency;
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.classes.ImageNetClasses;
 import dev.lowres.data.ingest.ValidationLabels;
@@ -9,7 +10,6 @@ import dev.lowres.data.store.Json;
 import dev.lowres.data.synth.SynthResult.Kind;
 import dev.lowres.data.synth.SynthResult.SpecialFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -280,12 +279,7 @@ public final class SyntheticImageNet {
     private static void run(List<Job> jobs, int threads, Task task) throws IOException {
         int workers = Math.max(1, Math.min(threads, jobs.size()));
         AtomicInteger next = new AtomicInteger();
-        AtomicInteger counter = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "lowres-synth-" + counter.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(workers, Concurrency.daemonThreads("lowres-synth-"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -301,26 +295,10 @@ public final class SyntheticImageNet {
             }
             for (Future<?> f : futures) {
                 try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("synth interrupted", e);
-                } catch (ExecutionException e) {
+                    Concurrency.await(f, "synth");
+                } catch (IOException | RuntimeException | Error e) {
                     next.set(jobs.size()); // stop the other workers
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof UncheckedIOException io) {
-                        throw io.getCause();
-                    }
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(cause);
+                    throw e;
                 }
             }
         } finally {
