@@ -151,7 +151,7 @@ public final class TreeScanner {
     private static boolean isLabelFile(Path file, Path explicit) {
         String name = file.getFileName().toString();
         return name.equals(ValidationLabels.LOC_SOLUTION) || name.equals(ValidationLabels.CLSLOC_GROUND_TRUTH)
-                || file.toAbsolutePath().normalize().equals(explicit);
+                || name.equals(ValidationLabels.VAL_TXT) || file.toAbsolutePath().normalize().equals(explicit);
     }
 
     private static SplitSource classFolderSplit(String name, Path dir, List<ClassEntry> classes, int maxPerClass) {

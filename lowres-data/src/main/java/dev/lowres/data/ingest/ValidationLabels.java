@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class ValidationLabels {
     /** The Kaggle file name searched for. */
     public static final String LOC_SOLUTION = "LOC_val_solution.csv";
+    /** The published scripts' file that maps validation file names to ground-truth lines. */
+    public static final String VAL_TXT = "val.txt";
     /** The ground-truth file name searched for. */
     public static final String CLSLOC_GROUND_TRUTH = "ILSVRC2015_clsloc_validation_ground_truth.txt";
     private static final Pattern ILSVRC_VAL = Pattern.compile("ILSVRC2012_val_(\\d{8})");
@@ -106,6 +108,10 @@ public final class ValidationLabels {
         if (first.trim().matches("\\d+")) {
             int[] labels = lines.stream().map(String::trim).filter(s -> !s.isEmpty())
                     .mapToInt(Integer::parseInt).toArray();
+            Path names = file.resolveSibling(VAL_TXT);
+            if (Files.isRegularFile(names)) {
+                return fromClslocLabels(labels, readLineNumbers(names), file + " with " + names);
+            }
             return fromClslocLabels(labels, file.toString());
         }
         Map<String, String> map = new HashMap<>();
@@ -121,6 +127,42 @@ public final class ValidationLabels {
             map.put(stem(parts[0]), parts[1]);
         }
         return new ValidationLabels(map, file.toString());
+    }
+
+    /**
+     * The published scripts' {@code val.txt}: "ILSVRC2012_val_00000001 1" lines giving the ground-truth line
+     * of each validation file.
+     */
+    private static Map<String, Integer> readLineNumbers(Path file) throws IOException, SourceException {
+        Map<String, Integer> lines = new HashMap<>();
+        List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < all.size(); i++) {
+            String line = all.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            if (parts.length != 2 || !parts[1].matches("\\d+")) {
+                throw new SourceException(file + ":" + (i + 1) + ": expected 'ILSVRC2012_val_<n> <line>'");
+            }
+            lines.put(stem(parts[0]), Integer.parseInt(parts[1]));
+        }
+        return lines;
+    }
+
+    private static ValidationLabels fromClslocLabels(int[] labels, Map<String, Integer> lineOf, String description)
+            throws SourceException {
+        ImageNetClasses classes = ImageNetClasses.get();
+        Map<String, String> map = new HashMap<>();
+        for (Map.Entry<String, Integer> e : lineOf.entrySet()) {
+            int line = e.getValue();
+            if (line < 1 || line > labels.length || labels[line - 1] < 1 || labels[line - 1] > classes.size()) {
+                throw new SourceException(description + ": " + e.getKey() + " points at line " + line
+                        + ", which has no label 1.." + classes.size());
+            }
+            map.put(e.getKey(), classes.wnidOfClsloc(labels[line - 1]));
+        }
+        return new ValidationLabels(map, description);
     }
 
     private static ValidationLabels fromClslocLabels(int[] labels, String description) throws SourceException {

@@ -238,6 +238,27 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void theGroundTruthFileIsReadThroughValTxtWhenItSitsBesideIt() throws Exception {
+        Path root = out.resolve("root");
+        Path val = Files.createDirectories(root.resolve("val"));
+        Files.copy(Fixtures.images().resolve("rgb_00_500x375.JPEG"), val.resolve("ILSVRC2012_val_00000001.JPEG"));
+        Files.copy(Fixtures.images().resolve("rgb_01_375x500.JPEG"), val.resolve("ILSVRC2012_val_00000002.JPEG"));
+        // the shared reference files, with val.txt pointing each file at another ground-truth line
+        Path truth = Files.copy(Fixtures.imagenetReference().resolve("ILSVRC2015_clsloc_validation_ground_truth.txt"),
+                root.resolve("ILSVRC2015_clsloc_validation_ground_truth.txt"));
+        Files.writeString(root.resolve("val.txt"), "ILSVRC2012_val_00000001 3\nILSVRC2012_val_00000002 4\n");
+        DatasetBuilder.build(BuildOptions.builder().input(root).output(out.resolve("ds")).sizes(List.of(8)).build(),
+                BuildListener.NONE);
+        Dataset ds = Dataset.open(out.resolve("ds"));
+        List<String> lines = Files.readAllLines(truth);
+        ImageNetClasses in = ImageNetClasses.get();
+        short[] labels = ds.labels(ds.split("val").shards().get(0));
+        assertEquals(List.of(in.wnidOfClsloc(Integer.parseInt(lines.get(2).trim())),
+                in.wnidOfClsloc(Integer.parseInt(lines.get(3).trim()))),
+                List.of(ds.manifest().classes().get(labels[0]).wnid(), ds.manifest().classes().get(labels[1]).wnid()));
+    }
+
+    @Test
     void missingInputAndMissingValLabelsAreClearErrors() throws IOException {
         SourceException missing = assertThrows(SourceException.class, () -> DatasetBuilder.build(
                 BuildOptions.builder().input(out.resolve("nope")).output(out.resolve("o")).sizes(List.of(8)).build(),
