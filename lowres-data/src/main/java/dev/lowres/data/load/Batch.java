@@ -12,6 +12,8 @@ public final class Batch {
     private final ByteBuffer images;
     private final ByteBuffer labels;
     private final ByteBuffer targets;
+    private final java.nio.FloatBuffer imageFloats;
+    private final java.nio.FloatBuffer targetFloats;
     private final int[] records;
     private int epoch;
     private int index;
@@ -22,6 +24,8 @@ public final class Batch {
         labels = ByteBuffer.allocateDirect(capacity * 4).order(ByteOrder.nativeOrder());
         targets = soft ? ByteBuffer.allocateDirect(capacity * classes * 4).order(ByteOrder.nativeOrder()) : null;
         records = new int[capacity];
+        imageFloats = images.asFloatBuffer();
+        targetFloats = soft ? targets.asFloatBuffer() : null;
     }
 
     void set(int epoch, int index, int size) {
@@ -93,6 +97,15 @@ public final class Batch {
 
     ByteBuffer targetBuffer() {
         return targets;
+    }
+
+    /** The images as floats (made once: assembling a batch allocates nothing). */
+    java.nio.FloatBuffer imageFloats() {
+        return imageFloats;
+    }
+
+    java.nio.FloatBuffer targetFloats() {
+        return targetFloats;
     }
 
     int[] recordArray() {

@@ -58,7 +58,7 @@ final class Emitter {
     }
 
     /** Writes {@code image} as row {@code row} of {@code batch}. */
-    void emit(SampleImage image, ByteBuffer batch, int row) {
+    void emit(SampleImage image, ByteBuffer batch, FloatBuffer batchFloats, int row) {
         byte[] src = image.source();
         boolean view = image.viewPending();
         int dy = view ? image.dy() : 0;
@@ -69,7 +69,7 @@ final class Emitter {
         // columns whose source lies inside the image
         int x0 = flip ? Math.max(0, dx) : Math.max(0, -dx);
         int x1 = flip ? Math.min(width, width + dx) : Math.min(width, width - dx);
-        FloatBuffer floats = output == LoaderConfig.Output.FLOAT32 ? batch.asFloatBuffer() : null;
+        FloatBuffer floats = output == LoaderConfig.Output.FLOAT32 ? batchFloats : null;
         int base = row * channels * plane;
         for (int c = 0; c < channels; c++) {
             float[] lut = table[c];

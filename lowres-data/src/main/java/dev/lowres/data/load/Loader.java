@@ -172,14 +172,13 @@ public final class Loader implements AutoCloseable {
             for (SampleOp op : pipeline.sampleOps()) {
                 op.apply(image, random);
             }
-            worker.emitter.emit(image, images, j);
+            worker.emitter.emit(image, images, batch.imageFloats(), j);
             labels.putInt(4 * j, label);
             records[j] = record;
         }
         if (pipeline.softTargets()) {
             int classes = view.classes();
-            ByteBuffer targets = batch.targetBuffer();
-            java.nio.FloatBuffer t = targets.asFloatBuffer();
+            java.nio.FloatBuffer t = batch.targetFloats();
             for (int j = 0; j < size * classes; j++) {
                 t.put(j, 0f);
             }
@@ -187,7 +186,7 @@ public final class Loader implements AutoCloseable {
                 t.put(j * classes + labels.getInt(4 * j), 1f);
             }
             Manifest.ImageShape s = view.shape();
-            FloatBatch fb = worker.floatBatch(images.asFloatBuffer(), t, size, s, classes, config.batchSize());
+            FloatBatch fb = worker.floatBatch(batch.imageFloats(), t, size, s, classes, config.batchSize());
             java.util.SplittableRandom random = Seeds.random(config.seed(), epoch,
                     (long) index * config.worldSize() + config.rank(), Seeds.BATCH);
             for (BatchOp op : pipeline.batchOps()) {
