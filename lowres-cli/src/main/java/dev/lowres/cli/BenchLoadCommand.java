@@ -109,9 +109,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--split", split, "--augment",
                     augment, "--batch-size", String.valueOf(batchSize), "--threads", String.valueOf(n), "--epochs",
                     String.valueOf(epochs), "--json"));
-            if (cold) {
-                args.add("--cold");
-            }
+            // with --cold the DataLoader starts from a dropped cache; its own epochs are not dropped in between
             reference = torch.get().run("torch_loader.py", args);
             log(err, String.format(Locale.ROOT, "pytorch DataLoader (%d workers): %,.0f images/s", n,
                     reference.path("images_per_second").asDouble()));
