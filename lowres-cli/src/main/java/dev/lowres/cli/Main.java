@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             InfoCommand.class,
             VerifyCommand.class,
+            PreviewCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
         },

@@ -9,6 +9,12 @@ final class AugmentationCatalog {
     }
 
     static void registerAll() {
-        // filled in as the operations are written
+        Augmentations.register("random-resized-crop", RandomResizedCrop::of, RandomResizedCrop.HELP);
+        Augmentations.register("randaugment", RandAugment::of, RandAugment.HELP);
+        Augmentations.register("gridmask", GridMask::of, GridMask.HELP);
+        Augmentations.register("cutout", Cutout::of, Cutout.HELP);
+        Augmentations.register("random-erasing", RandomErasing::of, RandomErasing.HELP);
+        Augmentations.register("mixup", Mixup::of, Mixup.HELP);
+        Augmentations.register("cutmix", CutMix::of, CutMix.HELP);
     }
 }

@@ -70,6 +70,14 @@ public final class SampleImage {
         return width;
     }
 
+    /**
+     * The channel's mean as a pixel value (0..255): what a {@link Fill#MEAN} fill becomes in pixels, zero
+     * after per-channel normalisation up to rounding. Operations that erase regions fill with it.
+     */
+    public int meanPixel(int channel) {
+        return meanPixel[channel] & 0xFF;
+    }
+
     /** The record's index in the split. */
     public int record() {
         return record;
