@@ -132,7 +132,9 @@ final class Emitter {
      */
     private void fillFloats(int c, int y, int from, int to, boolean meanFill) {
         if (meanFill) {
-            java.util.Arrays.fill(floatRow, from, to, 0f);
+            // zero after mean subtraction; without one (unit scaling), the mean pixel scaled
+            float mean = normalization == Normalization.UNIT ? table[c][meanPixel[c] & 0xFF] : 0f;
+            java.util.Arrays.fill(floatRow, from, to, mean);
         } else if (normalization == Normalization.MEAN_IMAGE) {
             int rowStart = c * height * width + y * width;
             for (int x = from; x < to; x++) {
