@@ -27,6 +27,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final Thread[] workers;
+    private final Thread prefetcher;
     private volatile Throwable failure;
     private volatile boolean closed;
     private int nextToReturn;
@@ -51,6 +52,13 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
             workers[t].setDaemon(true);
             workers[t].start();
         }
+        if (loader.config().order() != EpochOrder.SHUFFLE) {
+            prefetcher = new Thread(this::prefetch, "lowres-prefetch-" + epoch);
+            prefetcher.setDaemon(true);
+            prefetcher.start();
+        } else {
+            prefetcher = null;
+        }
     }
 
     private void work() {
@@ -72,6 +80,35 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
         } catch (Throwable e) {
             failure = e;
             signal();
+        }
+    }
+
+    /**
+     * The sequential and quasi-random orders visit windows of contiguous regions; this reads each window's
+     * regions front to back while the workers are still on the window before it, so the disk streams
+     * instead of serving one page fault per record.
+     */
+    private void prefetch() {
+        SplitView view = loader.view();
+        int region = Math.max(1, EpochOrder.REGION_BYTES / view.shape().bytesPerImage());
+        int window = Math.max(1, region * EpochOrder.WINDOW_REGIONS / loader.config().worldSize());
+        int batchSize = loader.config().batchSize();
+        java.util.BitSet regions = new java.util.BitSet();
+        try {
+            for (int w = nextToClaim.get() * batchSize / window; !closed && (long) w * window < order.length; w++) {
+                while (!closed && (long) nextToClaim.get() * batchSize < (long) (w - 1) * window) {
+                    Thread.sleep(1);
+                }
+                regions.clear();
+                for (int i = w * window; i < Math.min(order.length, (w + 1) * window); i++) {
+                    regions.set(order[i] / region);
+                }
+                for (int r = regions.nextSetBit(0); r >= 0 && !closed; r = regions.nextSetBit(r + 1)) {
+                    view.prefetch(r * region, Math.min(view.size(), (r + 1) * region));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -151,7 +188,13 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
         for (Thread w : workers) {
             w.interrupt();
         }
+        if (prefetcher != null) {
+            prefetcher.interrupt();
+        }
         try {
+            if (prefetcher != null) {
+                prefetcher.join(TimeUnit.SECONDS.toMillis(30));
+            }
             for (Thread w : workers) {
                 w.join(TimeUnit.SECONDS.toMillis(30));
                 if (w.isAlive()) {

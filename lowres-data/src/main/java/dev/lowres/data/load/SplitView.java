@@ -109,6 +109,25 @@ public final class SplitView {
         shards[shard].get((int) ((index - starts[shard]) * per), dst, offset, per);
     }
 
+    /**
+     * Reads records {@code [from, to)} into the page cache, front to back, so that the disk sees one
+     * sequential read instead of a page fault per record (the quasi-random order's prefetcher calls this
+     * one region ahead of the workers).
+     */
+    public void prefetch(int from, int to) {
+        int per = shape.bytesPerImage();
+        for (int i = from; i < to; ) {
+            int shard = shardOf(i);
+            int end = (int) Math.min(to, starts[shard + 1]);
+            ByteBuffer map = shards[shard];
+            if (map instanceof java.nio.MappedByteBuffer mapped && end > i) {
+                int offset = (int) ((i - starts[shard]) * per);
+                mapped.slice(offset, (end - i) * per).load();
+            }
+            i = end;
+        }
+    }
+
     /** The shard holding a record, by binary search over the shard starts. */
     private int shardOf(int index) {
         if (index < 0 || index >= count) {
