@@ -294,6 +294,11 @@ def mix(kind, alpha, x, y):
     return x, y
 
 
+def contiguous(t):
+    """A contiguous copy of a tensor view (a module-level function, so worker processes can pickle it)."""
+    return t.contiguous()
+
+
 def build_pipeline(spec, height, width, mean, std, num_classes, normalize="batch"):
     """The torchvision pipeline for a lowres spec: (per-sample transform, collate_fn or None)."""
     calls = []
@@ -323,9 +328,13 @@ def build_pipeline(spec, height, width, mean, std, num_classes, normalize="batch
                 raise a.error("needs 0 < scale_min <= scale_max <= 1 and 0 < ratio_min <= ratio_max")
             uint8_ops.append(T.RandomResizedCrop((height, width), scale=(s0, s1), ratio=(r0, r1)))
         elif name == "randaugment":
+            if uint8_ops:
+                # torchvision 0.14's equalize fails on the non-contiguous views flips and crops return
+                uint8_ops.append(T.Lambda(contiguous))
             uint8_ops.append(T.RandAugment(num_ops=a.integer("n", 2, 0, 100), magnitude=a.integer("m", 9, 0, 30)))
         elif name == "cutout":
-            size = a.integer("size", max(1, height // 4), 1, max(height, width))
+            size = a.integer("size", max(1, height // 2), 1, max(height, width))
+            a.number("p", 1.0, 0, 1)
             area = min(1.0, size * size / float(height * width))
             float_ops.append(T.RandomErasing(p=1.0, scale=(area, area), ratio=(1.0, 1.0), value=0))
         elif name == "random-erasing":
@@ -334,7 +343,9 @@ def build_pipeline(spec, height, width, mean, std, num_classes, normalize="batch
             r0, r1 = a.number("ratio_min", 0.3, 0, 100), a.number("ratio_max", 3.3, 0, 100)
             if s0 > s1 or r0 > r1 or r0 <= 0:
                 raise a.error("needs scale_min <= scale_max and 0 < ratio_min <= ratio_max")
-            float_ops.append(T.RandomErasing(p=p, scale=(s0, s1), ratio=(r0, r1), value=0))
+            value = a.choice("value", "random", "zero", "mean")
+            float_ops.append(T.RandomErasing(p=p, scale=(s0, s1), ratio=(r0, r1),
+                                             value="random" if value == "random" else 0))
         elif name in ("mixup", "cutmix"):
             batch_ops.append((name, a.number("alpha", 0.2 if name == "mixup" else 1.0, 1e-6, 1e6)))
         else:
