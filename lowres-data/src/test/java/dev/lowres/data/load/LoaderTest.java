@@ -184,6 +184,23 @@ class LoaderTest {
     }
 
     @Test
+    void closingTheLoaderStopsItsThreads() throws Exception {
+        Loader loader = Loader.open(config().threads(3).prefetch(2).build());
+        Epoch epoch = loader.epoch(0);
+        epoch.next();
+        Thread.sleep(200);
+        assertTrue(liveLoaderThreads() > 0, "workers run while the epoch is open");
+        loader.close();
+        assertEquals(0, liveLoaderThreads(), "closing the loader stops every worker");
+        assertThrows(java.util.NoSuchElementException.class, epoch::next);
+    }
+
+    private static long liveLoaderThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("lowres-load-") && t.isAlive()).count();
+    }
+
+    @Test
     void clearErrors() throws Exception {
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                 () -> Loader.open(config().batchSize(251).build()));
