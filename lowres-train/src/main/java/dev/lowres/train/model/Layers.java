@@ -1,0 +1,60 @@
+package dev.lowres.train.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.initializer.XavierInitializer;
+import java.util.List;
+
+/** The DJL layers the models are made of, with the initialisation the papers use. */
+final class Layers {
+    /** He et al. 2015 normal initialisation for ReLU networks: std sqrt(2 / fan_in). */
+    static final XavierInitializer HE_RELU =
+            new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
+    /** He normal with gain 1 (the paper's classifier layer): std sqrt(1 / fan_in). */
+    static final XavierInitializer HE_LINEAR =
+            new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 1);
+
+    private Layers() {
+    }
+
+    static Conv2d conv(int filters, int kernel, int stride, boolean bias) {
+        return conv(filters, kernel, stride, bias, 1);
+    }
+
+    static Conv2d conv(int filters, int kernel, int stride, boolean bias, int groups) {
+        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
+                .optGroups(groups).optBias(bias).build();
+    }
+
+    /** Batch norm with PyTorch's defaults (epsilon 1e-5, running averages updated by 0.1 of each batch). */
+    static BatchNorm batchNorm() {
+        return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+    }
+
+    static Block relu() {
+        return Activation.reluBlock();
+    }
+
+    static Linear linear(int units) {
+        return Linear.builder().setUnits(units).build();
+    }
+
+    /** {@code main(x) + shortcut(x)}. */
+    static Block residual(Block main, Block shortcut) {
+        return new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
+                List.of(main, shortcut));
+    }
+
+    /** The identity, for shortcuts that keep the shape. */
+    static Block identity() {
+        return LambdaBlock.singleton(x -> x);
+    }
+}
