@@ -1,0 +1,94 @@
+package dev.lowres.train.recipe;
+
+import java.util.List;
+
+/**
+ * The learning rate at every step, from a recipe's schedule: step decay at epoch milestones; cosine
+ * annealing (Loshchilov & Hutter 2017) to {@code min_lr}; SGDR's warm restarts with cycles of t0, t0 x
+ * t_mult, ... epochs; one-cycle (Smith & Topin 2019: cosine up from lr/div_factor to lr over pct_start of
+ * the run, then cosine down to lr/div_factor/final_div_factor); or constant. A linear warm-up (Goyal et
+ * al. 2017) may precede any of them. Epoch positions are fractional (step / steps per epoch), so the rate
+ * changes every step.
+ */
+public final class LearningRateSchedule {
+    private final Recipe.Schedule s;
+    private final double peak;
+    private final long stepsPerEpoch;
+    private final long totalSteps;
+
+    /**
+     * @param schedule the recipe's schedule
+     * @param batchSize the run's batch size (for linear scaling)
+     * @param stepsPerEpoch optimizer steps per epoch
+     * @param epochs the run's length
+     */
+    public LearningRateSchedule(Recipe.Schedule schedule, int batchSize, long stepsPerEpoch, int epochs) {
+        this.s = schedule;
+        this.peak = "linear".equals(schedule.scaleWithBatch())
+                ? schedule.lr() * batchSize / schedule.referenceBatch() : schedule.lr();
+        this.stepsPerEpoch = Math.max(1, stepsPerEpoch);
+        this.totalSteps = this.stepsPerEpoch * epochs;
+    }
+
+    /** The base (peak) rate after batch scaling. */
+    public double peak() {
+        return peak;
+    }
+
+    /** The rate for optimizer step {@code step} (0-based). */
+    public double at(long step) {
+        double epoch = (double) step / stepsPerEpoch;
+        double totalEpochs = (double) totalSteps / stepsPerEpoch;
+        if (s.warmupEpochs() > 0 && epoch < s.warmupEpochs() && !s.kind().equals("one-cycle")) {
+            double t = epoch / s.warmupEpochs();
+            return peak * (s.warmupStartFactor() + (1 - s.warmupStartFactor()) * t);
+        }
+        switch (s.kind()) {
+            case "constant":
+                return peak;
+            case "step": {
+                double lr = peak;
+                for (double milestone : milestonesOrEmpty(s.milestones())) {
+                    if (epoch >= milestone) {
+                        lr *= s.factor();
+                    }
+                }
+                return lr;
+            }
+            case "cosine": {
+                double start = s.warmupEpochs();
+                double t = Math.min(1, Math.max(0, (epoch - start) / Math.max(1e-12, totalEpochs - start)));
+                return s.minLr() + (peak - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * t));
+            }
+            case "sgdr": {
+                double e = Math.max(0, epoch - s.warmupEpochs());
+                double length = s.t0();
+                while (e >= length) {
+                    e -= length;
+                    length *= s.tMult();
+                }
+                return s.minLr() + (peak - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * e / length));
+            }
+            case "one-cycle": {
+                double up = s.pctStart() * totalSteps;
+                double start = peak / s.divFactor();
+                double end = start / s.finalDivFactor();
+                if (step < up) {
+                    return cosine(start, peak, step / up);
+                }
+                return cosine(peak, end, (step - up) / Math.max(1e-12, totalSteps - up));
+            }
+            default:
+                throw new IllegalStateException("unknown schedule " + s.kind());
+        }
+    }
+
+    private static double cosine(double from, double to, double t) {
+        double c = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, t))));
+        return to + (from - to) * c;
+    }
+
+    private static List<Double> milestonesOrEmpty(List<Double> m) {
+        return m == null ? List.of() : m;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.lowres.train.recipe;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Everything that shapes a training run, as written in a recipe file (snake_case keys). Units: epochs for
+ * schedule milestones and lengths; the learning rate changes every step.
+ *
+ * @param name the recipe's name
+ * @param description what it reproduces, with the paper
+ * @param model the registry name of the network (a command-line {@code --model} overrides it)
+ * @param epochs training epochs
+ * @param batchSize batch size (all devices together)
+ * @param seed the run's seed (initialisation, order, augmentation)
+ * @param optimizer the optimizer
+ * @param schedule the learning-rate schedule
+ * @param data loading and augmentation
+ * @param labelSmoothing epsilon of label smoothing (Szegedy et al. 2016), 0 for none
+ * @param ema exponential moving average of the weights
+ * @param gradClipNorm clip the global gradient norm to this (0: no clipping)
+ * @param evalEvery evaluate on the validation split every this many epochs (and at the end)
+ * @param checkpointEverySteps also checkpoint every this many steps (0: at epoch ends only)
+ * @param logEverySteps write a metrics line every this many steps
+ */
+@JsonPropertyOrder({"name", "description", "model", "epochs", "batch_size", "seed", "optimizer", "schedule", "data",
+    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps"})
+public record Recipe(String name, String description, String model, int epochs, int batchSize, long seed,
+                     Optimizer optimizer, Schedule schedule, Data data, double labelSmoothing, Ema ema,
+                     double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps) {
+
+    /**
+     * SGD with momentum.
+     *
+     * @param momentum momentum coefficient
+     * @param nesterov Nesterov's accelerated gradient (Sutskever et al. 2013)
+     * @param form {@code lasagne}: v = m v + lr g, w -= v (the paper's; the learning rate is inside the
+     *             buffer); {@code pytorch}: v = m v + g, w -= lr v (they differ only when the rate changes)
+     * @param weightDecay the decay coefficient
+     * @param decayForm {@code l2-penalty}: the paper's loss term wd * sum(w^2), gradient 2 wd w;
+     *                  {@code coupled}: gradient wd w (PyTorch's weight_decay); {@code decoupled}: w -= lr wd w
+     *                  (Loshchilov & Hutter 2019)
+     * @param decayNormAndBias whether biases and normalisation scales/shifts are decayed too (the paper's
+     *                         Lasagne code decays only weights)
+     */
+    @JsonPropertyOrder({"momentum", "nesterov", "form", "weight_decay", "decay_form", "decay_norm_and_bias"})
+    public record Optimizer(double momentum, boolean nesterov, String form, double weightDecay, String decayForm,
+                            boolean decayNormAndBias) {
+    }
+
+    /**
+     * The learning-rate schedule (see {@link LearningRateSchedule}).
+     *
+     * @param kind {@code constant}, {@code step}, {@code cosine}, {@code sgdr} or {@code one-cycle}
+     * @param lr the base rate (the peak for one-cycle)
+     * @param milestones step: the epochs at which the rate is multiplied by {@code factor}
+     * @param factor step: the multiplier
+     * @param minLr cosine and sgdr: the rate at the end of a cycle
+     * @param t0 sgdr: the first cycle's length in epochs (Loshchilov & Hutter 2017)
+     * @param tMult sgdr: each cycle is this many times longer than the last
+     * @param pctStart one-cycle: the share of the run spent rising (Smith & Topin 2019)
+     * @param divFactor one-cycle: the starting rate is lr / divFactor
+     * @param finalDivFactor one-cycle: the final rate is lr / divFactor / finalDivFactor
+     * @param warmupEpochs linear warm-up from {@code warmupStartFactor x lr} (Goyal et al. 2017), 0 for none
+     * @param warmupStartFactor the warm-up's first rate as a fraction of the rate
+     * @param scaleWithBatch {@code none}, or {@code linear}: lr x batch / referenceBatch (Goyal et al. 2017)
+     * @param referenceBatch the batch size the rate is given for, with linear scaling
+     */
+    @JsonPropertyOrder({"kind", "lr", "milestones", "factor", "min_lr", "t0", "t_mult", "pct_start", "div_factor",
+        "final_div_factor", "warmup_epochs", "warmup_start_factor", "scale_with_batch", "reference_batch"})
+    public record Schedule(String kind, double lr, List<Double> milestones, double factor, double minLr, double t0,
+                           double tMult, double pctStart, double divFactor, double finalDivFactor, double warmupEpochs,
+                           double warmupStartFactor, String scaleWithBatch, int referenceBatch) {
+    }
+
+    /**
+     * Loading.
+     *
+     * @param augment the augmentation spec of the training batches (see lowres-data's {@code Augmentations})
+     * @param normalization {@code mean-image} (the paper's), {@code channel} or {@code unit}
+     * @param order {@code shuffle} or {@code quasi-random} (data larger than memory)
+     * @param trainSplit the split trained on
+     * @param valSplit the split evaluated on (none to skip)
+     * @param threads loader threads (0: the number of cores)
+     */
+    @JsonPropertyOrder({"augment", "normalization", "order", "train_split", "val_split", "threads"})
+    public record Data(String augment, String normalization, String order, String trainSplit, String valSplit,
+                       int threads) {
+    }
+
+    /**
+     * The exponential moving average of the weights (and batch-norm statistics), evaluated next to the
+     * weights themselves.
+     *
+     * @param decay per-step decay (e.g. 0.9999), 0 for no EMA
+     */
+    public record Ema(double decay) {
+    }
+}
