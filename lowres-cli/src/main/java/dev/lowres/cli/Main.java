@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SynthCommand.class,
             BuildCommand.class,
+            TrainCommand.class,
             ImportCommand.class,
             ExportCommand.class,
             InfoCommand.class,

@@ -67,6 +67,8 @@ public final class TrainingRun {
     public static final String LAST = "checkpoints/last.safetensors";
     public static final String BEST = "checkpoints/best.safetensors";
     public static final String EXPORT = "model.safetensors";
+    /** Where the run's data and devices are recorded, for {@code --resume}. */
+    public static final String RUN = "run.json";
     private static final String FORMAT = "lowres-checkpoint/1";
 
     private final RunOptions options;
@@ -381,7 +383,22 @@ public final class TrainingRun {
         header.append("# data: ").append(options.data().toAbsolutePath()).append('\n');
         header.append("# devices: ").append(options.devices()).append('\n');
         AtomicFiles.write(config, (header + Recipes.toYaml(options.recipe())).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("data", options.data().toAbsolutePath().normalize().toString());
+        run.put("devices", options.devices().stream().map(Device::toString).toList());
+        run.put("command", options.command());
+        run.put("tool", dev.lowres.data.Version.TOOL);
+        AtomicFiles.write(dir.resolve(RUN), Json.mapper().writeValueAsBytes(run));
         return options.recipe();
+    }
+
+    /** The dataset a run in {@code dir} was started on (from its {@value #RUN}). */
+    public static Path dataOf(Path dir) throws IOException {
+        Path file = dir.resolve(RUN);
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(dir + " is not a lowres run directory (no " + RUN + ")");
+        }
+        return Path.of(Json.mapper().readTree(file.toFile()).path("data").asText());
     }
 
     private static int threads(Recipe recipe) {

@@ -1,0 +1,210 @@
+package dev.lowres.cli;
+
+import ai.djl.Device;
+import dev.lowres.train.loop.EpochMetrics;
+import dev.lowres.train.loop.RunOptions;
+import dev.lowres.train.loop.TrainListener;
+import dev.lowres.train.loop.TrainingDiverged;
+import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.recipe.Recipe;
+import dev.lowres.train.recipe.Recipes;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lowres train}: train a model on a dataset with a recipe, resumably. */
+@Command(name = "train",
+        description = {"Train a network on a dataset with a recipe; resume a run after a crash or Ctrl-C.",
+            "",
+            "Recipes are YAML (bundled: imagenet32-paper, goyal, cosine, sgdr, one-cycle, modern, demo; or a file); "
+                + "--set key=value overrides any key (schedule.lr=0.05, data.augment=paper). The run directory "
+                + "gets config.yaml, metrics.jsonl, checkpoints/last and best (atomic safetensors) and "
+                + "model.safetensors. Ctrl-C stops after the current step with a checkpoint; --resume continues "
+                + "exactly (on CPU the loss curve equals an uninterrupted run's).", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:finished (or stopped by Ctrl-C with a checkpoint)", "2:bad option or recipe",
+            "65:the loss became NaN (the step is printed; the last good checkpoint is kept)",
+            "66:dataset or run not found", "74:I/O error"},
+        mixinStandardHelpOptions = true, sortOptions = false)
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DIR", description = "The dataset directory.")
+    Path data;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "NAME", description = "A model (lowres models lists them).")
+    String model;
+
+    @Option(names = {"-r", "--recipe"}, defaultValue = "imagenet32-paper", paramLabel = "NAME|FILE",
+            description = "A bundled recipe or a YAML file. Default: imagenet32-paper.")
+    String recipe;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "The run directory (new).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
+    Path resume;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override the recipe's epochs.")
+    Integer epochs;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "Override the recipe's batch size.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Override the recipe's learning rate.")
+    Double lr;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the recipe's seed.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any recipe key (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
+            description = "auto (every GPU, else the CPU), cpu, gpu, or gpu0,gpu1 (data-parallel). Default: auto.")
+    String device;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "PyTorch CPU threads. Default: the cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Devices.threads(threads);
+        List<Device> devices = Devices.parse(device);
+        RunOptions options;
+        if (resume != null) {
+            if (this.out != null) {
+                throw new IllegalArgumentException("give --resume DIR or --out DIR, not both");
+            }
+            options = new RunOptions(TrainingRun.dataOf(resume), resume, null, devices, true,
+                    CommandLines.current(spec));
+        } else {
+            if (data == null || this.out == null) {
+                throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
+            }
+            List<String> all = new ArrayList<>();
+            if (model != null) {
+                all.add("model=" + model);
+            }
+            if (epochs != null) {
+                all.add("epochs=" + epochs);
+            }
+            if (batchSize != null) {
+                all.add("batch_size=" + batchSize);
+            }
+            if (lr != null) {
+                all.add("schedule.lr=" + lr);
+            }
+            if (seed != null) {
+                all.add("seed=" + seed);
+            }
+            all.addAll(overrides);
+            Recipe r = Recipes.resolve(recipe, all);
+            options = new RunOptions(data, this.out, r, devices, false, CommandLines.current(spec));
+        }
+        out.printf("training on %s -> %s%n", devices, options.runDir());
+        out.flush();
+        ProgressListener progress = new ProgressListener(out, common.quiet);
+        TrainingRun run = new TrainingRun(options, progress);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.requestStop();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lowres-train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            TrainingRun.Result result = run.run();
+            EpochMetrics m = result.last();
+            if (result.stopped()) {
+                out.printf("stopped at step %d; resume with: lowres train --resume %s%n", result.steps(), result.runDir());
+            } else {
+                out.printf(Locale.ROOT, "finished %d epochs (%d steps); best val top-1 %.2f%%%s%n  -> %s%n",
+                        result.epochs(), result.steps(), 100 * result.bestValTop1(),
+                        m == null ? "" : String.format(Locale.ROOT, ", last %.2f%% (top-5 %.2f%%)", 100 * m.valTop1(),
+                                100 * m.valTop5()), result.runDir());
+            }
+            return ExitCodes.OK;
+        } catch (TrainingDiverged e) {
+            spec.commandLine().getErr().println("lowres train: " + e.getMessage());
+            return ExitCodes.DATA;
+        } finally {
+            progress.close();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting (Ctrl-C): the hook is running
+            }
+        }
+    }
+
+    /** A bar per epoch and a summary line after it. */
+    static final class ProgressListener implements TrainListener, AutoCloseable {
+        private final PrintWriter out;
+        private final boolean quiet;
+        private Progress bar;
+
+        ProgressListener(PrintWriter out, boolean quiet) {
+            this.out = out;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int batches, int startBatch) {
+            close();
+            bar = Progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs), batches, startBatch,
+                    "batch", quiet);
+        }
+
+        @Override
+        public void step(int epoch, int batch, long step, double loss, double lr, double imagesPerSecond) {
+            if (bar != null) {
+                bar.step(1);
+                bar.message(String.format(Locale.ROOT, "loss %.4f lr %.4g %.0f img/s", loss, lr, imagesPerSecond));
+            }
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics m) {
+            close();
+            out.printf(Locale.ROOT, "epoch %d: train loss %.4f top-1 %.2f%%%s | %.1f s, %.0f img/s, lr %.4g%n",
+                    m.epoch() + 1, m.trainLoss(), 100 * m.trainTop1(), Double.isNaN(m.valTop1()) ? ""
+                            : String.format(Locale.ROOT, " | val loss %.4f top-1 %.2f%% top-5 %.2f%%%s", m.valLoss(),
+                            100 * m.valTop1(), 100 * m.valTop5(), Double.isNaN(m.emaValTop1()) ? ""
+                                    : String.format(Locale.ROOT, " (EMA %.2f%%)", 100 * m.emaValTop1())),
+                    m.seconds(), m.imagesPerSecond(), m.lr());
+            out.flush();
+        }
+
+        @Override
+        public void note(String message) {
+            out.println(message);
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
