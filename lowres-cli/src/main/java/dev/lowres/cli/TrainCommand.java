@@ -156,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A bar per epoch and a summary line after it. */
-    static final class ProgressListener implements TrainListener, AutoCloseable {
+    static class ProgressListener implements TrainListener, AutoCloseable {
         private final PrintWriter out;
         private final boolean quiet;
         private Progress bar;

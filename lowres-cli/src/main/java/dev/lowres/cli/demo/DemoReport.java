@@ -18,11 +18,21 @@ public final class DemoReport {
     public record DatasetPart(String path, Manifest manifest, NearestClassMean.Accuracy baseline, byte[] sheetPng) {
     }
 
+    /** The demo's training run: its learning curve. */
+    public record TrainingPart(String runDir, String model, String recipe,
+                               List<dev.lowres.train.loop.EpochMetrics> epochs) {
+    }
+
     private final List<Step> steps = new ArrayList<>();
+    private TrainingPart training;
     private final List<DatasetPart> datasets = new ArrayList<>();
 
     public void step(Step step) {
         steps.add(step);
+    }
+
+    public void training(TrainingPart part) {
+        this.training = part;
     }
 
     public void dataset(DatasetPart part) {
@@ -39,9 +49,9 @@ public final class DemoReport {
                 .append("</head><body>\n");
         h.append("<h1>lowres demo</h1>\n<p>").append(esc(Version.TOOL))
                 .append(": a synthetic ImageNet-style JPEG tree, built into downsampled datasets exactly as the ")
-                .append("published PIL scripts would, verified, exported to the published npz layout and imported back, ")
-                .append("and a baseline classifier trained and evaluated on it. The network training and evaluation ")
-                .append("stages (<code>lowres train</code>, <code>lowres eval</code>) will extend this report.</p>\n");
+                .append("published PIL scripts would, verified, exported to the published npz layout and imported back; ")
+                .append("a small Wide ResNet trained on it and evaluated, with a nearest-class-mean baseline beside it. ")
+                .append("The evaluation stage (<code>lowres eval</code>) will extend this report.</p>\n");
         h.append("<h2>Steps</h2>\n<table><tr><th>step</th><th>what</th><th class=num>seconds</th><th>result</th></tr>\n");
         for (Step s : steps) {
             h.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.what()))
@@ -49,6 +59,9 @@ public final class DemoReport {
                     .append("</td><td>").append(esc(s.result())).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        if (training != null) {
+            h.append(trainingSection(training));
+        }
         h.append("<h2>Baseline: nearest class mean on raw pixels</h2>\n<table><tr><th>dataset</th><th class=num>")
                 .append("validation top-1</th><th class=num>chance</th><th class=num>records</th></tr>\n");
         for (DatasetPart d : datasets) {
@@ -91,6 +104,58 @@ public final class DemoReport {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    private static String trainingSection(TrainingPart t) {
+        StringBuilder h = new StringBuilder();
+        h.append("<h2>Training: ").append(esc(t.model())).append("</h2>\n<p>").append(esc(t.recipe()))
+                .append(". Run directory <code>").append(esc(t.runDir())).append("</code> (config.yaml, metrics.jsonl, "
+                        + "checkpoints, model.safetensors).</p>\n");
+        h.append(curve(t.epochs()));
+        h.append("<table><tr><th>epoch</th><th class=num>train loss</th><th class=num>train top-1</th>")
+                .append("<th class=num>val loss</th><th class=num>val top-1</th><th class=num>val top-5</th>")
+                .append("<th class=num>lr</th><th class=num>images/s</th></tr>\n");
+        for (dev.lowres.train.loop.EpochMetrics m : t.epochs()) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td class=num>%.4f</td><td class=num>%.1f%%</td>"
+                            + "<td class=num>%.4f</td><td class=num>%.1f%%</td><td class=num>%.1f%%</td>"
+                            + "<td class=num>%.4g</td><td class=num>%.0f</td></tr>%n", m.epoch() + 1, m.trainLoss(),
+                    100 * m.trainTop1(), m.valLoss(), 100 * m.valTop1(), 100 * m.valTop5(), m.lr(),
+                    m.imagesPerSecond()));
+        }
+        return h.append("</table>\n").toString();
+    }
+
+    /** An inline SVG of train and validation top-1 by epoch. */
+    private static String curve(List<dev.lowres.train.loop.EpochMetrics> epochs) {
+        int w = 520;
+        int hgt = 220;
+        int pad = 40;
+        StringBuilder s = new StringBuilder("<svg width=\"" + w + "\" height=\"" + hgt + "\" role=\"img\" "
+                + "aria-label=\"accuracy by epoch\" style=\"background:#fafafa;border:1px solid #ddd\">");
+        for (int pct = 0; pct <= 100; pct += 25) {
+            int y = hgt - pad - (hgt - 2 * pad) * pct / 100;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
+                    + "<text x=\"6\" y=\"%d\" font-size=\"11\" fill=\"#666\">%d%%</text>", pad, y, w - 10, y, y + 4, pct));
+        }
+        String[][] series = {{"train", "#1f77b4"}, {"val", "#d62728"}};
+        for (String[] se : series) {
+            StringBuilder pts = new StringBuilder();
+            for (int i = 0; i < epochs.size(); i++) {
+                double v = se[0].equals("train") ? epochs.get(i).trainTop1() : epochs.get(i).valTop1();
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                double x = pad + (w - pad - 20) * (epochs.size() == 1 ? 0.5 : (double) i / (epochs.size() - 1));
+                double y = hgt - pad - (hgt - 2 * pad) * v;
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            }
+            s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(se[1]).append("\" points=\"")
+                    .append(pts.toString().trim()).append("\"/>");
+        }
+        s.append("<text x=\"").append(pad).append("\" y=\"").append(hgt - 12).append("\" font-size=\"12\">")
+                .append("top-1 by epoch: <tspan fill=\"#1f77b4\">train (augmented)</tspan>, ")
+                .append("<tspan fill=\"#d62728\">val</tspan></text></svg>\n");
+        return s.toString();
     }
 
     private static String triple(double[] v) {
