@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             PreviewCommand.class,
             BenchCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Run 'lowres COMMAND --help' for a command's options and exit codes.",

@@ -9,6 +9,7 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.initializer.XavierInitializer;
 import java.util.List;
 
@@ -29,9 +30,18 @@ final class Layers {
     }
 
     static Conv2d conv(int filters, int kernel, int stride, boolean bias, int groups) {
+        return conv(filters, kernel, stride, kernel / 2, bias, groups);
+    }
+
+    static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias, int groups) {
         return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding))
                 .optGroups(groups).optBias(bias).build();
+    }
+
+    /** The output side of a convolution or pooling with padding {@code kernel / 2} (PyTorch's floor rule). */
+    static int outSize(int in, int kernel, int stride) {
+        return (in + 2 * (kernel / 2) - kernel) / stride + 1;
     }
 
     /** Batch norm with PyTorch's defaults (epsilon 1e-5, running averages updated by 0.1 of each batch). */
@@ -41,6 +51,21 @@ final class Layers {
 
     static Block relu() {
         return Activation.reluBlock();
+    }
+
+    /** min(max(x, 0), 6), MobileNetV2's activation. */
+    static Block relu6() {
+        return Activation.relu6Block();
+    }
+
+    /** The exact (erf) GELU of the transformers. */
+    static Block gelu() {
+        return Activation.geluBlock();
+    }
+
+    /** Layer norm over the last axis of (batch, tokens, features), with scale and shift. */
+    static LayerNorm layerNorm(float epsilon) {
+        return LayerNorm.builder().axis(2).optEpsilon(epsilon).build();
     }
 
     static Linear linear(int units) {

@@ -103,6 +103,51 @@ class ModelRegistryTest {
                 "64 px adds a fourth stage");
     }
 
+    /**
+     * Parameters and MACs at 32 px, 1000 classes, as PyTorch counts them (forward hooks on Conv2d and Linear)
+     * for the reference builds: kuangliu's CIFAR PreActResNet with the paper's final BN-ReLU, the PyramidNet
+     * authors' code, torchvision's mobilenet_v2 with the stem's and the 24-channel stage's stride set to 1.
+     */
+    @Test
+    void theOtherFamiliesHaveTheReferenceSizes() {
+        assertCosts("preact-resnet-18", 11_680_040, 555_929_600);
+        assertCosts("preact-resnet-34", 21_788_200, 1_159_909_376);
+        assertCosts("preact-resnet-50", 25_541_672, 1_299_857_408);
+        assertCosts("pyramidnet-110-48", 1_837_056, 403_876_864);
+        assertCosts("pyramidnet-20-48", 375_195, 72_306_496);
+        assertCosts("mobilenetv2", 3_504_872, 89_243_648);
+        assertEquals(1_772_706, ModelRegistry.create("pyramidnet-110-48", 3, 32, 10).parameters(),
+                "PyramidNet-110 (alpha 48) on CIFAR-10: the paper's 1.7M");
+        // ViT-tiny, patch 4: 65 tokens of 192; per block qkv, projection, MLP and the two attention products
+        long tokens = 65;
+        long perBlock = tokens * (192 * 576 + 192 * 192 + 2 * 192 * 768) + 2 * tokens * tokens * 192;
+        assertCosts("vit-tiny", 5_553_832, 192L * 3 * 16 * 64 + 12 * perBlock + 192 * 1000);
+        assertEquals(3, MobileNetV2.downsamplings(32));
+        assertEquals(2, MobileNetV2.downsamplings(16));
+        assertEquals(4, MobileNetV2.downsamplings(64));
+        assertEquals(5, MobileNetV2.downsamplings(224));
+    }
+
+    private static void assertCosts(String name, long parameters, long macs) {
+        Network net = ModelRegistry.create(name, 3, 32, 1000);
+        assertEquals(parameters, net.parameters(), name + ": parameters");
+        assertEquals(macs, net.macs(), name + ": MACs");
+    }
+
+    @Test
+    void familiesRejectWhatTheyCannotBuild() {
+        IllegalArgumentException patch = assertThrows(IllegalArgumentException.class,
+                () -> ModelRegistry.create("vit-tiny", 3, 30, 10));
+        assertTrue(patch.getMessage().contains("patch size 4 must divide the input size 30")
+                && patch.getMessage().contains("vit-tiny-p5"), patch.getMessage());
+        IllegalArgumentException pyramid = assertThrows(IllegalArgumentException.class,
+                () -> ModelRegistry.create("pyramidnet-100-48", 3, 32, 10));
+        assertTrue(pyramid.getMessage().contains("6n + 2"), pyramid.getMessage());
+        IllegalArgumentException preact = assertThrows(IllegalArgumentException.class,
+                () -> ModelRegistry.create("preact-resnet-20", 3, 32, 10));
+        assertTrue(preact.getMessage().contains("18, 34"), preact.getMessage());
+    }
+
     @Test
     void anUnknownNameListsTheValidOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

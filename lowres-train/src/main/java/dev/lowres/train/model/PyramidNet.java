@@ -1,0 +1,102 @@
+package dev.lowres.train.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import java.util.Locale;
+
+/**
+ * Additive PyramidNets (Han, Kim & Kim 2017, "Deep Pyramidal Residual Networks"), with basic blocks, in the
+ * paper's CIFAR layout.
+ *
+ * <p>PyramidNet-d-alpha: a 3x3 convolution to 16 channels and BN; three stages (the first at full resolution,
+ * each later one halving it) of n = (d - 2) / 6 blocks, where the width grows by alpha / 3n at every block,
+ * from 16 to 16 + alpha (block k has round(16 + k alpha / 3n) channels, rounding half to even as the authors'
+ * Python does). A block is BN-conv3x3(stride)-BN-ReLU-conv3x3-BN (no ReLU after the addition, none on the
+ * block's input) plus a parameter-free shortcut: the identity zero-padded to the block's width, after a 2x2
+ * average pooling (stride 2, ceil mode) on a downsampling block. The network ends with BN, ReLU, global average
+ * pooling and a fully connected layer. Convolutions have no bias; He-normal initialisation. The three stages
+ * are kept at every input size, as for CIFAR: 32 px ends at 8x8, 16 px at 4x4, 64 px at 16x16 (four times
+ * the 32 px MACs). PyramidNet-110-48 with 10 classes has 1.7M parameters, as in the paper's Table 1.
+ */
+public final class PyramidNet {
+    private PyramidNet() {
+    }
+
+    /**
+     * Builds PyramidNet-depth-alpha.
+     *
+     * @throws IllegalArgumentException when depth is not 6n + 2, alpha is negative, or the input is under 4 px
+     */
+    public static Network create(int depth, int alpha, int channels, int imageSize, int classes) {
+        if (depth < 8 || (depth - 2) % 6 != 0) {
+            throw new IllegalArgumentException("PyramidNet depth (basic blocks, 3 stages) must be 6n + 2 (8, 14, 20, "
+                    + "..., 110, ...): " + depth);
+        }
+        if (imageSize < 4) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "pyramidnet-%d-%d takes inputs of 4 px and more (two stride-2 stages): %d", depth, alpha,
+                    imageSize));
+        }
+        int n = (depth - 2) / 6;
+        double addRate = alpha / (3.0 * n);
+        Cost cost = new Cost();
+        SequentialBlock net = new SequentialBlock();
+        int size = imageSize;
+        net.add(Layers.conv(16, 3, 1, false)).add(Layers.batchNorm());
+        cost.conv(channels, 16, 3, 1, size, size, false);
+        cost.norm(16);
+        int in = 16;
+        double width = 16;
+        for (int stage = 0; stage < 3; stage++) {
+            for (int b = 0; b < n; b++) {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                width += addRate;
+                int filters = (int) Math.rint(width);
+                int out = Layers.outSize(size, 3, stride);
+                SequentialBlock main = new SequentialBlock().add(Layers.batchNorm())
+                        .add(Layers.conv(filters, 3, stride, false)).add(Layers.batchNorm()).add(Layers.relu())
+                        .add(Layers.conv(filters, 3, 1, false)).add(Layers.batchNorm());
+                cost.norm(in);
+                cost.conv(in, filters, 3, 1, out, out, false);
+                cost.norm(filters);
+                cost.conv(filters, filters, 3, 1, out, out, false);
+                cost.norm(filters);
+                net.add(Layers.residual(main, shortcut(stride, filters - in)));
+                in = filters;
+                size = out;
+            }
+        }
+        Linear classifier = Layers.linear(classes);
+        net.add(Layers.batchNorm()).add(Layers.relu()).add(Pool.globalAvgPool2dBlock()).add(classifier);
+        cost.norm(in);
+        cost.linear(in, classes, true, 1);
+        net.setInitializer(Layers.HE_RELU, Parameter.Type.WEIGHT);
+        classifier.setInitializer(Layers.HE_LINEAR, Parameter.Type.WEIGHT);
+        return new Network("pyramidnet-" + depth + "-" + alpha, net, new Shape(channels, imageSize, imageSize),
+                classes, cost.parameters(), cost.macs());
+    }
+
+    /** The paper's shortcut: average pooling where the block downsamples, then zero channels appended. */
+    private static Block shortcut(int stride, int extraChannels) {
+        if (stride == 1 && extraChannels == 0) {
+            return Layers.identity();
+        }
+        return LambdaBlock.singleton(x -> {
+            NDArray y = stride == 1 ? x
+                    : Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false);
+            if (extraChannels == 0) {
+                return y;
+            }
+            Shape s = y.getShape();
+            NDArray zeros = y.getManager().zeros(new Shape(s.get(0), extraChannels, s.get(2), s.get(3)),
+                    y.getDataType(), y.getDevice());
+            return y.concat(zeros, 1);
+        }, "pyramid-shortcut");
+    }
+}
