@@ -168,6 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> overrides = new java.util.ArrayList<>(List.of("seed=" + seed));
         if (trainEpochs != null) {
             overrides.add("epochs=" + trainEpochs);
+            overrides.add("schedule.warmup_epochs=" + Math.min(1, trainEpochs - 1)); // no warm-up in a 1-epoch run
         }
         dev.lowres.train.recipe.Recipe recipe = dev.lowres.train.recipe.Recipes.resolve("demo", overrides);
         Devices.threads(threads);
