@@ -170,6 +170,10 @@ final class DemoCommand implements Callable<Integer> {
             overrides.add("epochs=" + trainEpochs);
             overrides.add("schedule.warmup_epochs=" + Math.min(1, trainEpochs - 1)); // no warm-up in a 1-epoch run
         }
+        long trainRecords = built.records().getOrDefault("train", 0L);
+        if (trainRecords < dev.lowres.train.recipe.Recipes.resolve("demo", List.of()).batchSize()) {
+            overrides.add("batch_size=" + Math.max(1, trainRecords)); // a tiny demo: one batch per epoch
+        }
         dev.lowres.train.recipe.Recipe recipe = dev.lowres.train.recipe.Recipes.resolve("demo", overrides);
         Devices.threads(threads);
         List<dev.lowres.train.loop.EpochMetrics> curve = new java.util.ArrayList<>();
