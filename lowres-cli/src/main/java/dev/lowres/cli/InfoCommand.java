@@ -50,8 +50,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.printf("dataset   %s  (%s)%n", m.name(), dir.toAbsolutePath().normalize());
         out.printf("format    %s%n", m.format());
-        out.printf("image     %d x %d x %d (channels x height x width, uint8, planar RGB)%n",
-                m.image().channels(), m.image().height(), m.image().width());
+        out.printf("image     %d x %d x %d (channels x height x width, uint8, %s)%n",
+                m.image().channels(), m.image().height(), m.image().width(),
+                m.image().channels() == 3 ? "planar RGB" : m.image().channels() == 1 ? "grey" : "planar");
         out.printf("classes   %d, order %s%n", m.classes().size(), m.classOrder());
         List<ClassEntry> classes = m.classes();
         int show = allClasses || classes.size() <= 8 ? classes.size() : 4;
