@@ -61,6 +61,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--python", paramLabel = "PATH", description = "The Python to run PyTorch with.")
     Path python;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Keep the profiled steps' trace of native "
+            + "operations (Chrome trace JSON: open it in chrome://tracing or ui.perfetto.dev).")
+    Path trace;
+
     @Option(names = "--json", description = "Print one JSON object instead of a report.")
     boolean json;
 
@@ -70,7 +74,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Devices.threads(n);
-        TrainBenchmark.Result lowres = TrainBenchmark.run(model, size, classes, batch, steps, repeats, line -> log(err,
+        TrainBenchmark.Result lowres = TrainBenchmark.run(model, size, classes, batch, steps, repeats, trace, line -> log(err,
                 "lowres " + line));
         JsonNode reference = null;
         Optional<BundledPython> torch = noReference ? Optional.empty() : BundledPython.find(python, "torch");

@@ -54,6 +54,15 @@ public final class TrainBenchmark {
 
     public static Result run(String modelName, int size, int classes, int batch, int steps, int repeats,
                              Consumer<String> log) throws IOException {
+        return run(modelName, size, classes, batch, steps, repeats, null, log);
+    }
+
+    /**
+     * @param keep where to keep the profiled pass's trace (Chrome trace format: chrome://tracing or Perfetto
+     *     shows it), or null
+     */
+    public static Result run(String modelName, int size, int classes, int batch, int steps, int repeats, Path keep,
+                             Consumer<String> log) throws IOException {
         Network network = ModelRegistry.create(modelName, 3, size, classes);
         Recipe recipe = Recipes.resolve("imagenet32-paper", List.of());
         Engine.getInstance().setRandomSeed(0);
@@ -86,7 +95,7 @@ public final class TrainBenchmark {
                             ms, batch * 1000 / ms));
                     best = Math.min(best, ms);
                 }
-                double share = outsideNative(trainer, trainable, x, y, Math.max(2, steps / 3));
+                double share = outsideNative(trainer, trainable, x, y, Math.max(2, steps / 3), keep);
                 return new Result(batch * 1000 / best, best, network.parameters(), network.gigaflops(), share);
             }
         }
@@ -94,12 +103,14 @@ public final class TrainBenchmark {
 
     private static void step(Trainer trainer, Map<String, Parameter> trainable, NDArray x, NDArray y) {
         try (NDManager stepManager = x.getManager().newSubManager()) {
+            // Operations create their outputs in their input's manager: lend the batch to the step's manager
+            // so that every activation and gradient of the step is freed with it.
+            x.tempAttach(stepManager);
+            y.tempAttach(stepManager);
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList predictions = trainer.forward(new NDList(x));
                 NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
                 gc.backward(loss);
-                predictions.attach(stepManager);
-                loss.attach(stepManager);
             }
             trainer.step();
             for (Parameter p : trainable.values()) {
@@ -112,7 +123,7 @@ public final class TrainBenchmark {
 
     /** Runs profiled steps and returns 1 - (time covered by native operations) / (wall time). */
     private static double outsideNative(Trainer trainer, Map<String, Parameter> trainable, NDArray x, NDArray y,
-                                        int steps) throws IOException {
+                                        int steps, Path keep) throws IOException {
         Path trace = Files.createTempFile("lowres-profile", ".json");
         try {
             ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
@@ -122,6 +133,9 @@ public final class TrainBenchmark {
             }
             long wallMicros = (System.nanoTime() - t0) / 1000;
             ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            if (keep != null) {
+                Files.copy(trace, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             return 1.0 - covered(Json.mapper().readTree(trace.toFile())) / (double) wallMicros;
         } finally {
             Files.deleteIfExists(trace);
