@@ -87,6 +87,21 @@ public final class Loader implements AutoCloseable {
         return config;
     }
 
+    /** The per-channel means the float output subtracts (pixel units; zeros when the split has none). */
+    public double[] channelMean() {
+        return channelMean.clone();
+    }
+
+    /** The per-channel standard deviations the float output divides by (pixel units; 1 for a constant channel). */
+    public double[] channelStd() {
+        return channelStd.clone();
+    }
+
+    /** The mean image (C, H, W) in pixel units for mean-image normalisation, else null. */
+    public float[] meanImage() {
+        return meanImage == null ? null : meanImage.clone();
+    }
+
     public SplitView view() {
         return view;
     }

@@ -26,6 +26,7 @@ import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
+import dev.lowres.train.eval.InputStats;
 import dev.lowres.train.export.Safetensors;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
@@ -91,8 +92,8 @@ public final class TrainingRun {
 
     public Result run() throws IOException, DatasetException {
         Path dir = options.runDir();
-        Recipe recipe = prepare(dir);
         Manifest manifest = dev.lowres.data.store.Dataset.open(options.data()).manifest();
+        Recipe recipe = prepare(dir, manifest);
         Manifest.ImageShape shape = manifest.image();
         int classes = manifest.classes().size();
         Network network = ModelRegistry.create(recipe.model(), shape.channels(), shape.height(), classes);
@@ -116,6 +117,9 @@ public final class TrainingRun {
                      .order(EpochOrder.SEQUENTIAL).normalization(trainConfig.normalization())
                      .statisticsSplit(recipe.data().trainSplit()).threads(threads(recipe)).build()) : null;
              Model model = Model.newInstance(network.name(), devices.get(0))) {
+            if (!Files.exists(dir.resolve(InputStats.FILE))) {
+                InputStats.of(train).write(dir); // what evaluation must feed the network
+            }
             model.setBlock(network.block());
             SoftCrossEntropy loss = new SoftCrossEntropy(recipe.labelSmoothing());
             // parameters need initialising before the optimizer can see them
@@ -366,7 +370,7 @@ public final class TrainingRun {
     }
 
     /** Creates the run directory and its config, or reads them back to resume. */
-    private Recipe prepare(Path dir) throws IOException {
+    private Recipe prepare(Path dir, Manifest manifest) throws IOException {
         Path config = dir.resolve(CONFIG);
         if (options.resume()) {
             if (!Files.exists(dir.resolve(LAST))) {
@@ -388,6 +392,10 @@ public final class TrainingRun {
         run.put("devices", options.devices().stream().map(Device::toString).toList());
         run.put("command", options.command());
         run.put("tool", dev.lowres.data.Version.TOOL);
+        // the network's outputs, by wnid: evaluation matches other datasets' classes against these
+        run.put("classes", manifest.classes());
+        run.put("image", Map.of("channels", manifest.image().channels(), "height", manifest.image().height(),
+                "width", manifest.image().width()));
         AtomicFiles.write(dir.resolve(RUN), Json.mapper().writeValueAsBytes(run));
         return options.recipe();
     }

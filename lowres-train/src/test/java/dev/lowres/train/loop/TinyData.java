@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** A tiny learnable dataset: each class a colour and a stripe direction, plus noise. */
-final class TinyData {
+public final class TinyData {
     private TinyData() {
     }
 
-    static Path write(Path dir, int classes, int train, int val, int size) throws Exception {
+    public static Path write(Path dir, int classes, int train, int val, int size) throws Exception {
         List<ClassEntry> entries = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             entries.add(new ClassEntry(c, "c" + c, "class " + c));

@@ -1,0 +1,83 @@
+package dev.lowres.train.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.lowres.data.load.Batch;
+import dev.lowres.data.load.Epoch;
+import dev.lowres.data.load.EpochOrder;
+import dev.lowres.data.load.Loader;
+import dev.lowres.data.load.LoaderConfig;
+import dev.lowres.data.store.Dataset;
+import dev.lowres.data.store.DatasetException;
+import dev.lowres.data.store.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * One pass of a trained network over a split, in order, without augmentation: the network's scores for
+ * every record (optionally averaged with the mirrored image's: flip test-time augmentation).
+ */
+public final class CleanPass {
+    private CleanPass() {
+    }
+
+    /**
+     * @param progress told the records done after each batch
+     */
+    public static Predictions run(TrainedModel model, Path data, String split, ClassMapping mapping, int batchSize,
+                                  boolean flip, int threads, LongConsumer progress) throws IOException, DatasetException {
+        long start = System.nanoTime();
+        Dataset dataset = Dataset.open(data);
+        Manifest.Split s = dataset.split(split);
+        List<String> keys = new ArrayList<>();
+        for (Manifest.Shard shard : s.shards()) {
+            keys.addAll(dataset.keys(shard));
+        }
+        int n = Math.toIntExact(s.count());
+        int[] labels = new int[n];
+        float[][] scores = new float[n][];
+        Manifest.ImageShape shape = dataset.manifest().image();
+        LoaderConfig config = LoaderConfig.builder().data(data).split(split).batchSize(Math.max(1, Math.min(batchSize, n)))
+                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads)
+                .build();
+        int done = 0;
+        try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
+            while (epoch.hasNext()) {
+                Batch b = epoch.next();
+                int size = b.size();
+                try (NDManager m = model.manager().newSubManager()) {
+                    NDArray pixels = pixels(m, b.images(), new Shape(size, shape.channels(), shape.height(),
+                            shape.width())).toDevice(model.device(), false);
+                    NDArray out = model.logits(pixels);
+                    if (flip) {
+                        NDArray mirrored = model.logits(pixels.flip(3));
+                        out = out.softmax(1).add(mirrored.softmax(1)).div(2f).log();
+                    }
+                    float[] flat = out.toDevice(ai.djl.Device.cpu(), false).toFloatArray();
+                    int classes = flat.length / size;
+                    for (int i = 0; i < size; i++) {
+                        int record = b.record(i);
+                        labels[record] = mapping.toModel(b.label(i));
+                        scores[record] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                    }
+                }
+                done += size;
+                progress.accept(done);
+            }
+        }
+        return new Predictions(keys, labels, scores, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A uint8 batch as float pixels in [0, 255]. */
+    static NDArray pixels(NDManager m, ByteBuffer bytes, Shape shape) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return m.create(ByteBuffer.wrap(copy), shape, DataType.UINT8).toType(DataType.FLOAT32, false);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lowres.train.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.lowres.data.load.Loader;
+import dev.lowres.data.load.Normalization;
+import dev.lowres.train.export.Safetensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a run's network expects its input: the training loader's normalisation with the training split's
+ * statistics, kept in the run directory ({@value #FILE}) so that evaluation on any other dataset (a shifted
+ * test set, a corrupted copy) feeds the network exactly what training fed it. {@link #apply} takes pixels
+ * as floats in [0, 255], so corruptions and attacks can work in pixel space.
+ *
+ * @param normalization the loader's normalisation
+ * @param mean per-channel means (pixel units)
+ * @param std per-channel standard deviations (pixel units, never zero)
+ * @param meanImage the mean image (C, H, W) for mean-image normalisation, else null
+ */
+public record InputStats(Normalization normalization, double[] mean, double[] std, float[] meanImage) {
+    public static final String FILE = "input.safetensors";
+
+    /** The statistics an open training loader applies. */
+    public static InputStats of(Loader loader) {
+        return new InputStats(loader.config().normalization(), loader.channelMean(), loader.channelStd(),
+                loader.meanImage());
+    }
+
+    /**
+     * Normalises a batch of pixels (N, C, H, W) in [0, 255] as the training loader did: {@code v / 255},
+     * {@code (v - mean[c]) / std[c]}, or {@code (v - meanImage) / 255}. Equal to the loader's float output
+     * to a float's rounding.
+     */
+    public NDArray apply(NDArray pixels) {
+        int channels = mean.length;
+        return switch (normalization) {
+            case UNIT -> pixels.div(255f);
+            case CHANNEL -> {
+                float[] m = new float[channels];
+                float[] s = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    m[c] = (float) mean[c];
+                    s[c] = (float) std[c];
+                }
+                Shape perChannel = new Shape(1, channels, 1, 1);
+                yield pixels.sub(pixels.getManager().create(m, perChannel))
+                        .div(pixels.getManager().create(s, perChannel));
+            }
+            case MEAN_IMAGE -> {
+                Shape image = new Shape(1).addAll(pixels.getShape().slice(1));
+                yield pixels.sub(pixels.getManager().create(meanImage, image)).mul(1f / 255f);
+            }
+        };
+    }
+
+    /** Writes the statistics to {@code dir}/{@value #FILE}. */
+    public void write(Path dir) throws IOException {
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("mean", new Safetensors.Tensor(new long[] {mean.length}, floats(mean)));
+        tensors.put("std", new Safetensors.Tensor(new long[] {std.length}, floats(std)));
+        if (meanImage != null) {
+            tensors.put("mean_image", new Safetensors.Tensor(new long[] {meanImage.length}, meanImage));
+        }
+        Safetensors.write(dir.resolve(FILE), tensors, Map.of("format", "lowres-input/1", "normalization",
+                normalization.id()));
+    }
+
+    /** Reads {@code dir}/{@value #FILE}. */
+    public static InputStats read(Path dir) throws IOException {
+        Safetensors.Contents c = Safetensors.read(dir.resolve(FILE));
+        Safetensors.Tensor image = c.tensors().get("mean_image");
+        return new InputStats(Normalization.parse(c.metadata().get("normalization")),
+                doubles(c.tensors().get("mean").data()), doubles(c.tensors().get("std").data()),
+                image == null ? null : image.data());
+    }
+
+    private static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    private static double[] doubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+}
