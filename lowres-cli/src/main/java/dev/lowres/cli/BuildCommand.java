@@ -8,6 +8,7 @@ import dev.lowres.data.ingest.BuildOptions;
 import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.DatasetBuilder;
 import dev.lowres.data.ingest.SourceTree;
+import dev.lowres.data.ingest.TreeLayout;
 import dev.lowres.data.store.Manifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,11 +32,18 @@ import picocli.CommandLine.Spec;
             "",
             "Input layouts: an ILSVRC root with train/<wnid>/ and val/ (val in class folders, or flat with "
                 + "LOC_val_solution.csv or the ILSVRC2015 clsloc ground truth, which is bundled); Kaggle's "
-                + "Data/CLS-LOC; any class-per-folder tree; a flat folder with --val-labels.",
+                + "Data/CLS-LOC; any class-per-folder tree; ImageNetV2's folders 0..999; a flat folder with "
+                + "--val-labels.",
+            "",
+            "ImageNetV2 (e.g. imagenetv2-matched-frequency-format-val): folder k holds class k of the 1000 sorted "
+                + "ILSVRC-2012 wnids (0 = tench n01440764). --layout auto reads a tree as ImageNetV2 when every "
+                + "class folder is a number 0..999; the dataset then has all 1000 classes (label k for folder k "
+                + "with --class-order sorted) and one split, val.",
             "",
             "Bad inputs are skipped and listed in the manifest with a reason. A killed build resumes where it "
                 + "stopped when run again with the same options.", ""},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success", "2:bad option", "66:input not found",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success",
+            "2:bad option, e.g. --layout imagenetv2 on folders that are not 0..999", "66:input not found",
             "73:output holds a dataset or another build", "74:I/O error, e.g. disk full (finished shards are kept)"},
         sortOptions = false, mixinStandardHelpOptions = true)
 final class BuildCommand implements Callable<Integer> {
@@ -65,6 +73,13 @@ final class BuildCommand implements Callable<Integer> {
                     + "(the published files' map_clsloc.txt order).")
     String classOrder;
 
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "auto",
+            description = "How class folders name their classes: auto (default: imagenetv2 when every class "
+                    + "folder is a number 0..999, else wnid), wnid (each folder is named by its class, a wnid or "
+                    + "any name), or imagenetv2 (folder k = the k-th of the 1000 sorted ILSVRC-2012 wnids; "
+                    + "fails naming a folder that is not such a number).")
+    String layout;
+
     @Option(names = {"-j", "--threads"}, paramLabel = "N",
             description = "Worker threads. Default: the number of cores. The output is the same for any N.")
     Integer threads;
@@ -91,7 +106,8 @@ final class BuildCommand implements Callable<Integer> {
     Path valLabels;
 
     @Option(names = "--split", paramLabel = "NAME",
-            description = "Split name for a tree that is not an ILSVRC root (default: train; val for a flat folder).")
+            description = "Split name for a tree that is not an ILSVRC root (default: train; val for a flat folder "
+                    + "or the imagenetv2 layout).")
     String split;
 
     @Option(names = "--shard-size", paramLabel = "N", defaultValue = "" + BuildOptions.DEFAULT_SHARD_SIZE,
@@ -113,6 +129,7 @@ final class BuildCommand implements Callable<Integer> {
                 .input(input).output(output).sizes(sizes)
                 .filter(ResampleFilter.parse(resample))
                 .classOrder(ClassOrder.parse(classOrder))
+                .layout(TreeLayout.parse(layout))
                 .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
                 .fast(fast).everyNthClass(everyNthClass).maxPerClass(maxPerClass)
                 .valLabels(valLabels).splitName(split).shardSize(shardSize).maxPixels(maxPixels)

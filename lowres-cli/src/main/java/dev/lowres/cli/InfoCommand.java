@@ -90,6 +90,10 @@ final class InfoCommand implements Callable<Integer> {
         Manifest.BuildInfo b = m.build();
         if (b != null) {
             out.printf("built by  %s from %s (%s)%n", b.tool(), b.source(), b.sourceLayout());
+            if (b.sourceLayout() != null) {
+                out.printf("layout    %s%s%n", b.sourceLayout(), "imagenetv2".equals(b.sourceLayout())
+                        ? ": class folder k held the k-th of the 1000 sorted ILSVRC-2012 wnids" : "");
+            }
             if (b.resample() != null) {
                 Object decoder = b.options() == null ? null : b.options().get("jpeg_decoder");
                 out.printf("resample  %s, %s decode%s%n", b.resample(), b.decode(),

@@ -23,11 +23,13 @@ public final class ImageNetClasses {
     private static volatile ImageNetClasses instance;
 
     private final List<String> wnidsByClsloc; // index 0 holds clsloc label 1
+    private final List<String> wnidsSorted;
     private final Map<String, Integer> clslocByWnid;
     private final Map<String, String> names;
 
     private ImageNetClasses(List<String> wnids, Map<String, String> names) {
         this.wnidsByClsloc = Collections.unmodifiableList(wnids);
+        this.wnidsSorted = wnids.stream().sorted().toList();
         Map<String, Integer> byWnid = new HashMap<>();
         for (int i = 0; i < wnids.size(); i++) {
             byWnid.put(wnids.get(i), i + 1);
@@ -95,6 +97,14 @@ public final class ImageNetClasses {
     /** Wnids in clsloc order. */
     public List<String> wnidsInClslocOrder() {
         return wnidsByClsloc;
+    }
+
+    /**
+     * Wnids in sorted order, the default class order (torchvision, timm, ReaL, ImageNetV2): element 0 is
+     * tench n01440764, element 999 toilet tissue n15075141. ImageNetV2 names its class folders by this index.
+     */
+    public List<String> wnidsSorted() {
+        return wnidsSorted;
     }
 
     /**

@@ -37,7 +37,8 @@ public final class BuildOptions {
         this.shardSize = b.shardSize;
         this.maxPixels = b.maxPixels;
         this.overwrite = b.overwrite;
-        this.scan = new ScanOptions(b.classOrder, b.everyNthClass, b.maxPerClass, b.valLabels, b.splitName);
+        this.scan = new ScanOptions(b.classOrder, b.everyNthClass, b.maxPerClass, b.valLabels, b.splitName,
+                b.layout);
         this.command = List.copyOf(b.command);
     }
 
@@ -112,6 +113,7 @@ public final class BuildOptions {
         private int maxPerClass;
         private Path valLabels;
         private String splitName;
+        private TreeLayout layout = TreeLayout.AUTO;
         private List<String> command = List.of();
 
         public Builder input(Path input) {
@@ -184,6 +186,12 @@ public final class BuildOptions {
             return this;
         }
 
+        /** How class folders name their classes; {@link TreeLayout#AUTO} unless set. */
+        public Builder layout(TreeLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
         public Builder command(List<String> command) {
             this.command = command;
             return this;
@@ -212,6 +220,11 @@ public final class BuildOptions {
             }
             if (maxPixels < 1) {
                 throw new IllegalArgumentException("--max-pixels must be positive: " + maxPixels);
+            }
+            Objects.requireNonNull(layout, "--layout is required");
+            if (layout == TreeLayout.IMAGENETV2 && everyNthClass > 1) {
+                throw new IllegalArgumentException("--every-nth-class does not apply to --layout imagenetv2: "
+                        + "its labels are fixed by the folder numbers");
             }
             if (splitName != null && !splitName.matches("[A-Za-z0-9_]+")) {
                 throw new IllegalArgumentException("--split must be letters, digits or '_': " + splitName);

@@ -2,6 +2,7 @@ package dev.lowres.data.ingest;
 
 import dev.lowres.data.classes.ClassOrder;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * How to read an input tree.
@@ -13,11 +14,13 @@ import java.nio.file.Path;
  * @param valLabels a validation label file (LOC_val_solution.csv, the ILSVRC2015 clsloc ground truth, or
  *                  "file wnid" lines); null to look for one
  * @param splitName the split name for a tree that is not an ILSVRC root ({@code train} for class folders
- *                  and {@code val} for a flat folder when null)
+ *                  and {@code val} for a flat folder or the ImageNetV2 layout when null)
+ * @param layout how class folders name their classes (see {@link TreeLayout})
  */
 public record ScanOptions(ClassOrder classOrder, int everyNthClass, int maxPerClass, Path valLabels,
-                          String splitName) {
+                          String splitName, TreeLayout layout) {
     public ScanOptions {
+        Objects.requireNonNull(layout, "layout");
         if (everyNthClass < 1) {
             throw new IllegalArgumentException("--every-nth-class must be at least 1: " + everyNthClass);
         }
@@ -26,8 +29,8 @@ public record ScanOptions(ClassOrder classOrder, int everyNthClass, int maxPerCl
         }
     }
 
-    /** Defaults: sorted classes, everything kept, labels found automatically. */
+    /** Defaults: sorted classes, everything kept, labels and layout found automatically. */
     public static ScanOptions defaults() {
-        return new ScanOptions(ClassOrder.SORTED, 1, 0, null, null);
+        return new ScanOptions(ClassOrder.SORTED, 1, 0, null, null, TreeLayout.AUTO);
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * What a scan of an input tree found.
  *
  * @param input the folder given
- * @param layout {@code ilsvrc} (train/ and val/), {@code class-folders} or {@code flat}
+ * @param layout {@code ilsvrc} (train/ and val/), {@code class-folders}, {@code imagenetv2} (folders 0 .. 999,
+ *               see {@link TreeLayout#IMAGENETV2}) or {@code flat}
  * @param classes the dataset's classes in label order
  * @param classOrder how they are ordered
  * @param splits the splits in the order they are built

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  *       folders or is flat with labels from {@link ValidationLabels} (Kaggle's {@code Data/CLS-LOC/}
  *       root is recognised too);</li>
  *   <li>any class-per-folder tree: each sub-folder is a class, files anywhere below it belong to it;</li>
+ *   <li>ImageNetV2's tree ({@link TreeLayout#IMAGENETV2}): folders {@code 0 .. 999} numbering the 1000
+ *       sorted ILSVRC-2012 wnids, chosen by {@code --layout auto} when every folder is such a number;</li>
  *   <li>a flat folder of images with validation labels.</li>
  * </ul>
  * Every regular file that is not hidden is an input; those that are not images are skipped by the build
@@ -33,9 +35,30 @@ public final class TreeScanner {
     private TreeScanner() {
     }
 
+    /**
+     * Scans an input tree.
+     *
+     * @throws SourceException when the tree cannot be read as any layout
+     * @throws IllegalArgumentException when the options do not fit the tree (e.g. {@code --layout imagenetv2}
+     *                                  on folders that are not all numbers 0 .. 999); the message names the option
+     */
     public static SourceTree scan(Path input, ScanOptions options) throws IOException, SourceException {
         if (!Files.isDirectory(input)) {
             throw new SourceException("input folder not found: " + input);
+        }
+        if (options.layout() == TreeLayout.IMAGENETV2) {
+            List<String> folders = subfolders(input);
+            List<String> offending = folders.stream().filter(f -> !TreeLayout.isImagenetV2Folder(f)).toList();
+            if (folders.isEmpty() || !offending.isEmpty()) {
+                throw new IllegalArgumentException("--layout imagenetv2 needs class folders named 0 .. 999 (no sign, "
+                        + "no leading zeros); " + input + (folders.isEmpty() ? " has no folders"
+                        : " has folder '" + offending.get(0) + "'"
+                        + (offending.size() > 1 ? " and " + (offending.size() - 1) + " more that are not" : "")
+                        + "; --layout wnid reads folders as class names"));
+            }
+            List<String> notes = new ArrayList<>();
+            notes.add("layout imagenetv2 (--layout imagenetv2)");
+            return scanImagenetV2(input, folders, options, notes);
         }
         Path root = input;
         if (Files.isDirectory(input.resolve("Data/CLS-LOC"))) {
@@ -46,12 +69,27 @@ public final class TreeScanner {
         if (Files.isDirectory(train) || Files.isDirectory(val)) {
             return scanIlsvrc(input, root, options);
         }
-        if (!subfolders(root).isEmpty()) {
-            String split = options.splitName() == null ? "train" : options.splitName();
+        List<String> rootFolders = subfolders(root);
+        if (!rootFolders.isEmpty()) {
             List<String> notes = new ArrayList<>();
-            List<String> folders = subsample(subfolders(root), options, notes);
+            if (options.layout() == TreeLayout.AUTO) {
+                List<String> numbered = rootFolders.stream().filter(TreeLayout::isImagenetV2Folder).toList();
+                if (numbered.size() == rootFolders.size()) {
+                    notes.add("layout imagenetv2, detected: every class folder is a number 0 .. 999 "
+                            + "(--layout wnid reads them as class names)");
+                    return scanImagenetV2(input, rootFolders, options, notes);
+                }
+                if (!numbered.isEmpty()) {
+                    String named = rootFolders.stream().filter(f -> !TreeLayout.isImagenetV2Folder(f))
+                            .findFirst().orElseThrow();
+                    notes.add("layout class-folders, not imagenetv2: the folders mix numbers ('" + numbered.get(0)
+                            + "') and names ('" + named + "'), so every folder is read as a class name");
+                }
+            }
+            String split = options.splitName() == null ? "train" : options.splitName();
+            List<String> folders = subsample(rootFolders, options, notes);
             List<ClassEntry> classes = orderClasses(folders, options.classOrder());
-            SplitSource source = classFolderSplit(split, root, classes, options.maxPerClass());
+            SplitSource source = classFolderSplit(split, root, namedFolders(classes), options.maxPerClass());
             return new SourceTree(input, "class-folders", classes, options.classOrder(), List.of(source), notes);
         }
         String split = options.splitName() == null ? "val" : options.splitName();
@@ -74,7 +112,7 @@ public final class TreeScanner {
                 throw new SourceException(train + " has no class folders");
             }
             classes = orderClasses(subsample(allTrainFolders, options, notes), options.classOrder());
-            splits.add(classFolderSplit("train", train, classes, options.maxPerClass()));
+            splits.add(classFolderSplit("train", train, namedFolders(classes), options.maxPerClass()));
         }
         if (Files.isDirectory(val)) {
             List<String> valFolders = subfolders(val);
@@ -89,7 +127,7 @@ public final class TreeScanner {
                                 + abbreviate(unknown));
                     }
                 }
-                splits.add(classFolderSplit("val", val, classes, options.maxPerClass()));
+                splits.add(classFolderSplit("val", val, namedFolders(classes), options.maxPerClass()));
             } else {
                 FlatSplit flat = flatSplit("val", val, classes, options,
                         List.of(input, root, val, input.toAbsolutePath().getParent()), notes);
@@ -100,6 +138,43 @@ public final class TreeScanner {
             }
         }
         return new SourceTree(input, "ilsvrc", classes, options.classOrder(), splits, notes);
+    }
+
+    /**
+     * ImageNetV2's tree: folder k holds the k-th sorted ILSVRC-2012 wnid. The dataset has all 1000 classes in
+     * the requested order (with sorted order, folder k's images get label k); absent folders have no images.
+     */
+    private static SourceTree scanImagenetV2(Path input, List<String> folders, ScanOptions options,
+                                             List<String> notes) throws IOException, SourceException {
+        if (options.everyNthClass() > 1) {
+            throw new IllegalArgumentException("--every-nth-class does not apply to the imagenetv2 layout of "
+                    + input + ": its labels are fixed by the folder numbers (--layout wnid reads the folders as "
+                    + "class names)");
+        }
+        List<String> sorted = ImageNetClasses.get().wnidsSorted();
+        List<ClassEntry> classes = orderClasses(sorted, options.classOrder());
+        Map<String, Integer> index = indexByWnid(classes);
+        List<ClassFolder> classFolders = new ArrayList<>();
+        for (String folder : folders) {
+            classFolders.add(new ClassFolder(folder, index.get(sorted.get(Integer.parseInt(folder)))));
+        }
+        classFolders.sort(Comparator.comparingInt(ClassFolder::label));
+        notes.add("folder k holds class k of the " + sorted.size() + " sorted ILSVRC-2012 wnids (0 = "
+                + sorted.get(0) + ", " + (sorted.size() - 1) + " = " + sorted.get(sorted.size() - 1) + "); "
+                + folders.size() + " of " + sorted.size() + " folders present, the others' classes have no images");
+        String split = options.splitName() == null ? "val" : options.splitName();
+        SplitSource source = classFolderSplit(split, input, classFolders, options.maxPerClass());
+        return new SourceTree(input, TreeLayout.IMAGENETV2.id(), classes, options.classOrder(), List.of(source),
+                notes);
+    }
+
+    /** A class folder of a split and the label of its images. */
+    private record ClassFolder(String folder, int label) {
+    }
+
+    /** Class folders named by their classes' wnids (or names), as every layout but ImageNetV2's has them. */
+    private static List<ClassFolder> namedFolders(List<ClassEntry> classes) {
+        return classes.stream().map(c -> new ClassFolder(c.wnid(), c.index())).toList();
     }
 
     private record FlatSplit(SplitSource split, List<ClassEntry> classes) {
@@ -154,9 +229,9 @@ public final class TreeScanner {
                 || name.equals(ValidationLabels.VAL_TXT) || file.toAbsolutePath().normalize().equals(explicit);
     }
 
-    private static SplitSource classFolderSplit(String name, Path dir, List<ClassEntry> classes, int maxPerClass) {
-        List<List<SourceImage>> perClass = classes.parallelStream().map(c -> {
-            Path classDir = dir.resolve(c.wnid());
+    private static SplitSource classFolderSplit(String name, Path dir, List<ClassFolder> folders, int maxPerClass) {
+        List<List<SourceImage>> perClass = folders.parallelStream().map(c -> {
+            Path classDir = dir.resolve(c.folder());
             if (!Files.isDirectory(classDir)) {
                 return List.<SourceImage>of();
             }
@@ -166,7 +241,7 @@ public final class TreeScanner {
                 if (maxPerClass > 0 && keys.size() > maxPerClass) {
                     keys = keys.subList(0, maxPerClass);
                 }
-                return keys.stream().map(k -> new SourceImage(k, c.index())).toList();
+                return keys.stream().map(k -> new SourceImage(k, c.label())).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

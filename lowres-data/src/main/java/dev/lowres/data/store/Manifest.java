@@ -76,7 +76,8 @@ public record Manifest(String format, String name, ImageShape image, List<ClassE
      *
      * @param tool the tool and its version
      * @param source where the inputs came from
-     * @param sourceLayout which reader read them (e.g. {@code ilsvrc}, {@code class-folders}, {@code imagenet32-npz})
+     * @param sourceLayout which reader read them (e.g. {@code ilsvrc}, {@code class-folders},
+     *                     {@code imagenetv2}, {@code imagenet32-npz})
      * @param resample the resample filter, for built datasets
      * @param decode {@code exact} (PIL-identical) or {@code fast} (DCT-domain reduced decode)
      * @param options the remaining options that shaped the output

@@ -1,10 +1,12 @@
 package dev.lowres.data.testing;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /** Small ILSVRC-style trees made of the shared fixture images, for builder tests. */
 public final class TestTrees {
@@ -42,6 +44,32 @@ public final class TestTrees {
             csv.append(id).append(',').append(vals[i][1]).append(" 0 0 10 10\n");
         }
         Files.writeString(root.resolve("LOC_val_solution.csv"), csv, StandardCharsets.UTF_8);
+        return root;
+    }
+
+    /**
+     * Writes a class-folder tree: one folder per name, each holding {@code perFolder} tiny images, made here
+     * with javax.imageio, alternately PNG ({@code img0.png}, ...) and JPEG ({@code img1.jpeg}, ...), each a
+     * flat colour that depends on the folder and the file. Folder names {@code 0 .. 999} make an
+     * ImageNetV2-style tree.
+     */
+    public static Path classFolders(Path root, int perFolder, String... folders) throws IOException {
+        for (int f = 0; f < folders.length; f++) {
+            Path dir = Files.createDirectories(root.resolve(folders[f]));
+            for (int i = 0; i < perFolder; i++) {
+                BufferedImage image = new BufferedImage(12, 10, BufferedImage.TYPE_INT_RGB);
+                int rgb = ((40 * f + 17) % 256) << 16 | ((60 * i + 90) % 256) << 8 | 200;
+                for (int y = 0; y < image.getHeight(); y++) {
+                    for (int x = 0; x < image.getWidth(); x++) {
+                        image.setRGB(x, y, rgb);
+                    }
+                }
+                String format = i % 2 == 0 ? "png" : "jpeg";
+                if (!ImageIO.write(image, format, dir.resolve("img" + i + "." + format).toFile())) {
+                    throw new IOException("no ImageIO writer for " + format);
+                }
+            }
+        }
         return root;
     }
 
