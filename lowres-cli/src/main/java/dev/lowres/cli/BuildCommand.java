@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "",
             "ImageNetV2 (e.g. imagenetv2-matched-frequency-format-val): folder k holds class k of the 1000 sorted "
                 + "ILSVRC-2012 wnids (0 = tench n01440764). --layout auto reads a tree as ImageNetV2 when every "
-                + "class folder is a number 0..999; the dataset then has all 1000 classes (label k for folder k "
+                + "class folder is a number 0..999 and one is 100 or more (0..9 or 0..99 are MNIST- or CIFAR-like "
+                + "class names unless forced); the dataset then has all 1000 classes (label k for folder k "
                 + "with --class-order sorted) and one split, val.",
             "",
             "Bad inputs are skipped and listed in the manifest with a reason. A killed build resumes where it "

@@ -65,18 +65,18 @@ class CliTest {
 
     @Test
     void imagenetV2FoldersAreDetectedShownAndAForcedLayoutOnOtherFoldersExitsWithUsage() throws Exception {
-        Path v2 = TestTrees.classFolders(dir.resolve("imagenetv2-matched-frequency-format-val"), 1, "0", "2", "10");
+        Path v2 = TestTrees.classFolders(dir.resolve("imagenetv2-matched-frequency-format-val"), 1, "0", "2", "10", "500");
         Path out = dir.resolve("v2ds");
         Run build = lowres("build", "-i", v2.toString(), "-o", out.toString(), "-s", "8", "-j", "1");
         assertEquals(0, build.code(), build.err());
-        assertTrue(build.out().contains("found 3 inputs in 1000 classes (imagenetv2 layout): val 3"), build.out());
+        assertTrue(build.out().contains("found 4 inputs in 1000 classes (imagenetv2 layout): val 4"), build.out());
         assertTrue(build.out().contains("note: layout imagenetv2, detected: every class folder is a number 0 .. 999"),
                 build.out());
         Manifest m = Dataset.open(out).manifest();
         assertEquals("imagenetv2", m.build().sourceLayout());
         assertEquals("n01530575", m.classes().get(10).wnid());
         short[] labels = Dataset.open(out).labels(m.splits().get("val").shards().get(0));
-        assertEquals("[0, 2, 10]", java.util.Arrays.toString(labels));
+        assertEquals("[0, 2, 10, 500]", java.util.Arrays.toString(labels));
 
         Run info = lowres("info", out.toString());
         assertEquals(0, info.code(), info.err());
@@ -97,7 +97,7 @@ class CliTest {
         Run named = lowres("build", "-i", v2.toString(), "-o", dir.resolve("named").toString(), "-s", "8",
                 "--layout", "wnid");
         assertEquals(0, named.code(), named.err());
-        assertTrue(named.out().contains("found 3 inputs in 3 classes (class-folders layout): train 3"), named.out());
+        assertTrue(named.out().contains("found 4 inputs in 4 classes (class-folders layout): train 4"), named.out());
 
         Run help = lowres("build", "--help");
         assertTrue(help.out().contains("--layout=LAYOUT"), help.out());

@@ -74,12 +74,16 @@ public final class TreeScanner {
             List<String> notes = new ArrayList<>();
             if (options.layout() == TreeLayout.AUTO) {
                 List<String> numbered = rootFolders.stream().filter(TreeLayout::isImagenetV2Folder).toList();
-                if (numbered.size() == rootFolders.size()) {
+                boolean beyondSmallDatasets = numbered.stream().anyMatch(f -> Integer.parseInt(f) >= 100);
+                if (numbered.size() == rootFolders.size() && beyondSmallDatasets) {
                     notes.add("layout imagenetv2, detected: every class folder is a number 0 .. 999 "
                             + "(--layout wnid reads them as class names)");
                     return scanImagenetV2(input, rootFolders, options, notes);
                 }
-                if (!numbered.isEmpty()) {
+                if (numbered.size() == rootFolders.size()) {
+                    notes.add("layout class-folders: the folders are numbers below 100 (MNIST or CIFAR saved as "
+                            + "folders?), read as class names; --layout imagenetv2 reads them as ImageNet class indices");
+                } else if (!numbered.isEmpty()) {
                     String named = rootFolders.stream().filter(f -> !TreeLayout.isImagenetV2Folder(f))
                             .findFirst().orElseThrow();
                     notes.add("layout class-folders, not imagenetv2: the folders mix numbers ('" + numbered.get(0)

@@ -82,13 +82,13 @@ class ImageNetV2LayoutTest {
 
     @Test
     void forcedImagenetV2GivesTheSameTreeAndImagenet32OrderRemapsByWnid() throws Exception {
-        Path tree = TestTrees.classFolders(dir.resolve("v2"), 1, "0", "10", "2");
+        Path tree = TestTrees.classFolders(dir.resolve("v2"), 1, "0", "10", "2", "100");
         SourceTree auto = TreeScanner.scan(tree, scan(TreeLayout.AUTO));
         SourceTree forced = TreeScanner.scan(tree, scan(TreeLayout.IMAGENETV2));
         assertEquals("imagenetv2", forced.layout());
         assertEquals(auto.classes(), forced.classes());
         assertEquals(auto.splits(), forced.splits());
-        assertEquals(List.of(0, 2, 10), forced.splits().get(0).images().stream().map(SourceImage::label).toList());
+        assertEquals(List.of(0, 2, 10, 100), forced.splits().get(0).images().stream().map(SourceImage::label).toList());
 
         SourceTree clsloc = TreeScanner.scan(tree,
                 new ScanOptions(ClassOrder.IMAGENET32, 1, 0, null, "test", TreeLayout.AUTO));
@@ -120,6 +120,14 @@ class ImageNetV2LayoutTest {
             assertEquals("class-folders", TreeScanner.scan(t, scan(TreeLayout.AUTO)).layout(), List.of(folders).toString());
         }
 
+        // numbers below 100 only: MNIST or CIFAR-100 saved as folders, not ImageNetV2, unless forced
+        Path small = TestTrees.classFolders(dir.resolve("digits"), 1, "0", "1", "2", "10", "99");
+        SourceTree digits = TreeScanner.scan(small, scan(TreeLayout.AUTO));
+        assertEquals("class-folders", digits.layout());
+        assertEquals(5, digits.classes().size());
+        assertTrue(digits.notes().stream().anyMatch(n -> n.contains("numbers below 100")), digits.notes().toString());
+        assertEquals("imagenetv2", TreeScanner.scan(small, scan(TreeLayout.IMAGENETV2)).layout());
+
         // --layout wnid keeps the old reading of numbered folders: names, compared as strings
         Path numbered = TestTrees.classFolders(dir.resolve("numbered"), 1, "0", "2", "10");
         SourceTree named = TreeScanner.scan(numbered, scan(TreeLayout.WNID));
@@ -145,7 +153,7 @@ class ImageNetV2LayoutTest {
         e = assertThrows(IllegalArgumentException.class, () -> TreeScanner.scan(empty, scan(TreeLayout.IMAGENETV2)));
         assertTrue(e.getMessage().contains("has no folders"), e.getMessage());
 
-        Path v2 = TestTrees.classFolders(dir.resolve("v2"), 1, "0", "1");
+        Path v2 = TestTrees.classFolders(dir.resolve("v2"), 1, "0", "1", "100");
         e = assertThrows(IllegalArgumentException.class, () -> TreeScanner.scan(v2,
                 new ScanOptions(ClassOrder.SORTED, 2, 0, null, null, TreeLayout.AUTO)));
         assertTrue(e.getMessage().contains("--every-nth-class"), e.getMessage());
