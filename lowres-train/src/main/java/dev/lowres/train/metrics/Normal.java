@@ -5,11 +5,12 @@ package dev.lowres.train.metrics;
  *
  * <p>{@link #inverseCdf} is Acklam's algorithm (P. J. Acklam 2003, "An algorithm for computing the inverse
  * normal cumulative distribution function": rational approximations with a relative error below 1.15e-9)
- * followed by one step of Halley's method on {@code Phi(x) - p}, which brings it to about 1e-15 relative
- * (measured against Wichura's AS241 in Python's {@code statistics.NormalDist}: below 1e-14 absolute for
- * p in [1e-300, 1 - 1e-16]). {@link #cdf} is {@code erfc(-x/sqrt 2)/2} with erfc from its power series
- * ({@code |z| < 2}) and its continued fraction (Lentz's method, {@code |z| >= 2}), accurate to about 1e-15
- * relative.
+ * followed by one step of Halley's method on {@code Phi(x) - p}, as Acklam suggests, which brings it to
+ * near double precision: against Wichura's AS241 (Python's {@code statistics.NormalDist().inv_cdf}) the
+ * largest difference measured over 2,000 random p in (0, 1), p = 1e-1 ... 1e-295 and 1 - 1e-1 ... 1 - 1e-16
+ * was 3e-14. {@link #cdf} is {@code erfc(-x/sqrt 2)/2} with erfc from its power series ({@code |z| < 2})
+ * and its continued fraction (Lentz's method, {@code |z| >= 2}); against Python's {@code math.erfc} the
+ * largest relative difference measured for x in [-38, 38] was 1.4e-13 (erfc alone: 8e-14).
  */
 public final class Normal {
     private static final double[] A = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
