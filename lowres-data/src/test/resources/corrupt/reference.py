@@ -4,7 +4,9 @@ skimage and scipy are not assumed: rgb2hsv / hsv2rgb follow skimage.color's defi
 filter follows scipy.ndimage.gaussian_filter (mode 'nearest', truncate 4.0), both written out here.
 
 Usage: reference.py DIR. DIR/cases.json lists cases {corruption, c, channels, height, width, offset};
-DIR/input.bin holds their planar uint8 images at those offsets. Writes DIR/output.bin, same layout.
+DIR/input.bin holds their planar uint8 images at those offsets. Writes DIR/output.bin, same layout. Where
+skimage is importable, also writes DIR/output_skimage.bin with the reference's own calls
+(skimage.filters.gaussian, skimage.color.rgb2hsv / hsv2rgb) for gaussian_blur and brightness.
 """
 import io
 import json
@@ -67,6 +69,25 @@ def to_uint8(y):
     return np.uint8(np.clip(y, 0, 1) * 255)
 
 
+def corrupt_skimage(name, c, hwc):
+    import skimage.color
+    import skimage.filters
+    x = hwc / 255.0
+    if name == 'gaussian_blur':
+        try:
+            y = skimage.filters.gaussian(x, sigma=c, channel_axis=-1)
+        except TypeError:  # skimage < 0.19
+            y = skimage.filters.gaussian(x, sigma=c, multichannel=True)
+        return to_uint8(y)
+    if name == 'brightness':
+        rgb = x if x.shape[2] == 3 else np.repeat(x, 3, axis=2)
+        hsv = skimage.color.rgb2hsv(rgb)
+        hsv[..., 2] = np.clip(hsv[..., 2] + c, 0, 1)
+        out = to_uint8(skimage.color.hsv2rgb(hsv))
+        return out if x.shape[2] == 3 else out[..., :1]
+    return corrupt(name, c, hwc)
+
+
 def corrupt(name, c, hwc):
     x = hwc / 255.0
     if name == 'contrast':
@@ -99,16 +120,22 @@ def main():
     with open(os.path.join(d, 'cases.json')) as f:
         cases = json.load(f)
     data = np.fromfile(os.path.join(d, 'input.bin'), dtype=np.uint8)
-    out = np.zeros_like(data)
-    for case in cases:
-        ch, h, w, off = case['channels'], case['height'], case['width'], case['offset']
-        n = ch * h * w
-        hwc = data[off:off + n].reshape(ch, h, w).transpose(1, 2, 0).copy()
-        y = corrupt(case['corruption'], case['c'], hwc)
-        assert y.dtype == np.uint8 and y.shape == hwc.shape, (case, y.dtype, y.shape)
-        out[off:off + n] = y.transpose(2, 0, 1).reshape(-1)
-    out.tofile(os.path.join(d, 'output.bin'))
-    print(len(cases), 'cases')
+    try:
+        import skimage  # noqa: F401
+        variants = [(corrupt, 'output.bin'), (corrupt_skimage, 'output_skimage.bin')]
+    except ImportError:
+        variants = [(corrupt, 'output.bin')]
+    for fn, file_name in variants:
+        out = np.zeros_like(data)
+        for case in cases:
+            ch, h, w, off = case['channels'], case['height'], case['width'], case['offset']
+            n = ch * h * w
+            hwc = data[off:off + n].reshape(ch, h, w).transpose(1, 2, 0).copy()
+            y = fn(case['corruption'], case['c'], hwc)
+            assert y.dtype == np.uint8 and y.shape == hwc.shape, (case, y.dtype, y.shape)
+            out[off:off + n] = y.transpose(2, 0, 1).reshape(-1)
+        out.tofile(os.path.join(d, file_name))
+    print(len(cases), 'cases;', ', '.join(f for _, f in variants))
 
 
 main()
