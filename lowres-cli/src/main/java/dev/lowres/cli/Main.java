@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             SynthCommand.class,
             BuildCommand.class,
             TrainCommand.class,
+            EvalCommand.class,
             ImportCommand.class,
             ExportCommand.class,
             InfoCommand.class,

@@ -1,0 +1,221 @@
+package dev.lowres.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.data.corrupt.Corruption;
+import dev.lowres.train.eval.Attacks;
+import dev.lowres.train.eval.Evaluation;
+import dev.lowres.train.eval.RunInfo;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lowres eval}: evaluate a trained run past top-1, into metrics.json and report.html. */
+@Command(name = "eval",
+        description = {"Evaluate a trained run on a dataset split: accuracy (top-1, top-5, per class, confusion), "
+                + "multi-label accuracy (ReaL), calibration (ECE, NLL, Brier, temperature), common corruptions, "
+                + "FGSM/PGD attacks and efficiency, in metrics.json, predictions.jsonl and report.html.",
+            "",
+            "Classes are matched to the network's by wnid, so a shifted test set (e.g. ImageNetV2 built with "
+                + "lowres build) or a dataset in another class order is scored correctly. The input is normalised "
+                + "with the training data's statistics, kept in the run. Corruptions and attacks run on an evenly "
+                + "spaced subset (--robust-records), batch by batch.", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:evaluated", "2:bad option, labels that do not fit the split, classes the model does not "
+                + "know, a run without weights", "66:run or dataset not found", "74:I/O error"},
+        mixinStandardHelpOptions = true, sortOptions = false)
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
+    Path run;
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DIR", description = "The dataset. Default: the run's training data.")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "The split. Default: the recipe's validation split.")
+    String split;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+            description = "Where to write. Default: <run>/eval/<dataset>-<split>.")
+    Path out;
+
+    @Option(names = "--weights", defaultValue = "auto", paramLabel = "W",
+            description = "auto (final, else best, else last), final, best, last, or ema. Default: auto.")
+    String weights;
+
+    @Option(names = {"-b", "--batch-size"}, defaultValue = "256", paramLabel = "N", description = "Default: 256.")
+    int batchSize;
+
+    @Option(names = "--flip-tta", description = "Average the probabilities of each image and its mirror image.")
+    boolean flipTta;
+
+    @Option(names = "--real-labels", paramLabel = "FILE",
+            description = "ReaL labels (real.json: per validation image in file-name order, 0-based sorted-wnid "
+                    + "indices; [] excludes the image).")
+    Path realLabels;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "A multi-label file: a JSON object from record key to a list of wnids.")
+    Path labels;
+
+    @Option(names = "--corruptions", defaultValue = "all", paramLabel = "LIST",
+            description = "Common corruptions at severities 1-5: all, none, or a comma list of ids. Default: all.")
+    String corruptions;
+
+    @Option(names = "--robust-records", defaultValue = "1000", paramLabel = "N",
+            description = "Records (evenly spaced) the corruptions and attacks run on; 0 = the whole split. "
+                    + "Default: 1000.")
+    int robustRecords;
+
+    @Option(names = "--epsilon", defaultValue = "1", paramLabel = "X",
+            description = "L-infinity radius of FGSM and PGD, in 1/255 units. Default: 1.")
+    double epsilon;
+
+    @Option(names = "--pgd-steps", defaultValue = "10", paramLabel = "N", description = "Default: 10.")
+    int pgdSteps;
+
+    @Option(names = "--pgd-step-size", defaultValue = "0.25", paramLabel = "X",
+            description = "In 1/255 units. Default: 0.25.")
+    double pgdStepSize;
+
+    @Option(names = "--no-attacks", description = "Skip FGSM and PGD.")
+    boolean noAttacks;
+
+    @Option(names = "--no-efficiency", description = "Skip the latency and throughput measurement.")
+    boolean noEfficiency;
+
+    @Option(names = "--gallery", defaultValue = "48", paramLabel = "N",
+            description = "Mistakes shown in the report, most confident first. Default: 48.")
+    int gallery;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+            description = "Seed of corruption noise and PGD's random start. Default: 0.")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
+            description = "auto (the first GPU, else the CPU), cpu, gpu0, ... Default: auto.")
+    String device;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "PyTorch CPU threads. Default: the cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (batchSize < 1 || gallery < 0 || robustRecords < 0) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, --gallery and --robust-records >= 0");
+        }
+        if (realLabels != null && labels != null) {
+            throw new IllegalArgumentException("give --real-labels or --labels, not both");
+        }
+        Devices.threads(threads);
+        Device dev = Devices.parse(device).get(0);
+        List<Corruption> list = corruptions.equalsIgnoreCase("none") ? List.of() : Corruption.parseList(corruptions);
+        Attacks.Settings attack = noAttacks ? null : new Attacks.Settings(epsilon, pgdSteps, pgdStepSize, seed);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Evaluation.Options options = new Evaluation.Options(run, RunInfo.Weights.parse(weights), data, split,
+                this.out, batchSize, flipTta, realLabels, labels, list, robustRecords, attack, !noEfficiency, gallery,
+                seed, n, CommandLines.current(spec));
+        try (BarListener bars = new BarListener(common.quiet)) {
+            Evaluation.Outcome o = Evaluation.run(options, dev, bars);
+            bars.close();
+            Path report = Reports.eval(o);
+            summary(out, o.metrics());
+            out.printf("  -> %s%n  -> %s%n", o.out().resolve(Evaluation.METRICS), report);
+        }
+        return ExitCodes.OK;
+    }
+
+    static void summary(PrintWriter out, JsonNode m) {
+        JsonNode a = m.path("accuracy");
+        out.printf(Locale.ROOT, "%s on %s/%s (%d records): top-1 %s, top-5 %s, mean per class %s%n",
+                m.path("run").path("model").asText(), m.path("data").path("name").asText(),
+                m.path("data").path("split").asText(), m.path("data").path("records").asInt(), pct(a.path("top1")),
+                pct(a.path("top5")), pct(a.path("mean_per_class")));
+        JsonNode ml = m.path("multilabel");
+        if (!ml.isMissingNode() && !ml.isNull()) {
+            out.printf(Locale.ROOT, "multi-label (%s): top-1 %s on %d labelled; %s of the top-1 mistakes are valid labels%n",
+                    ml.path("source").asText(), pct(ml.path("top1")), ml.path("labelled").asInt(),
+                    pct(ml.path("mistakes_valid_share")));
+        }
+        JsonNode c = m.path("calibration");
+        JsonNode t = c.path("temperature");
+        out.printf(Locale.ROOT, "calibration: ECE %s, NLL %.4f, Brier %.4f%s%n", pct(c.path("ece")),
+                c.path("nll").asDouble(), c.path("brier").asDouble(), t.isMissingNode() ? ""
+                        : String.format(Locale.ROOT, "; temperature %.3f takes held-out ECE %s -> %s",
+                        t.path("value").asDouble(), pct(t.path("before").path("ece")), pct(t.path("after").path("ece"))));
+        JsonNode r = m.path("robustness");
+        if (!r.isMissingNode() && !r.isNull()) {
+            if (r.has("mean_corruption_top1")) {
+                out.printf(Locale.ROOT, "corruptions (%d records): clean %s, mean over %d corruptions x 5 severities %s%n",
+                        r.path("records").asInt(), pct(r.path("clean_top1")), r.path("corruptions").size(),
+                        pct(r.path("mean_corruption_top1")));
+            }
+            JsonNode adv = r.path("adversarial");
+            if (!adv.isMissingNode()) {
+                out.printf(Locale.ROOT, "attacks (eps %s/255, %d records): FGSM %s, PGD-%d %s%n",
+                        adv.path("epsilon").asText(), adv.path("records").asInt(), pct(adv.path("fgsm_top1")),
+                        adv.path("pgd_steps").asInt(), pct(adv.path("pgd_top1")));
+            }
+        }
+        JsonNode e = m.path("efficiency");
+        out.printf(Locale.ROOT, "efficiency: %,d parameters, %.3f GFLOPs/image%s; evaluation %.0f img/s%n",
+                e.path("parameters").asLong(), e.path("gflops_per_image").asDouble(), e.has("latency_ms_batch1")
+                        ? String.format(Locale.ROOT, ", latency %.2f ms (batch 1), %.0f img/s (batch %d)",
+                        e.path("latency_ms_batch1").asDouble(), e.path("throughput_images_per_second").asDouble(),
+                        e.path("throughput_batch").asInt()) : "", e.path("eval_images_per_second").asDouble());
+        out.flush();
+    }
+
+    private static String pct(JsonNode v) {
+        return v == null || v.isNull() || v.isMissingNode() ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
+                100 * v.asDouble());
+    }
+
+    /** One bar per phase of the evaluation. */
+    static final class BarListener implements Evaluation.Listener, AutoCloseable {
+        private final boolean quiet;
+        private Progress bar;
+        private long last;
+
+        BarListener(boolean quiet) {
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void phase(String name, long total) {
+            close();
+            last = 0;
+            if (total > 0) {
+                bar = Progress.start(name, total, 0, "img", quiet);
+            }
+        }
+
+        @Override
+        public void progress(long done) {
+            if (bar != null) {
+                bar.step(done - last);
+            }
+            last = done;
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
