@@ -362,7 +362,7 @@ public final class EvalReport {
         s.line(x, y, "#1f77b4", 1.5, null, "top-1 by class, sorted");
         List<Svg.Key> keys = new ArrayList<>(List.of(Svg.Key.line("top-1 of the class", "#1f77b4")));
         if (anyFinite(y5)) {
-            s.points(x, y5, 1.2, "#ff7f0e", null, null);
+            s.dots(x, y5, 1.2, "#ff7f0e");
             keys.add(Svg.Key.dot("its top-5", "#ff7f0e"));
         }
         if (mean != null) {

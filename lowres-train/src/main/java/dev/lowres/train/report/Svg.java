@@ -214,6 +214,21 @@ public final class Svg {
         return this;
     }
 
+    /** Many small dots in one compact path (for hundreds of points without tooltips). */
+    public Svg dots(double[] xs, double[] ys, double radius, String color) {
+        StringBuilder d = new StringBuilder();
+        for (int i = 0; i < xs.length; i++) {
+            if (Double.isFinite(xs[i]) && Double.isFinite(ys[i])) {
+                d.append(String.format(Locale.ROOT, "M%.1f %.1fh0", px(xs[i]), py(ys[i])));
+            }
+        }
+        if (d.length() > 0) {
+            body.append("<path fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"")
+                    .append(fmt(2 * radius)).append("\" stroke-linecap=\"round\" d=\"").append(d).append("\"/>");
+        }
+        return this;
+    }
+
     /** Text at a data position; {@code anchor} is start, middle or end. */
     public Svg text(double x, double y, String text, String anchor, int size, String color) {
         return textPx(px(x), py(y), text, anchor, size, color);
