@@ -30,14 +30,12 @@ public final class CompareReport {
      * @param scatterY the eval set on the y axis (e.g. {@code imagenetv2}); null picks the next most common one
      */
     public static String html(List<CompareRow> rows, String scatterX, String scatterY) {
-        List<CompareRow> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(CompareRow::evalName).thenComparing(CompareRow::seedGroup,
-                Comparator.nullsLast(Comparator.naturalOrder())).thenComparingLong(CompareRow::seed)
-                .thenComparing(CompareRow::runDir));
+        List<String> evals = evalsByUse(rows);
+        List<CompareRow> sorted = new ArrayList<>(rows); // eval sets by use, then the caller's order (stable)
+        sorted.sort(Comparator.comparingInt((CompareRow r) -> evals.indexOf(r.evalName())));
         StringBuilder h = new StringBuilder(32 * 1024);
         Html.open(h, "lowres compare");
         long runs = rows.stream().map(CompareRow::runDir).distinct().count();
-        List<String> evals = evalsByUse(rows);
         h.append("<h1>Comparison of ").append(runs).append(runs == 1 ? " run" : " runs").append(" on ")
                 .append(evals.size()).append(evals.size() == 1 ? " eval set" : " eval sets").append("</h1>\n<p>Eval sets: ")
                 .append(Html.esc(String.join(", ", evals))).append(".</p>\n");
@@ -90,82 +88,128 @@ public final class CompareReport {
             h.append("<p class=\"skip\">No evaluated runs were given.</p>\n");
             return;
         }
-        List<Headline> cols = used(rows);
-        // the best value of each column within each eval set, bold where there is a choice
-        Map<String, Map<Headline, Double>> best = new LinkedHashMap<>();
+        boolean recipes = rows.stream().map(CompareRow::recipe).distinct().count() > 1;
+        if (!recipes) {
+            h.append("<p>Recipe of every run: ").append(Html.esc(rows.get(0).recipe())).append(".</p>\n");
+        }
+        Map<String, List<Headline>> groups = new LinkedHashMap<>();
+        for (Headline k : used(rows)) {
+            String g = switch (k.section()) {
+                case "accuracy", "multilabel" -> "Accuracy and multi-label (ReaL) accuracy";
+                case "calibration", "robustness" -> "Calibration and robustness";
+                default -> k.group();
+            };
+            groups.computeIfAbsent(g, x -> new ArrayList<>()).add(k);
+        }
+        for (Map.Entry<String, List<Headline>> g : groups.entrySet()) {
+            h.append("<h3>").append(Html.esc(g.getKey())).append("</h3>\n");
+            table(h, rows, g.getValue(), recipes);
+        }
+        h.append("<p class=\"muted small\">Bold: the best value of the column within its eval set (where they "
+                + "differ). Hover a column header for its definition; — : not computed in that evaluation.</p>\n");
+    }
+
+    private static void table(StringBuilder h, List<CompareRow> rows, List<Headline> cols, boolean recipes) {
+        // the best value of each column within each eval set; bold only where values differ
+        Map<String, Map<Headline, double[]>> range = new LinkedHashMap<>();
         for (CompareRow r : rows) {
             for (Headline k : cols) {
                 Double v = k.value(r.metrics());
-                if (v == null || k.higherIsBetter() == null) {
-                    continue;
+                if (v != null) {
+                    range.computeIfAbsent(r.evalName(), e -> new LinkedHashMap<>()).merge(k, new double[] {v, v},
+                            (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
                 }
-                best.computeIfAbsent(r.evalName(), e -> new LinkedHashMap<>()).merge(k, v,
-                        (a, b) -> k.higherIsBetter() ? Math.max(a, b) : Math.min(a, b));
             }
         }
-        Map<String, Long> perEval = rows.stream().collect(Collectors.groupingBy(CompareRow::evalName,
-                Collectors.counting()));
-        h.append("<div class=\"scroll\"><table><tr><th>eval set</th><th>run</th><th>model</th><th>recipe</th>")
-                .append("<th class=\"num\">seed</th>");
+        h.append("<div class=\"scroll\"><table class=\"wide\"><tr><th>eval set</th><th>run</th><th>model</th>")
+                .append(recipes ? "<th>recipe</th>" : "").append("<th class=\"num\">seed</th>");
         for (Headline k : cols) {
             h.append("<th class=\"num\" title=\"").append(Html.esc(k.label() + ": " + k.define(null)))
                     .append("\">").append(Html.esc(k.shortLabel())).append("</th>");
         }
         h.append("</tr>\n");
+        String previous = null;
         for (CompareRow r : rows) {
-            h.append("<tr><td>").append(Html.esc(r.evalName())).append("</td><td><code>").append(Html.esc(r.runDir()))
-                    .append("</code></td><td>").append(Html.esc(r.model())).append("</td><td>")
-                    .append(Html.esc(r.recipe())).append("</td><td class=\"num\">").append(r.seed()).append("</td>");
+            h.append(previous != null && !previous.equals(r.evalName()) ? "<tr class=\"first\">" : "<tr>");
+            previous = r.evalName();
+            h.append("<td>").append(Html.esc(r.evalName())).append("</td><td><code>").append(Html.esc(r.runDir()))
+                    .append("</code></td><td>").append(Html.esc(r.model())).append("</td>")
+                    .append(recipes ? "<td>" + Html.esc(r.recipe()) + "</td>" : "")
+                    .append("<td class=\"num\">").append(r.seed()).append("</td>");
             for (Headline k : cols) {
                 Double v = k.value(r.metrics());
-                Double b = best.getOrDefault(r.evalName(), Map.of()).get(k);
-                boolean bold = v != null && b != null && v.equals(b) && perEval.get(r.evalName()) > 1;
+                double[] mm = range.getOrDefault(r.evalName(), Map.of()).get(k);
+                boolean bold = v != null && mm != null && mm[0] < mm[1] && k.higherIsBetter() != null
+                        && v == (k.higherIsBetter() ? mm[1] : mm[0]);
                 h.append("<td class=\"num\">").append(bold ? "<strong>" : "").append(Html.esc(k.format(v)))
                         .append(bold ? "</strong>" : "").append("</td>");
             }
             h.append("</tr>\n");
         }
-        h.append("</table></div>\n<p class=\"muted small\">Bold: the best value of the column within its eval set. "
-                + "Hover a column header for its definition; — : not computed in that evaluation.</p>\n");
+        h.append("</table></div>\n");
     }
 
     // ---- seed study ---------------------------------------------------------------------------------
 
     private static void seedStudy(StringBuilder h, List<CompareRow> rows) {
         h.append("<h2 id=\"seeds\">Seed study</h2>\n");
-        Map<String, List<CompareRow>> groups = new LinkedHashMap<>();
+        Map<String, Map<String, List<CompareRow>>> byEval = new LinkedHashMap<>();
         for (CompareRow r : rows) {
             String g = r.seedGroup() == null ? r.runDir() : r.seedGroup();
-            groups.computeIfAbsent(g + "\u0000" + r.evalName(), k -> new ArrayList<>()).add(r);
+            byEval.computeIfAbsent(r.evalName(), e -> new LinkedHashMap<>()).computeIfAbsent(g, k -> new ArrayList<>())
+                    .add(r);
         }
         List<String> single = new ArrayList<>();
         int shown = 0;
-        for (Map.Entry<String, List<CompareRow>> e : groups.entrySet()) {
-            List<CompareRow> g = e.getValue();
-            String[] key = e.getKey().split("\u0000", 2);
-            if (g.stream().map(CompareRow::seed).distinct().count() < 2) {
-                single.add(key[0] + " on " + key[1]);
-                continue;
+        for (Map.Entry<String, Map<String, List<CompareRow>>> ev : byEval.entrySet()) {
+            StringBuilder t = new StringBuilder();
+            for (Map.Entry<String, List<CompareRow>> e : ev.getValue().entrySet()) {
+                List<CompareRow> g = e.getValue();
+                if (g.stream().map(CompareRow::seed).distinct().count() < 2) {
+                    single.add(e.getKey() + " on " + ev.getKey());
+                    continue;
+                }
+                List<String[]> lines = new ArrayList<>();
+                List<String> constant = new ArrayList<>();
+                for (Headline k : used(g)) {
+                    double[] v = g.stream().map(r -> k.value(r.metrics())).filter(x -> x != null)
+                            .mapToDouble(Double::doubleValue).toArray();
+                    double[] s = Stats.summary(v);
+                    if (v.length == g.size() && s[2] == s[3]) {
+                        constant.add(k.label() + " " + k.format(s[2]));
+                        continue;
+                    }
+                    lines.add(new String[] {k.label(), String.valueOf(v.length), k.format(s[0]), spread(k, s[1]),
+                        k.format(s[2]), k.format(s[3]), spread(k, s[3] - s[2])});
+                }
+                int span = lines.size() + (constant.isEmpty() ? 0 : 1);
+                if (span == 0) {
+                    continue;
+                }
+                shown++;
+                t.append("<tr class=\"first\"><td rowspan=\"").append(span).append("\"><strong>")
+                        .append(Html.esc(e.getKey())).append("</strong><br/><span class=\"muted small\">seeds ")
+                        .append(Html.esc(g.stream().map(r -> String.valueOf(r.seed())).collect(Collectors.joining(", "))))
+                        .append("</span></td>");
+                for (int i = 0; i < lines.size(); i++) {
+                    String[] l = lines.get(i);
+                    t.append(i == 0 ? "" : "<tr>").append("<td>").append(Html.esc(l[0])).append("</td>");
+                    for (int c = 1; c < l.length; c++) {
+                        t.append("<td class=\"num\">").append(Html.esc(l[c])).append("</td>");
+                    }
+                    t.append("</tr>\n");
+                }
+                if (!constant.isEmpty()) {
+                    t.append(lines.isEmpty() ? "" : "<tr>").append("<td colspan=\"7\" class=\"muted small\">the same for "
+                            + "every seed: ").append(Html.esc(String.join("; ", constant))).append("</td></tr>\n");
+                }
             }
-            shown++;
-            h.append("<h3>").append(Html.esc(key[0])).append(" <span class=\"muted\">on ").append(Html.esc(key[1]))
-                    .append(": ").append(g.size()).append(" runs, seeds ")
-                    .append(Html.esc(g.stream().map(r -> String.valueOf(r.seed())).collect(Collectors.joining(", "))))
-                    .append("</span></h3>\n<table><tr><th>metric</th><th class=\"num\">n</th><th class=\"num\">mean</th>")
-                    .append("<th class=\"num\">std</th><th class=\"num\">min</th><th class=\"num\">max</th>")
-                    .append("<th class=\"num\">max − min</th></tr>\n");
-            for (Headline k : used(g)) {
-                double[] v = g.stream().map(r -> k.value(r.metrics())).filter(x -> x != null)
-                        .mapToDouble(Double::doubleValue).toArray();
-                double[] s = Stats.summary(v);
-                h.append("<tr><td>").append(Html.esc(k.label())).append("</td><td class=\"num\">").append(v.length)
-                        .append("</td><td class=\"num\">").append(Html.esc(k.format(s[0])))
-                        .append("</td><td class=\"num\">").append(Html.esc(spread(k, s[1])))
-                        .append("</td><td class=\"num\">").append(Html.esc(k.format(s[2])))
-                        .append("</td><td class=\"num\">").append(Html.esc(k.format(s[3])))
-                        .append("</td><td class=\"num\">").append(Html.esc(spread(k, s[3] - s[2]))).append("</td></tr>\n");
+            if (t.length() > 0) {
+                h.append("<h3>on ").append(Html.esc(ev.getKey())).append("</h3>\n<table><tr><th>runs differing only ")
+                        .append("by seed</th><th>metric</th><th class=\"num\">n</th><th class=\"num\">mean</th>")
+                        .append("<th class=\"num\">std</th><th class=\"num\">min</th><th class=\"num\">max</th>")
+                        .append("<th class=\"num\">max − min</th></tr>\n").append(t).append("</table>\n");
             }
-            h.append("</table>\n");
         }
         if (shown == 0) {
             h.append("<p class=\"skip\">No seed study: no two runs differ only by seed on the same eval set.</p>\n");
@@ -244,7 +288,7 @@ public final class CompareReport {
                 .xAxis(Svg.ticks(a0, a1, 6), Svg::percent, "top-1 on " + ex)
                 .yAxis(Svg.ticks(a0, a1, 6), Svg::percent, "top-1 on " + ey);
         s.segment(a0, a0, a1, a1, "#777", 1.2, "5 4");
-        s.text(a1 - (a1 - a0) * 0.02, a1 - (a1 - a0) * 0.05, "y = x", "end", 11, "#777");
+        s.text(a1 - (a1 - a0) * 0.10, a1 - (a1 - a0) * 0.04, "y = x", "end", 11, "#777");
         List<Svg.Key> keys = new ArrayList<>();
         keys.add(Svg.Key.dashed("y = x", "#777", "5 4"));
         String equation = null;
@@ -270,7 +314,7 @@ public final class CompareReport {
             s.points(mx, my, 5, Svg.color(mi), mt, "point");
             keys.add(Svg.Key.dot(model, Svg.color(mi)));
         }
-        s.legendRow(keys, 60, 36);
+        s.legendRow(keys, 60, 38);
         h.append("<div class=\"figs\"><figure class=\"fig\">").append(s).append("<figcaption>")
                 .append(Html.esc("Each point is one run: its top-1 on " + ex + " (x) and on " + ey + " (y). Points under "
                         + "the dashed y = x line lose accuracy on " + ey + ". "

@@ -122,15 +122,21 @@ public final class EvalReport {
     private static void summary(StringBuilder h, JsonNode m) {
         h.append("<h2 id=\"summary\">Headline numbers</h2>\n<table class=\"summary\"><tr><th>metric</th>")
                 .append("<th class=\"num\">value</th><th>definition</th></tr>\n");
+        String group = null;
         for (Headline k : Headline.ALL) {
             Double v = k.value(m);
+            if (!k.group().equals(group)) {
+                group = k.group();
+                h.append("<tr class=\"group\"><th colspan=\"3\">").append(Html.esc(group)).append("</th></tr>\n");
+            }
             h.append("<tr><td>").append(Html.esc(k.label())).append("</td><td class=\"num\">")
                     .append(Html.esc(k.format(v))).append("</td><td class=\"def\">");
-            if (v == null && !Html.present(m.path(k.section()))) {
-                h.append("<span class=\"muted\">skipped: ").append(Html.esc(Html.skipReason(m, k.section())))
-                        .append("</span>");
+            String reason = v == null ? Html.skipReasonFor(m, k.pointer()) : null;
+            if (v == null && (reason != null || !Html.present(m.path(k.section())))) {
+                h.append("<span class=\"muted\">skipped: ").append(Html.esc(reason != null ? reason
+                        : Html.skipReason(m, k.section()))).append("</span>");
             } else if (v == null) {
-                h.append(Html.esc(k.define(m))).append(" <span class=\"muted\">(not recorded)</span>");
+                h.append("<span class=\"muted\">not recorded in metrics.json</span>");
             } else {
                 h.append(Html.esc(k.define(m)));
             }
@@ -217,7 +223,7 @@ public final class EvalReport {
         }
         series(loss, ex, trainLoss, TRAIN, null, dots, "train loss, epoch mean", keys, "train (epoch)");
         series(loss, ex, valLoss, VAL, null, dots, "validation loss", keys, "val");
-        loss.legendRow(keys, 56, 36);
+        loss.legendRow(keys, 56, 38);
         figure(h, loss, "Training loss per logging window (light) and per epoch; validation loss per evaluated "
                 + "epoch. Epoch marks sit at the end of their epoch.");
         // accuracy
@@ -238,7 +244,7 @@ public final class EvalReport {
             series(acc, ex, valTop1, VAL, null, dots, "validation top-1", ak, "val top-1");
             series(acc, ex, valTop5, VAL, "5 3", dots, "validation top-5", ak, "val top-5");
             series(acc, ex, emaTop1, EMA, null, dots, "validation top-1 of the weight average", ak, "EMA val top-1");
-            acc.legendRow(ak, 56, 36);
+            acc.legendRow(ak, 56, 38);
             figure(h, acc, "Top-1 on the augmented training batches and on the validation split after each evaluated "
                     + "epoch; top-5 dashed.");
         }
@@ -285,9 +291,22 @@ public final class EvalReport {
         if (!anyFinite(y)) {
             return;
         }
-        s.line(x, y, color, 2, dash, tip);
+        // epochs without the figure (not evaluated) are left out, not drawn as gaps
+        int n = 0;
+        for (double v : y) {
+            n += Double.isFinite(v) ? 1 : 0;
+        }
+        double[] fx = new double[n];
+        double[] fy = new double[n];
+        for (int i = 0, k = 0; i < y.length; i++) {
+            if (Double.isFinite(y[i])) {
+                fx[k] = x[i];
+                fy[k++] = y[i];
+            }
+        }
+        s.line(fx, fy, color, 2, dash, tip);
         if (dots) {
-            s.points(x, y, 2.5, color, null, null);
+            s.points(fx, fy, 2.5, color, null, null);
         }
         keys.add(dash == null ? Svg.Key.line(key, color) : Svg.Key.dashed(key, color, dash));
     }
@@ -322,7 +341,7 @@ public final class EvalReport {
 
     private static void perClassBars(StringBuilder h, List<JsonNode> classes, Double mean) {
         int n = classes.size();
-        Svg s = new Svg(720, 64 + 22 * n, "top-1 by class").margins(210, 60, 30, 36)
+        Svg s = new Svg(720, 86 + 22 * n, "top-1 by class").margins(210, 60, 50, 36)
                 .domain(0, 1, n - 0.5, -0.5);
         s.title("Top-1 by class, best first").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "top-1 of the class's records");
         for (int i = 0; i < n; i++) {
@@ -337,7 +356,8 @@ public final class EvalReport {
         }
         if (mean != null) {
             s.segment(mean, n - 0.5, mean, -0.5, "#d62728", 1.5, "5 3");
-            s.textPx(s.px(mean) + 3, s.area()[1] - 3, "mean per class " + Html.pct(mean), "start", 10, "#d62728");
+            s.legendRow(List.of(Svg.Key.line("top-1 of the class", "#1f77b4"),
+                    Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3")), 210, 38);
         }
         figure(h, s, "Top-1 of each class on its own records, sorted; the dashed line is the mean over classes. "
                 + "Hover a bar for the class's top-5 and record count.");
@@ -369,7 +389,7 @@ public final class EvalReport {
             s.segment(0.5, mean, n + 0.5, mean, "#d62728", 1.5, "5 3");
             keys.add(Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3"));
         }
-        s.legendRow(keys, 56, 36);
+        s.legendRow(keys, 56, 38);
         h.append("<div class=\"figs\">");
         figure(h, s, "Each class's top-1 on its own records, sorted (" + n + " classes" + (top1 == null ? ""
                 : "; overall top-1 " + Html.pct(top1)) + "). The tables name the ends of the curve.");
@@ -475,11 +495,13 @@ public final class EvalReport {
         }
         r.segment(0, 0, 1, 1, "#555", 1.2, "4 3");
         r.legendRow(List.of(Svg.Key.line("accuracy", "#1f77b4"), Svg.Key.line("mean confidence (gap shaded)", "#d62728"),
-                Svg.Key.dashed("perfect calibration", "#555", "4 3")), 56, 36);
+                Svg.Key.dashed("perfect calibration", "#555", "4 3")), 56, 38);
         h.append(r);
         // counts, on the same x scale
-        double top = Math.max(1, maxCount * 1.3);
-        Svg cs = new Svg(540, 170, "records per confidence bin").margins(56, 16, 24, 40).domain(0, 1, 0, top);
+        // head room over the tallest bar for its (possibly rotated) count label
+        double plotH = 190 - 28 - 40;
+        double top = Math.max(1, maxCount / (1 - 40 / plotH));
+        Svg cs = new Svg(540, 190, "records per confidence bin").margins(56, 16, 28, 40).domain(0, 1, 0, top);
         cs.title("Records per bin").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence")
                 .yAxis(Svg.ticks(0, top, 3), v -> Html.count(v), null);
         for (JsonNode b : bins) {
@@ -499,7 +521,7 @@ public final class EvalReport {
         }
         h.append(cs).append("</div>");
         // the numbers
-        h.append("<div><table><tr><th></th><th class=\"num\">ECE</th><th class=\"num\">NLL</th>")
+        h.append("<div style=\"max-width:520px\"><table><tr><th></th><th class=\"num\">ECE</th><th class=\"num\">NLL</th>")
                 .append("<th class=\"num\">Brier</th></tr>");
         h.append("<tr><td>all records, raw</td><td class=\"num\">").append(Html.pct2(ece)).append("</td><td class=\"num\">")
                 .append(Html.fixed(Html.num(c, "/nll"), 4)).append("</td><td class=\"num\">")
@@ -518,7 +540,8 @@ public final class EvalReport {
             h.append("<p class=\"small\">Temperature T = ").append(Html.esc(Html.compact(t == null ? Double.NaN : t, 4)))
                     .append(" fitted (NLL) on ").append(Html.count(Html.num(temp, "/fit_records")))
                     .append(" records, measured on the other ").append(Html.count(Html.num(temp, "/eval_records")))
-                    .append(". T &gt; 1: the raw model is over-confident.</p>");
+                    .append(t == null || t == 1 ? "." : t > 1 ? ". T &gt; 1: the raw probabilities were over-confident."
+                            : ". T &lt; 1: the raw probabilities were under-confident.").append("</p>");
         } else {
             h.append("<p class=\"muted small\">No temperature scaling recorded.</p>");
         }
@@ -560,7 +583,7 @@ public final class EvalReport {
                     "severity").yAxis(Svg.ticks(0, top, 5), Svg::percent, "top-1");
             if (clean != null) {
                 s.segment(0.8, clean, severities + 0.2, clean, "#000", 1.5, "6 4");
-                s.text(1, clean, "clean " + Html.pct(clean), "start", 10, "#000");
+                s.textPx(s.px(1), s.py(clean) - 5, "clean " + Html.pct(clean), "start", 10, "#000");
             }
             List<Svg.Key> keys = new ArrayList<>();
             if (clean != null) {
@@ -614,9 +637,10 @@ public final class EvalReport {
         JsonNode adv = r.path("adversarial");
         h.append("<h3>Adversarial attacks</h3>\n");
         if (!Html.present(adv)) {
-            h.append("<p class=\"skip\">Attacks skipped: ").append(Html.esc(m.path("skipped").has("adversarial")
-                    ? Html.skipReason(m, "adversarial") : "robustness.adversarial is null in metrics.json"))
-                    .append("</p>\n");
+            String reason = Html.skipReasonFor(m, "/robustness/adversarial");
+            h.append("<p class=\"skip\">Attacks skipped: ").append(Html.esc(reason == null || reason.equals(
+                    Html.skipReasonFor(m, "/robustness")) ? "no reason recorded in metrics.json" : reason))
+                    .append(" (<code>robustness.adversarial</code> is null).</p>\n");
             return;
         }
         Double eps = Html.num(adv, "/epsilon");
@@ -671,8 +695,9 @@ public final class EvalReport {
             } else {
                 h.append("<div class=\"noimg\">no image</div>");
             }
-            h.append("<div class=\"muted\" title=\"").append(Html.esc(x.path("key").asText())).append("\">#")
-                    .append(index).append(" · ").append(Html.esc(clip(x.path("key").asText(), 30))).append("</div>");
+            String key = x.path("key").asText();
+            h.append("<div class=\"muted key\" title=\"").append(Html.esc(key)).append("\">#").append(index)
+                    .append(" · ").append(Html.esc(key.substring(key.lastIndexOf('/') + 1))).append("</div>");
             h.append("<div class=\"truth\">true: ").append(Html.esc(name(names, label)))
                     .append(truth == null || truth.wnid().isEmpty() ? "" : " <span class=\"muted small\">"
                             + Html.esc(truth.wnid()) + "</span>").append("</div>");

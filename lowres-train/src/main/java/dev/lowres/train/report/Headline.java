@@ -89,6 +89,18 @@ record Headline(String label, String shortLabel, String pointer, Kind kind, Bool
         };
     }
 
+    /** The heading the number is listed under. */
+    String group() {
+        return switch (section()) {
+            case "accuracy" -> "Accuracy";
+            case "multilabel" -> "Multi-label (ReaL)";
+            case "calibration" -> "Calibration";
+            case "robustness" -> "Robustness";
+            case "efficiency" -> "Efficiency";
+            default -> section();
+        };
+    }
+
     /** The top-level section of metrics.json the value belongs to. */
     String section() {
         return pointer.substring(1, pointer.indexOf('/', 1));

@@ -33,6 +33,8 @@ final class Html {
             ".card .noimg{height:120px;display:flex;align-items:center;justify-content:center;background:#eee;",
             "color:#888;margin-bottom:6px}",
             ".card .truth{font-weight:600;margin:2px 0 4px}",
+            ".card .key{font-size:.92em;word-break:break-all}",
+            "tr.group th{background:#e9eef5;text-align:left}tr.first td{border-top:2px solid #bbb}table.wide td,table.wide th{white-space:nowrap}",
             ".p5{display:grid;grid-template-columns:minmax(0,1fr) 56px 42px;gap:1px 4px;align-items:center}",
             ".p5 .n{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}",
             ".p5 .b{height:8px;background:#eee;border-radius:2px}.p5 .b span{display:block;height:8px;",
@@ -154,6 +156,28 @@ final class Html {
     /** Whether a node holds something (not missing, not null). */
     static boolean present(JsonNode n) {
         return n != null && !n.isMissingNode() && !n.isNull();
+    }
+
+    /**
+     * The recorded reason the value at a pointer was not computed: the {@code skipped} entry of its
+     * deepest enclosing part, named by its dotted path ({@code robustness.adversarial}) or its own name
+     * ({@code adversarial}); null when none is recorded.
+     */
+    static String skipReasonFor(JsonNode metrics, String pointer) {
+        JsonNode skipped = metrics == null ? null : metrics.path("skipped");
+        if (skipped == null || !skipped.isObject()) {
+            return null;
+        }
+        String[] parts = pointer.substring(1).split("/");
+        for (int n = parts.length; n >= 1; n--) {
+            for (String key : new String[] {String.join(".", java.util.Arrays.copyOf(parts, n)), parts[n - 1]}) {
+                JsonNode r = skipped.path(key);
+                if (r.isTextual() && !r.asText().isBlank()) {
+                    return r.asText();
+                }
+            }
+        }
+        return null;
     }
 
     /** The recorded reason a top-level section was skipped, or a generic one. */

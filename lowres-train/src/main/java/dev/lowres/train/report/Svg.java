@@ -86,10 +86,10 @@ public final class Svg {
         return new double[] {left, top, width - right, height - bottom};
     }
 
-    /** A title above the plot area, left-aligned with it. */
+    /** A title in the top margin (at y = 18; a {@link #legendRow} fits under it at y = 38 when the top margin is 50). */
     public Svg title(String text) {
-        body.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"600\" "
-                + "fill=\"#222\">%s</text>", left, Math.max(14, top - 12), Html.esc(text)));
+        body.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" font-weight=\"600\" "
+                + "fill=\"#222\">%s</text>", left, Html.esc(text)));
         return this;
     }
 

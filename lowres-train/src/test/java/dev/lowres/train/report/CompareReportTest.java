@@ -48,14 +48,19 @@ class CompareReportTest {
     @Test
     void seedStudyHasMeanSampleStdMinMax() throws Exception {
         String html = CompareReport.html(rows(0), "val", "imagenetv2");
-        int at = html.indexOf("<h3>wrn-28-2 imagenet32-paper <span class=\"muted\">on val: 3 runs, seeds 0, 1, 2");
+        int at = html.indexOf("<h3>on val</h3>");
         assertTrue(at > 0);
         String table = html.substring(at, html.indexOf("</table>", at));
-        // top-1 0.40, 0.42, 0.44: mean 42.0%, sample std 2.00 points, min 40.0%, max 44.0%, range 4.00 points
-        assertTrue(table.contains("<tr><td>top-1 accuracy</td><td class=\"num\">3</td><td class=\"num\">42.0%</td>"
+        // wrn-28-2's top-1 0.40, 0.42, 0.44: mean 42.0%, sample std 2.00 points, min 40.0%, max 44.0%, range 4.00
+        assertTrue(table.contains("<strong>wrn-28-2 imagenet32-paper</strong><br/><span class=\"muted small\">seeds "
+                + "0, 1, 2</span></td><td>top-1 accuracy</td><td class=\"num\">3</td><td class=\"num\">42.0%</td>"
                 + "<td class=\"num\">2.00 pts</td><td class=\"num\">40.0%</td><td class=\"num\">44.0%</td>"
                 + "<td class=\"num\">4.00 pts</td></tr>"), table);
-        assertEquals(6, EvalReportTest.count(html, "<h3>"), "3 groups x 2 eval sets");
+        assertEquals(3, EvalReportTest.count(table, "<tr class=\"first\">"), "3 groups");
+        assertTrue(table.contains("the same for every seed: ") && table.contains("parameters 1,596,216"),
+                "constant metrics are listed, not tabulated");
+        assertEquals(2, EvalReportTest.count(html, "<h3>on "), "2 eval sets");
+        EvalReportTest.parse(html);
     }
 
     @Test
@@ -63,8 +68,11 @@ class CompareReportTest {
         String html = CompareReport.html(rows(0.01), null, null);
         int start = html.indexOf("id=\"all\"");
         String table = html.substring(start, html.indexOf("</table>", start));
-        assertEquals(18, EvalReportTest.count(table, "<tr><td>"), "9 runs x 2 eval sets");
-        assertTrue(table.contains(">1,596,216<"));
+        assertEquals(18, EvalReportTest.count(table, "<td><code>runs/"), "9 runs x 2 eval sets");
+        assertTrue(table.indexOf("<td>val</td>") < table.indexOf("<td>imagenetv2</td>"), "the caller's order");
+        String all = html.substring(start, html.indexOf("id=\"seeds\""));
+        assertTrue(all.contains(">1,596,216<"));
+        assertFalse(all.contains("<strong>1,596,216</strong>"), "no best where all are equal");
         assertTrue(table.contains("<strong>60.0%</strong>"), "best val top-1 is bold");
         assertTrue(html.contains("Top-1 on imagenetv2 vs val") || html.contains("Top-1 on val vs imagenetv2"));
         assertFalse(html.contains("NaN"));

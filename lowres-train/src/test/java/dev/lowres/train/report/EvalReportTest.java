@@ -123,6 +123,14 @@ class EvalReportTest {
         assertTrue(html.contains("skipped: no --real-labels or --labels given"), "ReaL rows of the summary");
         assertTrue(html.contains("<li><code>multilabel</code>: no --real-labels or --labels given</li>"));
         assertTrue(html.contains("Training curves skipped"), "no metrics.jsonl lines");
+        // a part of a section, skipped on its own
+        ObjectNode n = ReportSamples.metrics(ReportSamples.TEN, 3, 1);
+        ((ObjectNode) n.path("robustness")).putNull("adversarial");
+        ((ObjectNode) n.path("skipped")).put("robustness.adversarial", "--attacks none");
+        String part = EvalReport.html(n, List.of(), Map.of());
+        assertEquals(2, count(part, "<span class=\"muted\">skipped: --attacks none</span>"), "FGSM and PGD rows");
+        assertTrue(part.contains("Attacks skipped: --attacks none"));
+        assertTrue(part.contains(">26.8%<") || part.contains("mean corruption top-1"), "the rest of robustness stays");
         assertFalse(html.contains("NaN"));
         assertEquals(3, svgs(html).size(), "per-class, reliability, counts; no corruptions, no curves");
     }
