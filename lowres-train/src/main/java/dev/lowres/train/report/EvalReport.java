@@ -1,0 +1,814 @@
+package dev.lowres.train.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.data.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code report.html} of {@code lowres eval}: one self-contained page (inline CSS, inline SVG, images as
+ * data URIs) built from a {@code metrics.json} (format {@code lowres-eval/1}, see {@code docs/metrics-json.md}),
+ * the training run's {@code metrics.jsonl} lines and PNGs of the gallery's mistakes.
+ *
+ * <p>Sections: header; skipped sections; headline numbers with their definitions; learning curves;
+ * per-class accuracy; most-confused pairs; calibration (reliability diagram); robustness (corruptions by
+ * severity, attacks); the gallery of mistakes. A section whose metrics are null says why it was skipped.
+ */
+public final class EvalReport {
+    private static final String TRAIN = "#1f77b4";
+    private static final String VAL = "#d62728";
+    private static final String EMA = "#9467bd";
+
+    private EvalReport() {
+    }
+
+    /** A class's names, from {@code accuracy.per_class}. */
+    private record ClassName(String name, String wnid) {
+    }
+
+    /**
+     * The report as an HTML string.
+     *
+     * @param metrics the parsed {@code metrics.json}
+     * @param runMetricsLines the training run's parsed {@code metrics.jsonl} lines (may be empty or null)
+     * @param galleryPngs PNG bytes of a mistake's (upscaled) image by its record index (may be empty or null)
+     */
+    public static String html(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+        if (metrics == null || !metrics.isObject()) {
+            throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
+        }
+        List<JsonNode> lines = runMetricsLines == null ? List.of() : runMetricsLines;
+        Map<Integer, byte[]> pngs = galleryPngs == null ? Map.of() : galleryPngs;
+        Map<Integer, ClassName> names = classNames(metrics);
+        StringBuilder h = new StringBuilder(64 * 1024);
+        String model = orNone(Html.str(metrics, "/run/model"));
+        String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
+        Html.open(h, "lowres eval: " + model + " on " + data);
+        header(h, metrics, model, data);
+        skipped(h, metrics);
+        summary(h, metrics);
+        learningCurves(h, lines);
+        accuracy(h, metrics, names);
+        calibration(h, metrics);
+        robustness(h, metrics);
+        gallery(h, metrics, names, pngs);
+        h.append("<p class=\"muted small\">Written by ").append(Html.esc(orNone(Html.str(metrics, "/tool"))))
+                .append(" from metrics.json (").append(Html.esc(orNone(Html.str(metrics, "/format"))))
+                .append("); accuracies are fractions of records, shown as percentages.</p>\n");
+        Html.close(h);
+        return h.toString();
+    }
+
+    /** Writes {@link #html} to {@code file} atomically (UTF-8). */
+    public static void write(Path file, JsonNode metrics, List<JsonNode> runMetricsLines,
+                             Map<Integer, byte[]> galleryPngs) throws IOException {
+        AtomicFiles.write(file, html(metrics, runMetricsLines, galleryPngs).getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- header, skipped, summary -------------------------------------------------------------------
+
+    private static void header(StringBuilder h, JsonNode m, String model, String data) {
+        h.append("<h1>Evaluation: ").append(Html.esc(model)).append(" on ").append(Html.esc(data)).append("</h1>\n");
+        String[][] rows = {
+            {"run", "/run/dir"}, {"model", "/run/model"}, {"recipe", "/run/recipe"}, {"seed", "/run/seed"},
+            {"epochs", "/run/epochs"}, {"checkpoint", "/run/checkpoint"}, {"trained on", "/run/train_data"},
+            {"data", "/data/dir"}, {"dataset", "/data/name"}, {"split", "/data/split"}, {"records", "/data/records"},
+            {"classes", "/data/classes"}, {"image (C, H, W)", "/data/image"}, {"flip TTA", "/accuracy/flip_tta"},
+            {"created", "/created"}, {"command", "/command"}};
+        h.append("<div class=\"side\">");
+        for (int half = 0; half < 2; half++) {
+            h.append("<table>");
+            for (int i = half * 8; i < half * 8 + 8; i++) {
+                String v = Html.str(m, rows[i][1]);
+                if (rows[i][0].equals("records") && v != null) {
+                    v = Html.count(Html.num(m, rows[i][1]));
+                } else if (rows[i][0].equals("image (C, H, W)") && v != null) {
+                    v = v.replace(' ', '×');
+                }
+                boolean code = rows[i][0].equals("run") || rows[i][0].equals("data") || rows[i][0].equals("command")
+                        || rows[i][0].equals("trained on");
+                h.append("<tr><th>").append(rows[i][0]).append("</th><td>").append(code && v != null ? "<code>" : "")
+                        .append(Html.esc(orNone(v))).append(code && v != null ? "</code>" : "").append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        h.append("</div>\n");
+    }
+
+    private static void skipped(StringBuilder h, JsonNode m) {
+        JsonNode s = m.path("skipped");
+        if (!s.isObject() || s.isEmpty()) {
+            return;
+        }
+        h.append("<div class=\"skip\"><strong>Not computed in this evaluation:</strong><ul>");
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            h.append("<li><code>").append(Html.esc(e.getKey())).append("</code>: ").append(Html.esc(e.getValue().asText()))
+                    .append("</li>");
+        }
+        h.append("</ul></div>\n");
+    }
+
+    private static void summary(StringBuilder h, JsonNode m) {
+        h.append("<h2 id=\"summary\">Headline numbers</h2>\n<table class=\"summary\"><tr><th>metric</th>")
+                .append("<th class=\"num\">value</th><th>definition</th></tr>\n");
+        String group = null;
+        for (Headline k : Headline.ALL) {
+            Double v = k.value(m);
+            if (!k.group().equals(group)) {
+                group = k.group();
+                h.append("<tr class=\"group\"><th colspan=\"3\">").append(Html.esc(group)).append("</th></tr>\n");
+            }
+            h.append("<tr><td>").append(Html.esc(k.label())).append("</td><td class=\"num\">")
+                    .append(Html.esc(k.format(v))).append("</td><td class=\"def\">");
+            String reason = v == null ? Html.skipReasonFor(m, k.pointer()) : null;
+            if (v == null && (reason != null || !Html.present(m.path(k.section())))) {
+                h.append("<span class=\"muted\">skipped: ").append(Html.esc(reason != null ? reason
+                        : Html.skipReason(m, k.section()))).append("</span>");
+            } else if (v == null) {
+                h.append("<span class=\"muted\">not recorded in metrics.json</span>");
+            } else {
+                h.append(Html.esc(k.define(m)));
+            }
+            h.append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static void skippedSection(StringBuilder h, JsonNode m, String section, String what) {
+        h.append("<p class=\"skip\">").append(Html.esc(what)).append(" skipped: ")
+                .append(Html.esc(Html.skipReason(m, section))).append(" (<code>").append(Html.esc(section))
+                .append("</code> is null in metrics.json).</p>\n");
+    }
+
+    // ---- learning curves ----------------------------------------------------------------------------
+
+    private static void learningCurves(StringBuilder h, List<JsonNode> lines) {
+        h.append("<h2 id=\"training\">Training curves</h2>\n");
+        List<JsonNode> epochs = new ArrayList<>();
+        List<JsonNode> steps = new ArrayList<>();
+        for (JsonNode l : lines) {
+            String type = l.path("type").asText("");
+            if (type.equals("epoch")) {
+                epochs.add(l);
+            } else if (type.equals("step")) {
+                steps.add(l);
+            }
+        }
+        if (epochs.isEmpty() && steps.isEmpty()) {
+            h.append("<p class=\"skip\">Training curves skipped: no epoch or step lines were given "
+                    + "(the run's metrics.jsonl is missing or empty).</p>\n");
+            return;
+        }
+        // x in epochs done: an epoch line sits at epoch + 1; a step line between its epoch's first and last step
+        TreeMap<Integer, Long> endStep = new TreeMap<>();
+        for (JsonNode e : epochs) {
+            endStep.put(e.path("epoch").asInt(), e.path("step").asLong());
+        }
+        double perEpoch = Double.NaN;
+        if (!endStep.isEmpty()) {
+            Map.Entry<Integer, Long> first = endStep.firstEntry();
+            perEpoch = (double) first.getValue() / (first.getKey() + 1);
+        }
+        boolean byEpoch = Double.isFinite(perEpoch) && perEpoch > 0;
+        double[] sx = new double[steps.size()];
+        double[] sLoss = new double[steps.size()];
+        double[] sLr = new double[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode s = steps.get(i);
+            long step = s.path("step").asLong();
+            if (byEpoch) {
+                int e = s.path("epoch").asInt();
+                double start = endStep.containsKey(e - 1) ? endStep.get(e - 1) : e * perEpoch;
+                double end = endStep.containsKey(e) ? endStep.get(e) : start + perEpoch;
+                sx[i] = e + (end > start ? (step - start) / (end - start) : 1);
+            } else {
+                sx[i] = step;
+            }
+            sLoss[i] = d(s, "loss");
+            sLr[i] = d(s, "lr");
+        }
+        double[] ex = new double[epochs.size()];
+        for (int i = 0; i < epochs.size(); i++) {
+            ex[i] = epochs.get(i).path("epoch").asInt() + 1;
+        }
+        double xMax = max(max(ex), max(sx));
+        double[] xr = byEpoch ? new double[] {0, Math.max(1, xMax)} : new double[] {min(sx), xMax};
+        String xTitle = byEpoch ? "epoch" : "optimizer step";
+        boolean dots = epochs.size() <= 60;
+
+        h.append("<div class=\"figs\">");
+        // loss
+        double[] trainLoss = col(epochs, "train_loss");
+        double[] valLoss = col(epochs, "val_loss");
+        double lossMax = max(max(trainLoss), max(valLoss), max(sLoss));
+        double[] ly = Svg.niceRange(0, Double.isFinite(lossMax) ? lossMax : 1, 5);
+        Svg loss = new Svg(540, 320, "loss by epoch").margins(56, 16, 50, 44).domain(xr[0], xr[1], ly[0], ly[1]);
+        loss.title("Loss").xAxis(Svg.ticks(xr[0], xr[1], 8), Svg::plain, xTitle)
+                .yAxis(Svg.ticks(ly[0], ly[1], 5), Svg::plain, "cross-entropy");
+        List<Svg.Key> keys = new ArrayList<>();
+        if (steps.size() > 0 && anyFinite(sLoss)) {
+            loss.line(sx, sLoss, "#9ecae1", 1, null, "train loss, mean over the logging window");
+            keys.add(Svg.Key.line("train (steps)", "#9ecae1"));
+        }
+        series(loss, ex, trainLoss, TRAIN, null, dots, "train loss, epoch mean", keys, "train (epoch)");
+        series(loss, ex, valLoss, VAL, null, dots, "validation loss", keys, "val");
+        loss.legendRow(keys, 56, 38);
+        figure(h, loss, "Training loss per logging window (light) and per epoch; validation loss per evaluated "
+                + "epoch. Epoch marks sit at the end of their epoch.");
+        // accuracy
+        double[] trainTop1 = col(epochs, "train_top1");
+        double[] valTop1 = col(epochs, "val_top1");
+        double[] valTop5 = col(epochs, "val_top5");
+        double[] emaTop1 = col(epochs, "ema_val_top1");
+        if (epochs.isEmpty()) {
+            h.append("<p class=\"muted\">No epoch lines: accuracy by epoch not available.</p>");
+        } else {
+            double accMax = max(max(trainTop1), max(valTop1), max(valTop5), max(emaTop1));
+            double top = Double.isFinite(accMax) ? Math.min(1, Svg.niceRange(0, accMax, 5)[1]) : 1;
+            Svg acc = new Svg(540, 320, "accuracy by epoch").margins(56, 16, 50, 44).domain(xr[0], xr[1], 0, top);
+            acc.title("Accuracy").xAxis(Svg.ticks(xr[0], xr[1], 8), Svg::plain, xTitle)
+                    .yAxis(Svg.ticks(0, top, 5), Svg::percent, "accuracy");
+            List<Svg.Key> ak = new ArrayList<>();
+            series(acc, ex, trainTop1, TRAIN, null, dots, "train top-1 (augmented batches)", ak, "train top-1");
+            series(acc, ex, valTop1, VAL, null, dots, "validation top-1", ak, "val top-1");
+            series(acc, ex, valTop5, VAL, "5 3", dots, "validation top-5", ak, "val top-5");
+            series(acc, ex, emaTop1, EMA, null, dots, "validation top-1 of the weight average", ak, "EMA val top-1");
+            acc.legendRow(ak, 56, 38);
+            figure(h, acc, "Top-1 on the augmented training batches and on the validation split after each evaluated "
+                    + "epoch; top-5 dashed.");
+        }
+        // learning rate
+        double[] lrx = steps.isEmpty() ? ex : sx;
+        double[] lr = steps.isEmpty() ? col(epochs, "lr") : sLr;
+        if (anyFinite(lr)) {
+            double[] lrr = Svg.niceRange(0, max(lr), 4);
+            Svg lrs = new Svg(540, 200, "learning rate").margins(56, 16, 30, 44).domain(xr[0], xr[1], 0, lrr[1]);
+            lrs.title("Learning rate").xAxis(Svg.ticks(xr[0], xr[1], 8), Svg::plain, xTitle)
+                    .yAxis(Svg.ticks(0, lrr[1], 4), Svg::plain, "lr");
+            lrs.line(lrx, lr, "#555", 1.5, null, "learning rate");
+            figure(h, lrs, "The learning rate of the last step of each logging window" + (steps.isEmpty()
+                    ? " (per epoch: no step lines)." : "."));
+        }
+        h.append("</div>\n");
+        // the epochs as a table, folded
+        if (!epochs.isEmpty()) {
+            h.append("<details><summary>Epoch table (").append(epochs.size()).append(" epochs)</summary>")
+                    .append("<table><tr><th class=\"num\">epoch</th><th class=\"num\">step</th><th class=\"num\">lr</th>")
+                    .append("<th class=\"num\">train loss</th><th class=\"num\">train top-1</th><th class=\"num\">val loss")
+                    .append("</th><th class=\"num\">val top-1</th><th class=\"num\">val top-5</th><th class=\"num\">EMA ")
+                    .append("top-1</th><th class=\"num\">seconds</th><th class=\"num\">images/s</th></tr>\n");
+            for (JsonNode e : epochs) {
+                h.append("<tr><td class=\"num\">").append(e.path("epoch").asInt() + 1).append("</td><td class=\"num\">")
+                        .append(Html.count(Html.num(e, "/step"))).append("</td><td class=\"num\">")
+                        .append(Html.num(e, "/lr") == null ? Html.NONE : Html.compact(Html.num(e, "/lr"), 4))
+                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/train_loss"), 4))
+                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/train_top1")))
+                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/val_loss"), 4))
+                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/val_top1")))
+                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/val_top5")))
+                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/ema_val_top1")))
+                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/seconds"), 1))
+                        .append("</td><td class=\"num\">").append(Html.count(Html.num(e, "/images_per_second")))
+                        .append("</td></tr>\n");
+            }
+            h.append("</table></details>\n");
+        }
+    }
+
+    private static void series(Svg s, double[] x, double[] y, String color, String dash, boolean dots, String tip,
+                               List<Svg.Key> keys, String key) {
+        if (!anyFinite(y)) {
+            return;
+        }
+        // epochs without the figure (not evaluated) are left out, not drawn as gaps
+        int n = 0;
+        for (double v : y) {
+            n += Double.isFinite(v) ? 1 : 0;
+        }
+        double[] fx = new double[n];
+        double[] fy = new double[n];
+        for (int i = 0, k = 0; i < y.length; i++) {
+            if (Double.isFinite(y[i])) {
+                fx[k] = x[i];
+                fy[k++] = y[i];
+            }
+        }
+        s.line(fx, fy, color, 2, dash, tip);
+        if (dots) {
+            s.points(fx, fy, 2.5, color, null, null);
+        }
+        keys.add(dash == null ? Svg.Key.line(key, color) : Svg.Key.dashed(key, color, dash));
+    }
+
+    // ---- accuracy: per class, confused pairs --------------------------------------------------------
+
+    private static void accuracy(StringBuilder h, JsonNode m, Map<Integer, ClassName> names) {
+        h.append("<h2 id=\"classes\">Accuracy by class</h2>\n");
+        JsonNode acc = m.path("accuracy");
+        if (!Html.present(acc)) {
+            skippedSection(h, m, "accuracy", "Accuracy");
+            return;
+        }
+        List<JsonNode> classes = new ArrayList<>();
+        acc.path("per_class").forEach(classes::add);
+        classes.removeIf(c -> Html.num(c, "/top1") == null);
+        if (classes.isEmpty()) {
+            h.append("<p class=\"muted\">No per-class accuracy in metrics.json.</p>\n");
+        } else {
+            classes.sort(Comparator.comparingDouble((JsonNode c) -> -c.path("top1").asDouble())
+                    .thenComparing(c -> c.path("name").asText()));
+            Double mean = Html.num(m, "/accuracy/mean_per_class");
+            Double top1 = Html.num(m, "/accuracy/top1");
+            if (classes.size() <= 30) {
+                perClassBars(h, classes, mean);
+            } else {
+                perClassCurve(h, classes, mean, top1);
+            }
+        }
+        confused(h, acc);
+    }
+
+    private static void perClassBars(StringBuilder h, List<JsonNode> classes, Double mean) {
+        int n = classes.size();
+        Svg s = new Svg(720, 86 + 22 * n, "top-1 by class").margins(210, 60, 50, 36)
+                .domain(0, 1, n - 0.5, -0.5);
+        s.title("Top-1 by class, best first").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "top-1 of the class's records");
+        for (int i = 0; i < n; i++) {
+            JsonNode c = classes.get(i);
+            double v = c.path("top1").asDouble();
+            String name = clip(c.path("name").asText("class " + c.path("index").asInt()), 30);
+            s.rect(0, i - 0.36, v, i + 0.36, "#1f77b4", c.path("name").asText() + " (" + c.path("wnid").asText()
+                    + "): top-1 " + Html.pct(v) + ", top-5 " + Html.pct(Html.num(c, "/top5")) + ", "
+                    + c.path("records").asInt() + " records");
+            s.textPx(s.px(0) - 6, s.py(i) + 4, name, "end", 11, "#333");
+            s.textPx(s.px(v) + 4, s.py(i) + 4, Html.pct(v), "start", 10, "#555");
+        }
+        if (mean != null) {
+            s.segment(mean, n - 0.5, mean, -0.5, "#d62728", 1.5, "5 3");
+            s.legendRow(List.of(Svg.Key.line("top-1 of the class", "#1f77b4"),
+                    Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3")), 210, 38);
+        }
+        figure(h, s, "Top-1 of each class on its own records, sorted; the dashed line is the mean over classes. "
+                + "Hover a bar for the class's top-5 and record count.");
+    }
+
+    private static void perClassCurve(StringBuilder h, List<JsonNode> classes, Double mean, Double top1) {
+        int n = classes.size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] y5 = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i + 1;
+            y[i] = classes.get(i).path("top1").asDouble();
+            Double t5 = Html.num(classes.get(i), "/top5");
+            y5[i] = t5 == null ? Double.NaN : t5;
+        }
+        Svg s = new Svg(720, 320, "top-1 by class, sorted").margins(56, 20, 50, 44).domain(0.5, n + 0.5, 0, 1);
+        s.title("Top-1 of each of the " + n + " classes, sorted best first")
+                .xAxis(withOne(Svg.ticks(0, n, 10)), Svg::integer, "class rank")
+                .yAxis(Svg.ticks(0, 1, 5), Svg::percent, "top-1 of the class");
+        s.area(x, y, 0, "#c6dbef");
+        s.line(x, y, "#1f77b4", 1.5, null, "top-1 by class, sorted");
+        List<Svg.Key> keys = new ArrayList<>(List.of(Svg.Key.line("top-1 of the class", "#1f77b4")));
+        if (anyFinite(y5)) {
+            s.dots(x, y5, 1.2, "#ff7f0e");
+            keys.add(Svg.Key.dot("its top-5", "#ff7f0e"));
+        }
+        if (mean != null) {
+            s.segment(0.5, mean, n + 0.5, mean, "#d62728", 1.5, "5 3");
+            keys.add(Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3"));
+        }
+        s.legendRow(keys, 56, 38);
+        h.append("<div class=\"figs\">");
+        figure(h, s, "Each class's top-1 on its own records, sorted (" + n + " classes" + (top1 == null ? ""
+                : "; overall top-1 " + Html.pct(top1)) + "). The tables name the ends of the curve.");
+        h.append("</div>\n<div class=\"side\">");
+        classTable(h, "10 best classes", classes.subList(0, Math.min(10, n)));
+        List<JsonNode> worst = new ArrayList<>(classes.subList(Math.max(0, n - 10), n));
+        java.util.Collections.reverse(worst);
+        classTable(h, "10 worst classes", worst);
+        h.append("</div>\n");
+    }
+
+    private static double[] withOne(double[] ticks) {
+        if (ticks.length > 0 && ticks[0] == 0) {
+            ticks[0] = 1;
+        }
+        return ticks;
+    }
+
+    private static void classTable(StringBuilder h, String title, List<JsonNode> classes) {
+        h.append("<div><h3>").append(Html.esc(title)).append("</h3><table><tr><th>class</th><th>wnid</th>")
+                .append("<th class=\"num\">records</th><th class=\"num\">top-1</th><th class=\"num\">top-5</th></tr>");
+        for (JsonNode c : classes) {
+            h.append("<tr><td>").append(Html.esc(c.path("name").asText())).append("</td><td class=\"muted\">")
+                    .append(Html.esc(c.path("wnid").asText())).append("</td><td class=\"num\">")
+                    .append(Html.count(Html.num(c, "/records"))).append("</td><td class=\"num\">")
+                    .append(Html.pct(Html.num(c, "/top1"))).append("</td><td class=\"num\">")
+                    .append(Html.pct(Html.num(c, "/top5"))).append("</td></tr>");
+        }
+        h.append("</table></div>");
+    }
+
+    private static void confused(StringBuilder h, JsonNode acc) {
+        h.append("<h2 id=\"confused\">Most-confused pairs</h2>\n");
+        JsonNode pairs = acc.path("most_confused");
+        if (!pairs.isArray() || pairs.isEmpty()) {
+            h.append("<p class=\"muted\">No confused pairs recorded.</p>\n");
+            return;
+        }
+        double maxShare = 0;
+        for (JsonNode p : pairs) {
+            maxShare = Math.max(maxShare, p.path("share").asDouble());
+        }
+        h.append("<table><tr><th class=\"num\">#</th><th>true class</th><th></th><th>predicted as</th>")
+                .append("<th class=\"num\">count</th><th class=\"num\">share</th><th></th></tr>\n");
+        int i = 0;
+        for (JsonNode p : pairs) {
+            Double share = Html.num(p, "/share");
+            h.append("<tr><td class=\"num\">").append(++i).append("</td><td>")
+                    .append(Html.esc(p.path("true_name").asText())).append(" <span class=\"muted small\">")
+                    .append(Html.esc(p.path("true_wnid").asText())).append("</span></td><td>→</td><td>")
+                    .append(Html.esc(p.path("predicted_name").asText())).append(" <span class=\"muted small\">")
+                    .append(Html.esc(p.path("predicted_wnid").asText())).append("</span></td><td class=\"num\">")
+                    .append(Html.count(Html.num(p, "/count"))).append("</td><td class=\"num\">").append(Html.pct(share))
+                    .append("</td><td><span class=\"bar\" style=\"width:")
+                    .append(share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare))
+                    .append("px\"></span></td></tr>\n");
+        }
+        h.append("</table>\n<p class=\"muted small\">Count: records of the true class predicted (top-1) as the other "
+                + "class; share: that count as a fraction of the true class's records.</p>\n");
+    }
+
+    // ---- calibration --------------------------------------------------------------------------------
+
+    private static void calibration(StringBuilder h, JsonNode m) {
+        h.append("<h2 id=\"calibration\">Calibration</h2>\n");
+        JsonNode c = m.path("calibration");
+        if (!Html.present(c)) {
+            skippedSection(h, m, "calibration", "Calibration");
+            return;
+        }
+        List<JsonNode> bins = new ArrayList<>();
+        c.path("reliability").forEach(bins::add);
+        Double ece = Html.num(c, "/ece");
+        Double after = Html.num(c, "/temperature/after/ece");
+        Double t = Html.num(c, "/temperature/value");
+        String title = "Reliability, ECE " + Html.pct(ece) + (after == null ? "" : " (" + Html.pct(after)
+                + " after temperature " + Html.compact(t == null ? Double.NaN : t, 3) + ")");
+        h.append("<div class=\"figs\"><div>");
+        Svg r = new Svg(540, 380, "reliability diagram").margins(56, 16, 50, 44).domain(0, 1, 0, 1);
+        r.title(title).xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence (probability of the predicted class)")
+                .yAxis(Svg.ticks(0, 1, 5), Svg::percent, "accuracy in the bin");
+        double maxCount = 0;
+        for (JsonNode b : bins) {
+            maxCount = Math.max(maxCount, b.path("count").asDouble());
+        }
+        for (JsonNode b : bins) {
+            double lo = b.path("lower").asDouble();
+            double hi = b.path("upper").asDouble();
+            Double a = Html.num(b, "/accuracy");
+            Double conf = Html.num(b, "/confidence");
+            long n = b.path("count").asLong();
+            if (n == 0 || a == null) {
+                continue;
+            }
+            double pad = (hi - lo) * 0.06;
+            String tip = String.format(Locale.ROOT, "confidence %s–%s: %,d records, accuracy %s, mean confidence %s",
+                    Html.pct(lo), Html.pct(hi), n, Html.pct(a), Html.pct(conf));
+            r.rect(lo + pad, 0, hi - pad, a, "#1f77b4", tip);
+            if (conf != null) {
+                r.rect(lo + pad, Math.min(a, conf), hi - pad, Math.max(a, conf), "rgba(214,39,40,0.30)", tip);
+                r.segment(lo + pad, conf, hi - pad, conf, "#d62728", 1.5, null);
+            }
+        }
+        r.segment(0, 0, 1, 1, "#555", 1.2, "4 3");
+        r.legendRow(List.of(Svg.Key.line("accuracy", "#1f77b4"), Svg.Key.line("mean confidence (gap shaded)", "#d62728"),
+                Svg.Key.dashed("perfect calibration", "#555", "4 3")), 56, 38);
+        h.append(r);
+        // counts, on the same x scale
+        // head room over the tallest bar for its (possibly rotated) count label
+        double plotH = 190 - 28 - 40;
+        double top = Math.max(1, maxCount / (1 - 40 / plotH));
+        Svg cs = new Svg(540, 190, "records per confidence bin").margins(56, 16, 28, 40).domain(0, 1, 0, top);
+        cs.title("Records per bin").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence")
+                .yAxis(Svg.ticks(0, top, 3), v -> Html.count(v), null);
+        for (JsonNode b : bins) {
+            double lo = b.path("lower").asDouble();
+            double hi = b.path("upper").asDouble();
+            long n = b.path("count").asLong();
+            double pad = (hi - lo) * 0.06;
+            cs.rect(lo + pad, 0, hi - pad, n, "#9aa7b5", String.format(Locale.ROOT, "%,d records", n));
+            String label = Html.count((double) n);
+            double binPx = cs.px(hi) - cs.px(lo);
+            double xMid = cs.px((lo + hi) / 2);
+            if (binPx >= 7 * label.length() + 4) {
+                cs.textPx(xMid, cs.py(n) - 3, label, "middle", 10, "#333");
+            } else {
+                cs.textRotated(xMid + 3.5, cs.py(n) - 3, label, -90, "start", 9, "#333");
+            }
+        }
+        h.append(cs).append("</div>");
+        // the numbers
+        h.append("<div style=\"max-width:520px\"><table><tr><th></th><th class=\"num\">ECE</th><th class=\"num\">NLL</th>")
+                .append("<th class=\"num\">Brier</th></tr>");
+        h.append("<tr><td>all records, raw</td><td class=\"num\">").append(Html.pct2(ece)).append("</td><td class=\"num\">")
+                .append(Html.fixed(Html.num(c, "/nll"), 4)).append("</td><td class=\"num\">")
+                .append(Html.fixed(Html.num(c, "/brier"), 4)).append("</td></tr>");
+        JsonNode temp = c.path("temperature");
+        if (Html.present(temp)) {
+            for (String side : new String[] {"before", "after"}) {
+                h.append("<tr><td>held-out half, ").append(side).append(" T</td><td class=\"num\">")
+                        .append(Html.pct2(Html.num(temp, "/" + side + "/ece"))).append("</td><td class=\"num\">")
+                        .append(Html.fixed(Html.num(temp, "/" + side + "/nll"), 4)).append("</td><td class=\"num\">")
+                        .append(Html.fixed(Html.num(temp, "/" + side + "/brier"), 4)).append("</td></tr>");
+            }
+        }
+        h.append("</table>");
+        if (Html.present(temp)) {
+            h.append("<p class=\"small\">Temperature T = ").append(Html.esc(Html.compact(t == null ? Double.NaN : t, 4)))
+                    .append(" fitted (NLL) on ").append(Html.count(Html.num(temp, "/fit_records")))
+                    .append(" records, measured on the other ").append(Html.count(Html.num(temp, "/eval_records")))
+                    .append(t == null || t == 1 ? "." : t > 1 ? ". T &gt; 1: the raw probabilities were over-confident."
+                            : ". T &lt; 1: the raw probabilities were under-confident.").append("</p>");
+        } else {
+            h.append("<p class=\"muted small\">No temperature scaling recorded.</p>");
+        }
+        h.append("<p class=\"small\">Bins: ").append(Html.esc(orNone(Html.str(c, "/bins"))))
+                .append(" equal-width confidence bins. A bar under the diagonal: the model is more confident than it "
+                        + "is right (over-confident); the shaded gap is |accuracy − confidence|, and ECE is its mean "
+                        + "weighted by the bin's share of records.</p></div></div>\n");
+    }
+
+    // ---- robustness ---------------------------------------------------------------------------------
+
+    private static void robustness(StringBuilder h, JsonNode m) {
+        h.append("<h2 id=\"robustness\">Robustness</h2>\n");
+        JsonNode r = m.path("robustness");
+        if (!Html.present(r)) {
+            skippedSection(h, m, "robustness", "Robustness");
+            return;
+        }
+        Double clean = Html.num(r, "/clean_top1");
+        List<JsonNode> cs = new ArrayList<>();
+        r.path("corruptions").forEach(cs::add);
+        if (cs.isEmpty()) {
+            h.append("<p class=\"muted\">No corruptions recorded.</p>\n");
+        } else {
+            // legend order = order of the lines' right ends, top first
+            cs.sort(Comparator.comparingDouble((JsonNode c) -> -last(c.path("top1"))));
+            double hi = clean == null ? 0 : clean;
+            int severities = 0;
+            for (JsonNode c : cs) {
+                severities = Math.max(severities, c.path("top1").size());
+                for (JsonNode v : c.path("top1")) {
+                    hi = Math.max(hi, v.asDouble());
+                }
+            }
+            double top = Math.min(1, Svg.niceRange(0, Math.max(hi, 0.01), 5)[1]);
+            Svg s = new Svg(760, 380, "top-1 by corruption severity").margins(56, 190, 30, 44)
+                    .domain(0.8, severities + 0.2, 0, top);
+            s.title("Top-1 by corruption and severity").xAxis(Svg.ticks(1, severities, severities), Svg::integer,
+                    "severity").yAxis(Svg.ticks(0, top, 5), Svg::percent, "top-1");
+            if (clean != null) {
+                s.segment(0.8, clean, severities + 0.2, clean, "#000", 1.5, "6 4");
+                s.textPx(s.px(1), s.py(clean) - 5, "clean " + Html.pct(clean), "start", 10, "#000");
+            }
+            List<Svg.Key> keys = new ArrayList<>();
+            if (clean != null) {
+                keys.add(Svg.Key.dashed("clean " + Html.pct(clean), "#000", "6 4"));
+            }
+            for (int i = 0; i < cs.size(); i++) {
+                JsonNode c = cs.get(i);
+                double[] y = new double[c.path("top1").size()];
+                double[] x = new double[y.length];
+                for (int k = 0; k < y.length; k++) {
+                    x[k] = k + 1;
+                    y[k] = c.path("top1").get(k).isNumber() ? c.path("top1").get(k).asDouble() : Double.NaN;
+                }
+                String name = c.path("name").asText();
+                s.line(x, y, Svg.color(i), 1.8, Svg.dash(i), name);
+                s.points(x, y, 2.2, Svg.color(i), null, null);
+                keys.add(new Svg.Key(clip(name, 24), Svg.color(i), Svg.dash(i), false));
+            }
+            double[] a = s.area();
+            s.legend(keys, a[2] + 14, a[1] + 8);
+            h.append("<div class=\"figs\">");
+            figure(h, s, "Top-1 on the " + Html.count(Html.num(r, "/records")) + "-record robustness subset under "
+                    + "each corruption at severities 1–5 (legend in the order of severity-5 accuracy); the dashed "
+                    + "black line is the subset's clean top-1.");
+            h.append("</div>\n");
+            // the table
+            h.append("<table><tr><th>corruption</th>");
+            for (int k = 1; k <= severities; k++) {
+                h.append("<th class=\"num\">severity ").append(k).append("</th>");
+            }
+            h.append("<th class=\"num\">mean</th></tr>\n");
+            for (JsonNode c : cs) {
+                h.append("<tr><td>").append(Html.esc(c.path("name").asText())).append("</td>");
+                double sum = 0;
+                int n = 0;
+                for (int k = 0; k < severities; k++) {
+                    JsonNode v = c.path("top1").path(k);
+                    h.append("<td class=\"num\">").append(Html.pct(v.isNumber() ? v.asDouble() : null)).append("</td>");
+                    if (v.isNumber()) {
+                        sum += v.asDouble();
+                        n++;
+                    }
+                }
+                h.append("<td class=\"num\"><strong>").append(Html.pct(n == 0 ? null : sum / n))
+                        .append("</strong></td></tr>\n");
+            }
+            h.append("<tr><th>mean over corruptions and severities</th><td colspan=\"").append(severities)
+                    .append("\"></td><td class=\"num\"><strong>").append(Html.pct(Html.num(r, "/mean_corruption_top1")))
+                    .append("</strong></td></tr></table>\n");
+        }
+        JsonNode adv = r.path("adversarial");
+        h.append("<h3>Adversarial attacks</h3>\n");
+        if (!Html.present(adv)) {
+            String reason = Html.skipReasonFor(m, "/robustness/adversarial");
+            h.append("<p class=\"skip\">Attacks skipped: ").append(Html.esc(reason == null || reason.equals(
+                    Html.skipReasonFor(m, "/robustness")) ? "no reason recorded in metrics.json" : reason))
+                    .append(" (<code>robustness.adversarial</code> is null).</p>\n");
+            return;
+        }
+        Double eps = Html.num(adv, "/epsilon");
+        h.append("<table><tr><th>attack</th><th class=\"num\">ε (L∞, /255)</th><th class=\"num\">steps</th>")
+                .append("<th class=\"num\">step size (/255)</th><th class=\"num\">records</th><th class=\"num\">top-1</th>")
+                .append("<th class=\"num\">vs clean</th></tr>");
+        h.append("<tr><td>none (clean subset)</td><td class=\"num\">0</td><td class=\"num\"></td><td class=\"num\"></td>")
+                .append("<td class=\"num\">").append(Html.count(Html.num(r, "/records"))).append("</td><td class=\"num\">")
+                .append(Html.pct(clean)).append("</td><td class=\"num\"></td></tr>");
+        String[][] attacks = {{"FGSM", "/fgsm_top1", "1", ""}, {"PGD", "/pgd_top1", null, "/pgd_step_size"}};
+        for (String[] at : attacks) {
+            Double v = Html.num(adv, at[1]);
+            h.append("<tr><td>").append(at[0]).append("</td><td class=\"num\">")
+                    .append(eps == null ? Html.NONE : Html.compact(eps, 4)).append("</td><td class=\"num\">")
+                    .append(at[2] != null ? at[2] : orNone(Html.str(adv, "/pgd_steps"))).append("</td><td class=\"num\">")
+                    .append(at[3].isEmpty() ? (eps == null ? Html.NONE : Html.compact(eps, 4))
+                            : Html.num(adv, at[3]) == null ? Html.NONE : Html.compact(Html.num(adv, at[3]), 4))
+                    .append("</td><td class=\"num\">").append(Html.count(Html.num(adv, "/records")))
+                    .append("</td><td class=\"num\">").append(Html.pct(v)).append("</td><td class=\"num\">")
+                    .append(v == null || clean == null ? "" : String.format(Locale.ROOT, "%+.1f pts", 100 * (v - clean)))
+                    .append("</td></tr>");
+        }
+        h.append("</table>\n");
+    }
+
+    // ---- gallery ------------------------------------------------------------------------------------
+
+    private static void gallery(StringBuilder h, JsonNode m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
+        h.append("<h2 id=\"mistakes\">Mistakes, most confident first</h2>\n");
+        JsonNode mistakes = m.path("mistakes");
+        if (!Html.present(mistakes)) {
+            skippedSection(h, m, "mistakes", "The gallery");
+            return;
+        }
+        if (!mistakes.isArray() || mistakes.isEmpty()) {
+            h.append("<p class=\"muted\">No mistakes recorded.</p>\n");
+            return;
+        }
+        h.append("<p class=\"small\">").append(mistakes.size()).append(" misclassified records, the most confident "
+                + "first. The bars are the model's top-5 probabilities: red is its (wrong) prediction, green the "
+                + "true class when it is in the top 5. <span class=\"badge\">ReaL: correct</span> marks a prediction "
+                + "that the ReaL labels count as right.</p>\n<div class=\"gallery\">\n");
+        for (JsonNode x : mistakes) {
+            int index = x.path("index").asInt();
+            int label = x.path("label").asInt();
+            h.append("<div class=\"card\">");
+            byte[] png = pngs.get(index);
+            ClassName truth = names.get(label);
+            if (png != null) {
+                h.append("<img alt=\"record ").append(index).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(png)).append("\"/>");
+            } else {
+                h.append("<div class=\"noimg\">no image</div>");
+            }
+            String key = x.path("key").asText();
+            h.append("<div class=\"muted key\" title=\"").append(Html.esc(key)).append("\">#").append(index)
+                    .append(" · ").append(Html.esc(key.substring(key.lastIndexOf('/') + 1))).append("</div>");
+            h.append("<div class=\"truth\">true: ").append(Html.esc(name(names, label)))
+                    .append(truth == null || truth.wnid().isEmpty() ? "" : " <span class=\"muted small\">"
+                            + Html.esc(truth.wnid()) + "</span>").append("</div>");
+            if (x.path("real_correct").asBoolean(false)) {
+                h.append("<div><span class=\"badge\">ReaL: correct</span></div>");
+            }
+            h.append("<div class=\"p5\">");
+            boolean first = true;
+            for (JsonNode p : x.path("top5")) {
+                int ci = p.path("index").asInt();
+                double prob = p.path("prob").asDouble();
+                String cls = ci == label ? "ok" : first ? "" : "o";
+                h.append("<span class=\"n\" title=\"").append(Html.esc(name(names, ci))).append("\">")
+                        .append(Html.esc(name(names, ci))).append("</span><span class=\"b\"><span")
+                        .append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append(" style=\"width:")
+                        .append(String.format(Locale.ROOT, "%.0f", Math.max(0, Math.min(100, 100 * prob))))
+                        .append("%\"></span></span><span class=\"v\">").append(Html.pct(prob)).append("</span>");
+                first = false;
+            }
+            h.append("</div></div>\n");
+        }
+        h.append("</div>\n");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private static Map<Integer, ClassName> classNames(JsonNode m) {
+        Map<Integer, ClassName> names = new HashMap<>();
+        for (JsonNode c : m.path("accuracy").path("per_class")) {
+            names.put(c.path("index").asInt(), new ClassName(c.path("name").asText(""), c.path("wnid").asText("")));
+        }
+        return names;
+    }
+
+    private static String name(Map<Integer, ClassName> names, int index) {
+        ClassName c = names.get(index);
+        if (c == null) {
+            return "class " + index;
+        }
+        return c.name().isEmpty() ? (c.wnid().isEmpty() ? "class " + index : c.wnid()) : c.name();
+    }
+
+    private static void figure(StringBuilder h, Svg svg, String caption) {
+        h.append("<figure class=\"fig\">").append(svg).append("<figcaption>").append(Html.esc(caption))
+                .append("</figcaption></figure>\n");
+    }
+
+    static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String orNone(String s) {
+        return s == null ? Html.NONE : s;
+    }
+
+    private static double d(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
+    }
+
+    private static double[] col(List<JsonNode> lines, String field) {
+        double[] v = new double[lines.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = d(lines.get(i), field);
+        }
+        return v;
+    }
+
+    private static double last(JsonNode array) {
+        for (int i = array.size() - 1; i >= 0; i--) {
+            if (array.get(i).isNumber()) {
+                return array.get(i).asDouble();
+            }
+        }
+        return Double.NEGATIVE_INFINITY;
+    }
+
+    private static boolean anyFinite(double[] v) {
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double max(double... v) {
+        double m = Double.NaN;
+        for (double x : v) {
+            if (Double.isFinite(x) && !(x <= m)) {
+                m = x;
+            }
+        }
+        return m;
+    }
+
+    private static double max(double[] a, double[] b, double[] c) {
+        return max(max(a), max(b), max(c));
+    }
+
+    private static double max(double[] a, double[] b, double[] c, double[] d) {
+        return max(max(a), max(b), max(c), max(d));
+    }
+
+    private static double min(double[] v) {
+        double m = Double.NaN;
+        for (double x : v) {
+            if (Double.isFinite(x) && !(x >= m)) {
+                m = x;
+            }
+        }
+        return m;
+    }
+}
