@@ -130,7 +130,7 @@ final class EvalCommand implements Callable<Integer> {
         try (BarListener bars = new BarListener(common.quiet)) {
             Evaluation.Outcome o = Evaluation.run(options, dev, bars);
             bars.close();
-            Path report = Reports.eval(o);
+            Path report = Evaluation.report(o);
             summary(out, o.metrics());
             out.printf("  -> %s%n  -> %s%n", o.out().resolve(Evaluation.METRICS), report);
         }

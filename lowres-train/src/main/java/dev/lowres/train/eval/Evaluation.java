@@ -47,6 +47,7 @@ import java.util.Map;
 public final class Evaluation {
     public static final String METRICS = "metrics.json";
     public static final String PREDICTIONS = "predictions.jsonl";
+    public static final String REPORT = "report.html";
 
     /**
      * What to evaluate and how.
@@ -425,6 +426,26 @@ public final class Evaluation {
             }
         }
         AtomicFiles.commit(temp, file);
+    }
+
+    /**
+     * Writes the outcome's {@value #REPORT}: its metrics, the run's learning curves, and the gallery of
+     * mistakes. Returns its path.
+     */
+    public static Path report(Outcome o) throws IOException, DatasetException {
+        List<JsonNode> lines = new ArrayList<>();
+        Path metrics = o.run().dir().resolve(TrainingRun.METRICS);
+        if (Files.exists(metrics)) {
+            for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    lines.add(Json.mapper().readTree(line));
+                }
+            }
+        }
+        Path file = o.out().resolve(REPORT);
+        dev.lowres.train.report.EvalReport.write(file, o.metrics(), lines,
+                Gallery.pngs(o.data(), o.split(), o.metrics().path("mistakes"), 96));
+        return file;
     }
 
     /** Reads a metrics.json written by an evaluation. */
