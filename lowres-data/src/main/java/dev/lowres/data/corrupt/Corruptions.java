@@ -43,7 +43,12 @@ import java.util.SplittableRandom;
  * in any order, and different records (or severities, corruptions) get independent noise. The reference
  * uses numpy's global generator; its noise is not reproduced value for value, only in distribution.
  *
- * <p>Thread-safe: the JPEG writer/decoder and the resampler are kept one per thread.
+ * <p>Checked against the reference: contrast, brightness, gaussian blur, JPEG and pixelate equal numpy / PIL
+ * 9.4 / skimage 0.19 / scipy 1.10 bit for bit on the fixture photos at every severity
+ * ({@code CorruptionsPythonReferenceTest}); the noises match their distributions ({@code CorruptionsTest}).
+ *
+ * <p>Thread-safe: the JPEG writer/decoder and the resampler are kept one per thread (a thread's JPEG decoder
+ * holds a little native memory until the thread ends).
  */
 public final class Corruptions {
     /** The high bits of every corruption's purpose ("CORR"), the id's hash in the low bits. */
@@ -131,9 +136,15 @@ public final class Corruptions {
 
     private static byte[] shotNoise(byte[] image, double photons, SplittableRandom random) {
         Sampling s = new Sampling(random);
+        Sampling.PoissonMean[] means = new Sampling.PoissonMean[256]; // one per input level, made on demand
         byte[] out = new byte[image.length];
         for (int i = 0; i < image.length; i++) {
-            out[i] = toByte(s.poisson(toUnit(image[i]) * photons) / photons);
+            int level = image[i] & 0xFF;
+            Sampling.PoissonMean m = means[level];
+            if (m == null) {
+                m = means[level] = new Sampling.PoissonMean(toUnit(image[i]) * photons);
+            }
+            out[i] = toByte(s.poisson(m) / photons);
         }
         return out;
     }

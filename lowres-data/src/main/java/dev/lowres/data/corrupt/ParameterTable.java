@@ -15,6 +15,10 @@ package dev.lowres.data.corrupt;
  *
  * <p>Each row below is the list {@code c = [...][severity - 1]} of the function of the same name in the
  * script, copied as numbers.
+ *
+ * <p>Not reproduced: {@code make_tinyimagenet_c.py} saves every corrupted image once more as a JPEG of
+ * quality 85, so the published Tiny-ImageNet-C carries that extra compression on top of each corruption;
+ * lowres applies the corruption alone (as CIFAR-10-C, saved as {@code .npy}, does).
  */
 public enum ParameterTable {
     /** {@code make_cifar_c.py}: CIFAR-10-C, 32x32. */

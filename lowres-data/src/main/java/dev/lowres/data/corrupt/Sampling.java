@@ -56,40 +56,61 @@ final class Sampling {
      * {@code random.poisson} uses for large means.
      */
     long poisson(double lambda) {
+        return poisson(new PoissonMean(lambda));
+    }
+
+    /** As {@link #poisson(double)}, with the per-mean constants computed once. */
+    long poisson(PoissonMean m) {
+        double lambda = m.lambda;
         if (lambda <= 0) {
             return 0;
         }
         if (lambda < 10) {
-            double limit = Math.exp(-lambda);
             double p = random.nextDouble();
             long k = 0;
-            while (p > limit) {
+            while (p > m.expMinus) {
                 k++;
                 p *= random.nextDouble();
             }
             return k;
         }
-        double slam = Math.sqrt(lambda);
-        double logLam = Math.log(lambda);
-        double b = 0.931 + 2.53 * slam;
-        double a = -0.059 + 0.02483 * b;
-        double invAlpha = 1.1239 + 1.1328 / (b - 3.4);
-        double vr = 0.9277 - 3.6224 / (b - 2);
         while (true) {
             double u = random.nextDouble() - 0.5;
             double v = random.nextDouble();
             double us = 0.5 - Math.abs(u);
-            long k = (long) Math.floor((2 * a / us + b) * u + lambda + 0.43);
-            if (us >= 0.07 && v <= vr) {
+            long k = (long) Math.floor((2 * m.a / us + m.b) * u + lambda + 0.43);
+            if (us >= 0.07 && v <= m.vr) {
                 return k;
             }
             if (k < 0 || (us < 0.013 && v > us)) {
                 continue;
             }
-            if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b)
-                    <= -lambda + k * logLam - logFactorial(k)) {
+            if (Math.log(v) + m.logInvAlpha - Math.log(m.a / (us * us) + m.b)
+                    <= -lambda + k * m.logLambda - logFactorial(k)) {
                 return k;
             }
+        }
+    }
+
+    /** The constants of PTRS (and of the small-mean method) for one mean. */
+    static final class PoissonMean {
+        final double lambda;
+        final double expMinus;
+        final double logLambda;
+        final double a;
+        final double b;
+        final double logInvAlpha;
+        final double vr;
+
+        PoissonMean(double lambda) {
+            this.lambda = lambda;
+            this.expMinus = Math.exp(-lambda);
+            double slam = Math.sqrt(lambda);
+            this.logLambda = Math.log(lambda);
+            this.b = 0.931 + 2.53 * slam;
+            this.a = -0.059 + 0.02483 * b;
+            this.logInvAlpha = Math.log(1.1239 + 1.1328 / (b - 3.4));
+            this.vr = 0.9277 - 3.6224 / (b - 2);
         }
     }
 
