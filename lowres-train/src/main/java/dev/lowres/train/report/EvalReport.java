@@ -344,6 +344,9 @@ public final class EvalReport {
         Svg s = new Svg(720, 86 + 22 * n, "top-1 by class").margins(210, 60, 50, 36)
                 .domain(0, 1, n - 0.5, -0.5);
         s.title("Top-1 by class, best first").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "top-1 of the class's records");
+        if (mean != null) { // under the bars and their labels
+            s.segment(mean, n - 0.5, mean, -0.5, "#d62728", 1.5, "5 3");
+        }
         for (int i = 0; i < n; i++) {
             JsonNode c = classes.get(i);
             double v = c.path("top1").asDouble();
@@ -355,7 +358,6 @@ public final class EvalReport {
             s.textPx(s.px(v) + 4, s.py(i) + 4, Html.pct(v), "start", 10, "#555");
         }
         if (mean != null) {
-            s.segment(mean, n - 0.5, mean, -0.5, "#d62728", 1.5, "5 3");
             s.legendRow(List.of(Svg.Key.line("top-1 of the class", "#1f77b4"),
                     Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3")), 210, 38);
         }

@@ -234,10 +234,11 @@ public final class Svg {
         return textPx(px(x), py(y), text, anchor, size, color);
     }
 
-    /** Text at a pixel position. */
+    /** Text at a pixel position, with a white halo so that it stays readable over lines. */
     public Svg textPx(double x, double y, String text, String anchor, int size, String color) {
         body.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"%s\" "
-                + "text-anchor=\"%s\">%s</text>", x, y, size, color, anchor, Html.esc(text)));
+                + "text-anchor=\"%s\" stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" "
+                + "paint-order=\"stroke\">%s</text>", x, y, size, color, anchor, Html.esc(text)));
         return this;
     }
 
