@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BuildCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            CompareCommand.class,
             ImportCommand.class,
             ExportCommand.class,
             InfoCommand.class,

@@ -9,6 +9,7 @@ import dev.lowres.train.loop.TrainingRun;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Override the recipe's seed.")
     Long seed;
 
+    @Option(names = "--seeds", paramLabel = "LIST",
+            description = "A seed study: train once per seed (0-9, or 0,3,7), in turn, into <out>/seed-<s>; a finished "
+                    + "seed is skipped and an interrupted one resumed when the command is run again.")
+    String seeds;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any recipe key (repeatable).")
     List<String> overrides = new ArrayList<>();
 
@@ -84,38 +90,114 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Devices.threads(threads);
         List<Device> devices = Devices.parse(device);
-        RunOptions options;
         if (resume != null) {
-            if (this.out != null) {
-                throw new IllegalArgumentException("give --resume DIR or --out DIR, not both");
+            if (this.out != null || seeds != null) {
+                throw new IllegalArgumentException("--resume DIR continues one run: give it without --out or --seeds");
             }
-            options = new RunOptions(TrainingRun.dataOf(resume), resume, null, devices, true,
-                    CommandLines.current(spec));
-        } else {
-            if (data == null || this.out == null) {
-                throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
-            }
-            List<String> all = new ArrayList<>();
-            if (model != null) {
-                all.add("model=" + model);
-            }
-            if (epochs != null) {
-                all.add("epochs=" + epochs);
-            }
-            if (batchSize != null) {
-                all.add("batch_size=" + batchSize);
-            }
-            if (lr != null) {
-                all.add("schedule.lr=" + lr);
-            }
+            return train(new RunOptions(TrainingRun.dataOf(resume), resume, null, devices, true,
+                    CommandLines.current(spec)));
+        }
+        if (data == null || this.out == null) {
+            throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
+        }
+        List<String> all = new ArrayList<>();
+        if (model != null) {
+            all.add("model=" + model);
+        }
+        if (epochs != null) {
+            all.add("epochs=" + epochs);
+        }
+        if (batchSize != null) {
+            all.add("batch_size=" + batchSize);
+        }
+        if (lr != null) {
+            all.add("schedule.lr=" + lr);
+        }
+        all.addAll(overrides);
+        if (seeds == null) {
             if (seed != null) {
                 all.add("seed=" + seed);
             }
-            all.addAll(overrides);
-            Recipe r = Recipes.resolve(recipe, all);
-            options = new RunOptions(data, this.out, r, devices, false, CommandLines.current(spec));
+            return train(new RunOptions(data, this.out, Recipes.resolve(recipe, all), devices, false,
+                    CommandLines.current(spec)));
         }
-        out.printf("training on %s -> %s%n", devices, options.runDir());
+        if (seed != null) {
+            throw new IllegalArgumentException("give --seed or --seeds, not both");
+        }
+        List<Long> list = parseSeeds(seeds);
+        Recipes.resolve(recipe, all); // a bad recipe fails before the first seed
+        for (int i = 0; i < list.size(); i++) {
+            long s = list.get(i);
+            Path dir = this.out.resolve("seed-" + s);
+            out.printf("seed %d (%d of %d)%n", s, i + 1, list.size());
+            RunOptions options;
+            if (Files.exists(dir.resolve(TrainingRun.EXPORT))) {
+                out.printf("  %s is finished: skipped%n", dir);
+                continue;
+            } else if (Files.exists(dir.resolve(TrainingRun.LAST))) {
+                options = new RunOptions(data, dir, null, devices, true, CommandLines.current(spec));
+            } else {
+                if (Files.exists(dir.resolve(TrainingRun.CONFIG))) {
+                    // started but killed before its first checkpoint: nothing to keep
+                    deleteTree(dir);
+                }
+                List<String> withSeed = new ArrayList<>(all);
+                withSeed.add("seed=" + s);
+                options = new RunOptions(data, dir, Recipes.resolve(recipe, withSeed), devices, false,
+                        CommandLines.current(spec));
+            }
+            int code = train(options);
+            if (code != ExitCodes.OK || stopped) {
+                return code;
+            }
+        }
+        out.printf("seed study of %d runs in %s; compare them with: lowres compare %s/seed-*%n", list.size(), this.out,
+                this.out);
+        return ExitCodes.OK;
+    }
+
+    /** Seeds from {@code 0-9}, {@code 0,3,7} or a mix ({@code 0-2,5}). */
+    static List<Long> parseSeeds(String text) {
+        List<Long> seeds = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            try {
+                int dash = p.indexOf('-', 1);
+                if (dash > 0) {
+                    long from = Long.parseLong(p.substring(0, dash).trim());
+                    long to = Long.parseLong(p.substring(dash + 1).trim());
+                    if (to < from || to - from > 1000) {
+                        throw new IllegalArgumentException("--seeds range " + p + " must go up, by at most 1000 seeds");
+                    }
+                    for (long v = from; v <= to; v++) {
+                        seeds.add(v);
+                    }
+                } else {
+                    seeds.add(Long.parseLong(p));
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seeds takes seeds like 0-9 or 0,3,7; got '" + text + "'");
+            }
+        }
+        if (seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("--seeds repeats a seed: " + text);
+        }
+        return seeds;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private volatile boolean stopped;
+
+    private int train(RunOptions options) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("training on %s -> %s%n", options.devices(), options.runDir());
         out.flush();
         ProgressListener progress = new ProgressListener(out, common.quiet);
         TrainingRun run = new TrainingRun(options, progress);
@@ -133,6 +215,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun.Result result = run.run();
             EpochMetrics m = result.last();
             if (result.stopped()) {
+                stopped = true;
                 out.printf("stopped at step %d; resume with: lowres train --resume %s%n", result.steps(), result.runDir());
             } else {
                 out.printf(Locale.ROOT, "finished %d epochs (%d steps); best val top-1 %.2f%%%s%n  -> %s%n",

@@ -93,6 +93,11 @@ public final class TrainingRun {
     public Result run() throws IOException, DatasetException {
         Path dir = options.runDir();
         Manifest manifest = dev.lowres.data.store.Dataset.open(options.data()).manifest();
+        if (!options.resume()) {
+            // a model that does not fit the data fails before the run directory is written
+            ModelRegistry.create(options.recipe().model(), manifest.image().channels(), manifest.image().height(),
+                    manifest.classes().size());
+        }
         Recipe recipe = prepare(dir, manifest);
         Manifest.ImageShape shape = manifest.image();
         int classes = manifest.classes().size();
