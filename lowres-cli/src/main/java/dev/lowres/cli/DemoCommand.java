@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         prepare(output);
         DemoReport report = new DemoReport();
 
-        out.println("[1/6] synth: a synthetic ImageNet-style JPEG tree");
+        out.println("[1/7] synth: a synthetic ImageNet-style JPEG tree");
         out.flush();
         Path tree = output.resolve("tree");
         SynthOptions synth = SynthOptions.defaults().withClasses(classes).withPerClass(trainPerClass, valPerClass)
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                 seconds(t0), synthResult.files() + " JPEG files in " + classes + " classes, "
                 + synthResult.brokenFiles().size() + " broken on purpose"));
 
-        out.println("[2/6] build: 16x16 and 32x32 datasets from one decode of each image (exact, BOX)");
+        out.println("[2/7] build: 16x16 and 32x32 datasets from one decode of each image (exact, BOX)");
         out.flush();
         Path data = output.resolve("data");
         t0 = System.nanoTime();
@@ -129,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                     + synthResult.brokenFiles().size() + " broken files");
         }
 
-        out.println("[3/6] verify: shapes, label ranges and every checksum");
+        out.println("[3/7] verify: shapes, label ranges and every checksum");
         out.flush();
         t0 = System.nanoTime();
         long verified = 0;
@@ -143,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
         report.step(new DemoReport.Step("verify", "lowres verify " + data + "/16x16 (and 32x32)", seconds(t0),
                 verified + " files intact"));
 
-        out.println("[4/6] export to the published npz layout and import back");
+        out.println("[4/7] export to the published npz layout and import back");
         out.flush();
         t0 = System.nanoTime();
         Path dataset32 = data.resolve("32x32");
@@ -159,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "; lowres import --format imagenet32-npz", seconds(t0), exported.files().size()
                 + " npz files; every record identical after the round trip"));
 
-        out.println("[5/6] train: " + (trainEpochs == null ? "the demo recipe" : trainEpochs + " epochs of the demo recipe")
+        out.println("[5/7] train: " + (trainEpochs == null ? "the demo recipe" : trainEpochs + " epochs of the demo recipe")
                 + " (a small Wide ResNet) on 32x32, evaluated on val every epoch");
         out.flush();
         t0 = System.nanoTime();
@@ -195,7 +195,30 @@ final class DemoCommand implements Callable<Integer> {
         report.training(new DemoReport.TrainingPart(run.toString(), recipe.model(), recipe.description(),
                 List.copyOf(curve)));
 
-        out.println("[6/6] baseline classifier and report");
+        out.println("[6/7] evaluate: accuracy, calibration, corruptions, FGSM/PGD, efficiency (lowres eval)");
+        out.flush();
+        t0 = System.nanoTime();
+        dev.lowres.train.eval.Evaluation.Outcome evaluated;
+        try (EvalCommand.BarListener bars = new EvalCommand.BarListener(common.quiet)) {
+            evaluated = dev.lowres.train.eval.Evaluation.run(new dev.lowres.train.eval.Evaluation.Options(run,
+                    dev.lowres.train.eval.RunInfo.Weights.AUTO, dataset32, "val", null, 256, false, null, null,
+                    dev.lowres.data.corrupt.Corruption.parseList("all"), 200,
+                    new dev.lowres.train.eval.Attacks.Settings(1, 5, 0.5, seed), true, 24, seed,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                    List.of("lowres", "eval", "--run", run.toString(), "--robust-records", "200", "--gallery", "24")),
+                    Devices.parse("auto").get(0), bars);
+        }
+        Path evalReport = dev.lowres.train.eval.Evaluation.report(evaluated);
+        EvalCommand.summary(out, evaluated.metrics());
+        com.fasterxml.jackson.databind.JsonNode em = evaluated.metrics();
+        report.step(new DemoReport.Step("evaluate", "lowres eval --run " + run + " (corruptions and attacks on 200 "
+                + "records)", seconds(t0), String.format(Locale.ROOT, "top-1 %.1f%%, ECE %.1f%%, mean corruption "
+                + "top-1 %.1f%%, PGD top-1 %.1f%% (eps 1/255)", 100 * em.at("/accuracy/top1").asDouble(),
+                100 * em.at("/calibration/ece").asDouble(), 100 * em.at("/robustness/mean_corruption_top1").asDouble(),
+                100 * em.at("/robustness/adversarial/pgd_top1").asDouble())));
+        report.evaluation(output.relativize(evalReport).toString());
+
+        out.println("[7/7] baseline classifier and report");
         out.flush();
         t0 = System.nanoTime();
         StringBuilder accuracies = new StringBuilder();
@@ -214,6 +237,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(html, report.html(), StandardCharsets.UTF_8);
         out.printf(Locale.ROOT, "%s val top-1: %.1f%% (top-5 %.1f%%); nearest-class-mean baseline: %s; chance %.0f%%%n",
                 recipe.model(), 100 * last.valTop1(), 100 * last.valTop5(), accuracies, 100.0 / classes);
+        out.println("evaluation report: " + evalReport.toAbsolutePath().normalize());
         out.println("report: " + html.toAbsolutePath().normalize());
         return ExitCodes.OK;
     }

@@ -25,10 +25,16 @@ public final class DemoReport {
 
     private final List<Step> steps = new ArrayList<>();
     private TrainingPart training;
+    private String evaluation;
     private final List<DatasetPart> datasets = new ArrayList<>();
 
     public void step(Step step) {
         steps.add(step);
+    }
+
+    /** Links the evaluation report (a path relative to the demo report). */
+    public void evaluation(String relativePath) {
+        this.evaluation = relativePath;
     }
 
     public void training(TrainingPart part) {
@@ -51,7 +57,13 @@ public final class DemoReport {
                 .append(": a synthetic ImageNet-style JPEG tree, built into downsampled datasets exactly as the ")
                 .append("published PIL scripts would, verified, exported to the published npz layout and imported back; ")
                 .append("a small Wide ResNet trained on it and evaluated, with a nearest-class-mean baseline beside it. ")
-                .append("The evaluation stage (<code>lowres eval</code>) will extend this report.</p>\n");
+                .append("</p>\n");
+        if (evaluation != null) {
+            h.append("<p><b>The evaluation past top-1</b> (<code>lowres eval</code>: per-class accuracy, confusions, ")
+                    .append("calibration, corruptions, attacks, efficiency and a gallery of mistakes) is in ")
+                    .append("<a href=\"").append(esc(evaluation)).append("\">").append(esc(evaluation))
+                    .append("</a>.</p>\n");
+        }
         h.append("<h2>Steps</h2>\n<table><tr><th>step</th><th>what</th><th class=num>seconds</th><th>result</th></tr>\n");
         for (Step s : steps) {
             h.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.what()))
