@@ -1,0 +1,128 @@
+package dev.lowres.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.data.store.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train --seeds, eval and compare from the command line, with their errors. */
+class EvalCommandTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path shifted;
+    static Path study;
+
+    static CliTest.Run lowres(String... args) {
+        return CliTest.lowres(args);
+    }
+
+    @BeforeAll
+    static void trainTwoSeeds() {
+        data = dir.resolve("ds");
+        shifted = dir.resolve("shifted");
+        for (String[] t : new String[][] {{"tree0", "0", "30", "ds"}, {"tree1", "1", "3", "shifted"}}) {
+            CliTest.Run synth = lowres("synth", "-o", dir.resolve(t[0]).toString(), "--seed", t[1], "--classes", "3",
+                    "--train-per-class", t[2], "--val-per-class", "8", "--min-side", "40", "--max-side", "60",
+                    "--no-broken-files", "-q");
+            assertEquals(0, synth.code(), synth.err());
+            CliTest.Run build = lowres("build", "-i", dir.resolve(t[0]).toString(), "-o", dir.resolve(t[3]).toString(),
+                    "-s", "16", "-q");
+            assertEquals(0, build.code(), build.err());
+        }
+        study = dir.resolve("runs");
+        CliTest.Run train = lowres("train", "-d", data.toString(), "-o", study.toString(), "--seeds", "0-1", "-r", "demo",
+                "-m", "wrn-8-1", "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "-q");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("seed 1 (2 of 2)"), train.out());
+        assertTrue(train.out().contains("lowres compare " + study + "/seed-*"), train.out());
+    }
+
+    @Test
+    void aSeedStudyIsEvaluatedOnTwoSetsAndCompared() throws Exception {
+        for (String seed : new String[] {"0", "1"}) {
+            Path run = study.resolve("seed-" + seed);
+            CliTest.Run val = lowres("eval", "--run", run.toString(), "--robust-records", "6", "--corruptions",
+                    "gaussian_noise,jpeg_compression", "--epsilon", "2", "--pgd-steps", "2", "--no-efficiency", "-q");
+            assertEquals(0, val.code(), val.err());
+            assertTrue(val.out().contains("wrn-8-1 on ds/val (24 records): top-1"), val.out());
+            assertTrue(val.out().contains("attacks (eps 2.0/255, 6 records)"), val.out());
+            CliTest.Run v2 = lowres("eval", "--run", run.toString(), "-d", shifted.toString(), "--corruptions", "none",
+                    "--no-attacks", "--no-efficiency", "-q");
+            assertEquals(0, v2.code(), v2.err());
+            JsonNode m = Json.mapper().readTree(run.resolve("eval/shifted-val/metrics.json").toFile());
+            assertEquals(seed, m.at("/run/seed").asText());
+            assertTrue(Files.exists(run.resolve("eval/shifted-val/report.html")));
+        }
+        Path out = dir.resolve("cmp");
+        CliTest.Run cmp = lowres("compare", study.resolve("seed-0").toString(), study.resolve("seed-1").toString(),
+                "-o", out.toString(), "--x", "ds-val", "--y", "shifted-val");
+        assertEquals(0, cmp.code(), cmp.err());
+        assertTrue(cmp.out().contains("seeds [0,1] of wrn-8-1 demo"), cmp.out());
+        JsonNode c = Json.mapper().readTree(out.resolve("compare.json").toFile());
+        assertEquals(4, c.path("evaluations").size());
+        assertEquals(2, c.path("seed_groups").size(), "one group per eval set");
+        JsonNode top1 = c.path("seed_groups").get(0).path("metrics").path("accuracy.top1");
+        assertEquals(2, top1.path("n").asInt());
+        assertTrue(top1.path("min").asDouble() <= top1.path("mean").asDouble()
+                && top1.path("mean").asDouble() <= top1.path("max").asDouble());
+        assertEquals(2, c.path("fit").path("runs").asInt());
+        assertTrue(Files.readString(out.resolve("compare.html")).contains("<svg"));
+
+        CliTest.Run unknownSet = lowres("compare", study.resolve("seed-0").toString(), "-o", out.toString(), "--y", "nope");
+        assertEquals(ExitCodes.USAGE, unknownSet.code());
+        assertTrue(unknownSet.err().contains("no evaluation named 'nope'"), unknownSet.err());
+
+        // running the study again skips the finished seeds
+        CliTest.Run again = lowres("train", "-d", data.toString(), "-o", study.toString(), "--seeds", "0-1", "-r", "demo",
+                "-m", "wrn-8-1", "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "-q");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("seed-0 is finished: skipped"), again.out());
+    }
+
+    @Test
+    void errorsAreClearWithTheirExitCodes() throws Exception {
+        Path run = study.resolve("seed-0");
+        CliTest.Run missing = lowres("eval", "--run", dir.resolve("nope").toString());
+        assertEquals(ExitCodes.NO_INPUT, missing.code(), missing.err());
+
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        for (String f : new String[] {"config.yaml", "run.json", "input.safetensors"}) {
+            Files.copy(run.resolve(f), bare.resolve(f));
+        }
+        CliTest.Run noWeights = lowres("eval", "--run", bare.toString());
+        assertEquals(ExitCodes.USAGE, noWeights.code());
+        assertTrue(noWeights.err().contains("has no weights to evaluate"), noWeights.err());
+
+        Path real = Files.writeString(dir.resolve("real.json"), "[[0], [1]]");
+        CliTest.Run badReal = lowres("eval", "--run", run.toString(), "--real-labels", real.toString());
+        assertEquals(ExitCodes.USAGE, badReal.code(), badReal.err());
+        assertFalse(badReal.err().contains("at dev.lowres"), badReal.err());
+
+        CliTest.Run build32 = lowres("build", "-i", dir.resolve("tree1").toString(), "-o", dir.resolve("ds32").toString(),
+                "-s", "32", "-q");
+        assertEquals(0, build32.code(), build32.err());
+        CliTest.Run wrongSize = lowres("eval", "--run", run.toString(), "-d", dir.resolve("ds32").toString());
+        assertEquals(ExitCodes.USAGE, wrongSize.code());
+        assertTrue(wrongSize.err().contains("3x32x32 images; the run's wrn-8-1 was trained on 3x16x16"), wrongSize.err());
+
+        CliTest.Run badCorruption = lowres("eval", "--run", run.toString(), "--corruptions", "fog,rain");
+        assertEquals(ExitCodes.USAGE, badCorruption.code());
+        assertTrue(badCorruption.err().contains("gaussian_noise"), "lists the valid ones: " + badCorruption.err());
+
+        CliTest.Run badSeeds = lowres("train", "-d", data.toString(), "-o", dir.resolve("x").toString(), "--seeds", "3-1");
+        assertEquals(ExitCodes.USAGE, badSeeds.code());
+        assertTrue(badSeeds.err().contains("--seeds"), badSeeds.err());
+
+        CliTest.Run nothing = lowres("compare", bare.toString());
+        assertEquals(ExitCodes.USAGE, nothing.code());
+        assertTrue(nothing.err().contains("holds no evaluation"), nothing.err());
+    }
+}
