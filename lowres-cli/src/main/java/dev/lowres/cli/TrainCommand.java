@@ -218,10 +218,13 @@ final class TrainCommand implements Callable<Integer> {
                 stopped = true;
                 out.printf("stopped at step %d; resume with: lowres train --resume %s%n", result.steps(), result.runDir());
             } else {
-                out.printf(Locale.ROOT, "finished %d epochs (%d steps); best val top-1 %.2f%%%s%n  -> %s%n",
-                        result.epochs(), result.steps(), 100 * result.bestValTop1(),
-                        m == null ? "" : String.format(Locale.ROOT, ", last %.2f%% (top-5 %.2f%%)", 100 * m.valTop1(),
-                                100 * m.valTop5()), result.runDir());
+                boolean validated = Double.isFinite(result.bestValTop1());
+                out.printf(Locale.ROOT, "finished %d epochs (%d steps); %s%n  -> %s%n", result.epochs(),
+                        result.steps(), !validated ? "no validation split"
+                                : String.format(Locale.ROOT, "best val top-1 %.2f%%%s", 100 * result.bestValTop1(),
+                                m == null || Double.isNaN(m.valTop1()) ? "" : String.format(Locale.ROOT,
+                                        ", last %.2f%% (top-5 %.2f%%)", 100 * m.valTop1(), 100 * m.valTop5())),
+                        result.runDir());
             }
             return ExitCodes.OK;
         } catch (TrainingDiverged e) {
