@@ -1,5 +1,8 @@
 package dev.lowres.train.report;
 
+import dev.lowres.train.metrics.LinearFit;
+import dev.lowres.train.metrics.Summary;
+
 import dev.lowres.data.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -369,7 +372,7 @@ public final class CompareReport {
         return xa < xb ? new double[] {xa, xb} : null;
     }
 
-    /** The few statistics this report needs (kept private: the metrics package will own the shared ones). */
+    /** The report's view of the shared statistics ({@link Summary}, {@link LinearFit}) as arrays. */
     private static final class Stats {
         private Stats() {
         }
@@ -379,47 +382,19 @@ public final class CompareReport {
             if (v.length == 0) {
                 return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
             }
-            double mean = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double x : v) {
-                mean += x;
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-            }
-            mean /= v.length;
-            double ss = 0;
-            for (double x : v) {
-                ss += (x - mean) * (x - mean);
-            }
-            return new double[] {mean, v.length < 2 ? Double.NaN : Math.sqrt(ss / (v.length - 1)), min, max};
+            Summary s = Summary.of(v);
+            return new double[] {s.mean(), v.length < 2 ? Double.NaN : s.std(), s.min(), s.max()};
         }
 
         /** Least squares y = a x + b: {a, b, r²}; null when x does not vary. */
         static double[] fit(double[] x, double[] y) {
-            int n = x.length;
-            double mx = 0;
-            double my = 0;
-            for (int i = 0; i < n; i++) {
-                mx += x[i];
-                my += y[i];
+            for (double xi : x) {
+                if (xi != x[0]) {
+                    LinearFit f = LinearFit.of(x, y);
+                    return new double[] {f.slope(), f.intercept(), f.r2()};
+                }
             }
-            mx /= n;
-            my /= n;
-            double sxx = 0;
-            double sxy = 0;
-            double syy = 0;
-            for (int i = 0; i < n; i++) {
-                sxx += (x[i] - mx) * (x[i] - mx);
-                sxy += (x[i] - mx) * (y[i] - my);
-                syy += (y[i] - my) * (y[i] - my);
-            }
-            if (!(sxx > 0)) {
-                return null;
-            }
-            double a = sxy / sxx;
-            double r2 = syy > 0 ? sxy * sxy / (sxx * syy) : Double.NaN;
-            return new double[] {a, my - a * mx, r2};
+            return null;
         }
     }
 }
