@@ -277,6 +277,14 @@ public final class DatasetBuilder {
         Object plan = existing.build() == null || existing.build().options() == null ? null
                 : existing.build().options().get(PLAN_KEY);
         if (target.fingerprint.equals(plan)) {
+            if (BuildState.exists(target.dir)) {
+                // killed after the manifest (the commit point) and before the journal was removed
+                try {
+                    BuildState.deleteRecursively(target.dir.resolve(BuildState.DIR));
+                } catch (java.io.IOException e) {
+                    throw new DatasetException(target.dir + ": cannot remove the finished build's journal: " + e);
+                }
+            }
             return true;
         }
         throw new DatasetException(target.dir + " already holds a finished dataset of other inputs or options; "

@@ -136,6 +136,11 @@ class DatasetBuilderTest {
         BuildResult again = DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE);
         assertTrue(again.alreadyBuilt(), "the same build again has nothing to do");
         assertEquals(Map.of("train", 18L, "val", 3L), again.records());
+        // killed after the manifest was committed but before its journal was removed: the rerun removes it
+        Files.createDirectories(out.resolve(BuildState.DIR));
+        Files.writeString(out.resolve(BuildState.DIR).resolve("journal.jsonl"), "{}\n");
+        assertTrue(DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE).alreadyBuilt());
+        assertFalse(Files.exists(out.resolve(BuildState.DIR)), "the finished build's stale journal is removed");
         DatasetException exists = assertThrows(DatasetException.class, () -> DatasetBuilder.build(
                 options(out, 32).filter(ResampleFilter.BILINEAR).build(), BuildListener.NONE));
         assertTrue(exists.getMessage().contains("--overwrite"), exists.getMessage());
