@@ -88,6 +88,72 @@ class EvalCommandTest {
     }
 
     @Test
+    void realLabelsAreMappedByValNumberAndWnid() throws Exception {
+        // ReaL's layout: one entry per validation image in file-name order, sorted-wnid indices of all 1000
+        // classes; here every record accepts its own class and the next one, every 4th is excluded ([])
+        dev.lowres.data.store.Dataset ds = dev.lowres.data.store.Dataset.open(data);
+        java.util.List<String> sorted = dev.lowres.data.classes.ImageNetClasses.get().wnidsSorted();
+        dev.lowres.data.store.Manifest.Shard shard = ds.split("val").shards().get(0);
+        java.util.List<String> keys = ds.keys(shard);
+        short[] labels = ds.labels(shard);
+        int classes = ds.manifest().classes().size();
+        String[] entries = new String[keys.size()];
+        java.util.Map<String, int[]> accepted = new java.util.HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            int number = Integer.parseInt(keys.get(i).replaceAll(".*ILSVRC2012_val_0*([0-9]+).*", "$1"));
+            String own = ds.manifest().classes().get(labels[i]).wnid();
+            String next = ds.manifest().classes().get((labels[i] + 1) % classes).wnid();
+            boolean excluded = i % 4 == 3;
+            entries[number - 1] = excluded ? "[]" : "[" + sorted.indexOf(own) + ", " + sorted.indexOf(next) + "]";
+            if (!excluded) {
+                accepted.put(keys.get(i), new int[] {labels[i], (labels[i] + 1) % classes});
+            }
+        }
+        Path real = Files.writeString(dir.resolve("real-ok.json"), "[" + String.join(", ", entries) + "]");
+        Path out = dir.resolve("eval-real");
+        CliTest.Run eval = lowres("eval", "--run", study.resolve("seed-0").toString(), "--real-labels", real.toString(),
+                "--corruptions", "none", "--no-attacks", "--no-efficiency", "-o", out.toString(), "-q");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("multi-label (real-ok.json)"), eval.out());
+        JsonNode m = Json.mapper().readTree(out.resolve("metrics.json").toFile());
+        JsonNode ml = m.path("multilabel");
+        assertEquals(accepted.size(), ml.path("labelled").asInt());
+        // recompute from predictions.jsonl (the model's classes are the dataset's, in the same order here)
+        int realHits = 0;
+        int originalHits = 0;
+        int mistakes = 0;
+        int validMistakes = 0;
+        for (String line : Files.readAllLines(out.resolve("predictions.jsonl"))) {
+            JsonNode p = Json.mapper().readTree(line);
+            int[] ok = accepted.get(p.path("key").asText());
+            if (ok == null) {
+                continue;
+            }
+            int top1 = p.path("top5").get(0).asInt();
+            boolean real1 = top1 == ok[0] || top1 == ok[1];
+            realHits += real1 ? 1 : 0;
+            originalHits += top1 == ok[0] ? 1 : 0;
+            if (top1 != ok[0]) {
+                mistakes++;
+                validMistakes += real1 ? 1 : 0;
+            }
+        }
+        assertEquals((double) realHits / accepted.size(), ml.path("top1").asDouble(), 1e-6);
+        assertEquals((double) originalHits / accepted.size(), ml.path("original_top1").asDouble(), 1e-6);
+        assertEquals(mistakes, ml.path("mistakes").asInt());
+        assertEquals(validMistakes, ml.path("mistakes_valid").asInt());
+        for (JsonNode mistake : m.path("mistakes")) {
+            int[] ok = accepted.get(mistake.path("key").asText());
+            if (ok == null) {
+                assertTrue(mistake.path("real_correct").isNull(), "an excluded record has no ReaL verdict");
+            } else {
+                int top1 = mistake.path("top5").get(0).path("index").asInt();
+                assertEquals(top1 == ok[1], mistake.path("real_correct").asBoolean(), mistake.toString());
+            }
+        }
+    }
+
+    @Test
     void errorsAreClearWithTheirExitCodes() throws Exception {
         Path run = study.resolve("seed-0");
         CliTest.Run missing = lowres("eval", "--run", dir.resolve("nope").toString());
