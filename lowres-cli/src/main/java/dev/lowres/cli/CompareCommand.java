@@ -67,11 +67,12 @@ final class CompareCommand implements Callable<Integer> {
                     100 * t.path("std").asDouble(), 100 * t.path("min").asDouble(), 100 * t.path("max").asDouble());
         }
         JsonNode fit = summary.path("fit");
-        if (fit.has("slope")) {
-            w.printf(Locale.ROOT, "%s vs %s over %d runs: y = %.3f x %+.3f (r2 %.3f), mean gap %.2f points%n",
-                    fit.path("y").asText(), fit.path("x").asText(), fit.path("runs").asInt(),
-                    fit.path("slope").asDouble(), fit.path("intercept").asDouble(), fit.path("r2").asDouble(),
-                    100 * fit.path("mean_gap").asDouble());
+        if (fit.has("mean_gap")) {
+            w.printf(Locale.ROOT, "%s vs %s over %d run%s: mean gap %.2f points%s%n", fit.path("y").asText(),
+                    fit.path("x").asText(), fit.path("runs").asInt(), fit.path("runs").asInt() == 1 ? "" : "s",
+                    100 * fit.path("mean_gap").asDouble(), !fit.has("slope") ? "" : String.format(Locale.ROOT,
+                            "; least squares y = %.3f x %+.3f (r2 %.3f)", fit.path("slope").asDouble(),
+                            fit.path("intercept").asDouble(), fit.path("r2").asDouble()));
         }
         w.printf("  -> %s%n", html);
         return ExitCodes.OK;

@@ -88,6 +88,57 @@ class EvalCommandTest {
     }
 
     @Test
+    void anImagenetV2StyleTreeIsBuiltEvaluatedByWnidAndComparedWithTheGap() throws Exception {
+        // ImageNetV2's layout: folders named by the class's index among the 1000 sorted wnids
+        java.util.List<String> sorted = dev.lowres.data.classes.ImageNetClasses.get().wnidsSorted();
+        Path v2 = dir.resolve("imagenetv2-format-val");
+        try (java.util.stream.Stream<Path> classes = Files.list(dir.resolve("tree1").resolve("train"))) {
+            for (Path c : classes.toList()) {
+                Path folder = Files.createDirectories(v2.resolve(String.valueOf(sorted.indexOf(
+                        c.getFileName().toString()))));
+                try (java.util.stream.Stream<Path> images = Files.list(c)) {
+                    for (Path image : images.toList()) {
+                        Files.copy(image, folder.resolve(image.getFileName().toString().toLowerCase()));
+                    }
+                }
+            }
+        }
+        Path built = dir.resolve("v2");
+        CliTest.Run build = lowres("build", "-i", v2.toString(), "-o", built.toString(), "-s", "16", "--layout",
+                "imagenetv2", "-q");
+        assertEquals(0, build.code(), build.err());
+        assertEquals(1000, dev.lowres.data.store.Dataset.open(built).manifest().classes().size());
+        Path run = study.resolve("seed-1");
+        Path v2eval = dir.resolve("v2-eval");
+        CliTest.Run eval = lowres("eval", "--run", run.toString(), "-d", built.toString(), "--corruptions", "none",
+                "--no-attacks", "--no-efficiency", "-o", v2eval.toString(), "-q");
+        assertEquals(0, eval.code(), eval.err());
+        Path original = dir.resolve("ds-eval");
+        CliTest.Run evalOriginal = lowres("eval", "--run", run.toString(), "--corruptions", "none", "--no-attacks",
+                "--no-efficiency", "-o", original.toString(), "-q");
+        assertEquals(0, evalOriginal.code(), evalOriginal.err());
+        JsonNode m = Json.mapper().readTree(v2eval.resolve("metrics.json").toFile());
+        assertEquals(9, m.at("/data/records").asInt());
+        // the network has 3 outputs; the dataset 1000 classes, 3 of them with records: scored by wnid
+        JsonNode perClass = m.at("/accuracy/per_class");
+        assertEquals(3, perClass.size());
+        for (JsonNode c : perClass) {
+            assertEquals(3, c.path("records").asInt(), c.toString());
+        }
+        CliTest.Run cmp = lowres("compare", original.toString(), v2eval.toString(), "-o", dir.resolve("cmp-v2").toString(),
+                "--x", "ds-val", "--y", "v2-val");
+        assertEquals(0, cmp.code(), cmp.err());
+        JsonNode c = Json.mapper().readTree(dir.resolve("cmp-v2/compare.json").toFile());
+        assertEquals(1, c.at("/fit/runs").asInt());
+        JsonNode o = Json.mapper().readTree(original.resolve("metrics.json").toFile());
+        assertTrue(c.at("/fit/mean_gap").isNumber(), c.toString());
+        assertTrue(cmp.out().contains("mean gap"), cmp.out());
+        assertEquals(o.at("/accuracy/top1").asDouble() - m.at("/accuracy/top1").asDouble(),
+                c.at("/fit/mean_gap").asDouble(), 1e-9, "the gap is val top-1 minus v2 top-1");
+        assertTrue(Files.readString(dir.resolve("cmp-v2/compare.html")).contains("v2-val"));
+    }
+
+    @Test
     void realLabelsAreMappedByValNumberAndWnid() throws Exception {
         // ReaL's layout: one entry per validation image in file-name order, sorted-wnid indices of all 1000
         // classes; here every record accepts its own class and the next one, every 4th is excluded ([])

@@ -175,14 +175,16 @@ public final class Comparison {
             fit.put("x", x);
             fit.put("y", y);
             fit.put("runs", both.size());
+            if (!both.isEmpty()) {
+                // the accuracy gap of the shifted set (y) from the original (x), in fractions
+                fit.put("mean_gap", both.stream().mapToDouble(p -> p[0] - p[1]).average().orElseThrow());
+            }
             if (both.size() >= 2 && both.stream().map(p -> p[0]).distinct().count() > 1) {
                 LinearFit f = LinearFit.of(both.stream().mapToDouble(p -> p[0]).toArray(),
                         both.stream().mapToDouble(p -> p[1]).toArray());
                 fit.put("slope", f.slope());
                 fit.put("intercept", f.intercept());
                 fit.put("r2", Double.isFinite(f.r2()) ? f.r2() : 0);
-                double gap = both.stream().mapToDouble(p -> p[0] - p[1]).average().orElse(Double.NaN);
-                fit.put("mean_gap", gap);
             }
         }
         return o;
