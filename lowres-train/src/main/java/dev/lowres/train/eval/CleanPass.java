@@ -27,11 +27,43 @@ public final class CleanPass {
     private CleanPass() {
     }
 
-    /**
-     * @param progress told the records done after each batch
-     */
+    /** Receives the network's scores for each record, in split order, as the pass goes. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param record the record's position in the split
+         * @param label its true class as a network output
+         * @param scores logits, or with flip TTA the log of the averaged probabilities (not kept by the pass)
+         */
+        void accept(int record, int label, float[] scores);
+    }
+
+    /** What a streamed pass leaves besides what its sink kept. */
+    public record Pass(List<String> keys, int[] labels, double seconds) {
+    }
+
+    /** Runs the pass and keeps every record's scores (fine for small splits; tests use it). */
     public static Predictions run(TrainedModel model, Path data, String split, ClassMapping mapping, int batchSize,
                                   boolean flip, int threads, LongConsumer progress) throws IOException, DatasetException {
+        List<float[]> scores = new ArrayList<>();
+        Pass pass = stream(model, data, split, mapping, batchSize, flip, threads, progress, (record, label, s) -> {
+            while (scores.size() <= record) {
+                scores.add(null);
+            }
+            scores.set(record, s);
+        });
+        return new Predictions(pass.keys(), pass.labels(), scores.toArray(new float[0][]), pass.seconds());
+    }
+
+    /**
+     * Runs the pass, handing each record's scores to {@code sink} batch by batch; memory stays at one batch
+     * whatever the split's size.
+     *
+     * @param progress told the records done after each batch
+     */
+    public static Pass stream(TrainedModel model, Path data, String split, ClassMapping mapping, int batchSize,
+                              boolean flip, int threads, LongConsumer progress, Sink sink)
+            throws IOException, DatasetException {
         long start = System.nanoTime();
         Dataset dataset = Dataset.open(data);
         Manifest.Split s = dataset.split(split);
@@ -41,7 +73,6 @@ public final class CleanPass {
         }
         int n = Math.toIntExact(s.count());
         int[] labels = new int[n];
-        float[][] scores = new float[n][];
         Manifest.ImageShape shape = dataset.manifest().image();
         LoaderConfig config = LoaderConfig.builder().data(data).split(split).batchSize(Math.max(1, Math.min(batchSize, n)))
                 .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads)
@@ -64,14 +95,15 @@ public final class CleanPass {
                     for (int i = 0; i < size; i++) {
                         int record = b.record(i);
                         labels[record] = mapping.toModel(b.label(i));
-                        scores[record] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                        sink.accept(record, labels[record],
+                                java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
                     }
                 }
                 done += size;
                 progress.accept(done);
             }
         }
-        return new Predictions(keys, labels, scores, (System.nanoTime() - start) / 1e9);
+        return new Pass(keys, labels, (System.nanoTime() - start) / 1e9);
     }
 
     /** A uint8 batch as float pixels in [0, 255]. */

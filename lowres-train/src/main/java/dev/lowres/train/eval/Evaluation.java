@@ -48,6 +48,8 @@ public final class Evaluation {
     public static final String METRICS = "metrics.json";
     public static final String PREDICTIONS = "predictions.jsonl";
     public static final String REPORT = "report.html";
+    /** At most this many records' logits are kept for the temperature study (evenly spaced). */
+    public static final int TEMPERATURE_RECORDS = 50_000;
 
     /**
      * What to evaluate and how.
@@ -89,7 +91,7 @@ public final class Evaluation {
     }
 
     /** What an evaluation left behind. */
-    public record Outcome(Path out, ObjectNode metrics, Predictions predictions, RunInfo run, Path data,
+    public record Outcome(Path out, ObjectNode metrics, CleanPass.Pass pass, RunInfo run, Path data,
                           String split) {
     }
 
@@ -127,8 +129,38 @@ public final class Evaluation {
 
         try (TrainedModel model = TrainedModel.load(run, o.weights(), device)) {
             listener.phase("predict " + split, s.count());
-            Predictions p = CleanPass.run(model, data, split, mapping, o.batchSize(), o.flipTta(), o.threads(),
-                    listener::progress);
+            int n = Math.toIntExact(s.count());
+            int classes = run.classes().size();
+            AccuracyAccumulator accuracy = new AccuracyAccumulator(classes);
+            CalibrationAccumulator calibration = new CalibrationAccumulator();
+            MultiLabelAccumulator multiAcc = multi == null ? null : new MultiLabelAccumulator(multi);
+            double[] lossSum = {0};
+            int[][] top5 = new int[n][];
+            float[][] prob5 = new float[n][];
+            // the temperature study keeps the logits of at most TEMPERATURE_RECORDS evenly spaced records
+            int stride = Math.max(1, (n + TEMPERATURE_RECORDS - 1) / TEMPERATURE_RECORDS);
+            List<float[]> sampleScores = new ArrayList<>();
+            List<Integer> sampleLabels = new ArrayList<>();
+            CleanPass.Pass p = CleanPass.stream(model, data, split, mapping, o.batchSize(), o.flipTta(), o.threads(),
+                    listener::progress, (record, label, scores) -> {
+                        float[] probs = Predictions.softmax(scores, 1.0);
+                        int[] top = TopK.indices(probs, Math.min(5, classes));
+                        top5[record] = top;
+                        prob5[record] = new float[top.length];
+                        for (int k = 0; k < top.length; k++) {
+                            prob5[record][k] = probs[top[k]];
+                        }
+                        accuracy.add(label, top);
+                        calibration.add(label, probs, top[0]);
+                        lossSum[0] += -Math.log(Math.max(probs[label], 1e-12));
+                        if (multiAcc != null) {
+                            multiAcc.add(record, label, top[0]);
+                        }
+                        if (record % stride == 0) {
+                            sampleScores.add(scores);
+                            sampleLabels.add(label);
+                        }
+                    });
             ObjectNode m = Json.mapper().createObjectNode();
             m.put("format", "lowres-eval/1");
             m.put("tool", Version.TOOL);
@@ -140,37 +172,13 @@ public final class Evaluation {
             d.put("dir", data.toAbsolutePath().normalize().toString());
             d.put("name", manifest.name());
             d.put("split", split);
-            d.put("records", p.size());
+            d.put("records", n);
             d.put("classes", manifest.classes().size());
             d.set("image", Json.mapper().valueToTree(List.of(manifest.image().channels(), manifest.image().height(),
                     manifest.image().width())));
 
-            int classes = run.classes().size();
-            AccuracyAccumulator accuracy = new AccuracyAccumulator(classes);
-            AccuracyAccumulator top5Only = new AccuracyAccumulator(classes);
-            CalibrationAccumulator calibration = new CalibrationAccumulator();
-            MultiLabelAccumulator multiAcc = multi == null ? null : new MultiLabelAccumulator(multi);
-            double lossSum = 0;
-            int[][] top5 = new int[p.size()][];
-            float[][] prob5 = new float[p.size()][];
-            for (int i = 0; i < p.size(); i++) {
-                float[] probs = p.probabilities(i);
-                int[] top = TopK.indices(probs, Math.min(5, classes));
-                top5[i] = top;
-                prob5[i] = new float[top.length];
-                for (int k = 0; k < top.length; k++) {
-                    prob5[i][k] = probs[top[k]];
-                }
-                int label = p.labels()[i];
-                accuracy.add(label, top);
-                calibration.add(label, probs, top[0]);
-                lossSum += -Math.log(Math.max(probs[label], 1e-12));
-                if (multiAcc != null) {
-                    multiAcc.add(i, label, top[0]);
-                }
-            }
             AccuracyResult a = accuracy.result();
-            m.set("accuracy", accuracySection(a, run.classes(), p.size() == 0 ? Double.NaN : lossSum / p.size(),
+            m.set("accuracy", accuracySection(a, run.classes(), n == 0 ? Double.NaN : lossSum[0] / n,
                     o.flipTta()));
             MultiLabelResult mr = multiAcc == null ? null : multiAcc.result();
             if (mr == null) {
@@ -180,7 +188,8 @@ public final class Evaluation {
                 m.set("multilabel", multiLabelSection(mr, o.realLabels() != null ? o.realLabels() : o.labels(),
                         o.realLabels() != null ? "real" : "json", multi));
             }
-            m.set("calibration", calibrationSection(calibration.result(), p));
+            m.set("calibration", calibrationSection(calibration.result(), sampleScores.toArray(new float[0][]),
+                    sampleLabels.stream().mapToInt(Integer::intValue).toArray()));
             writePredictions(out.resolve(PREDICTIONS), p, top5, prob5);
 
             SplitView view = SplitView.open(data, split, false);
@@ -242,7 +251,7 @@ public final class Evaluation {
             } else {
                 skipped.put("efficiency", "--no-efficiency");
             }
-            e.put("eval_images_per_second", round(p.size() / Math.max(1e-9, p.seconds()), 1));
+            e.put("eval_images_per_second", round(n / Math.max(1e-9, p.seconds()), 1));
             m.set("mistakes", mistakes(p, top5, prob5, multi, o.gallery()));
             if (skipped.isEmpty()) {
                 m.remove("skipped");
@@ -348,7 +357,7 @@ public final class Evaluation {
         return n;
     }
 
-    private static ObjectNode calibrationSection(CalibrationResult c, Predictions p) {
+    private static ObjectNode calibrationSection(CalibrationResult c, float[][] sampleScores, int[] sampleLabels) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("bins", c.bins().size());
         calibrationNumbers(n, c);
@@ -361,8 +370,8 @@ public final class Evaluation {
             num(bn, "confidence", b.meanConfidence());
             num(bn, "accuracy", b.accuracy());
         }
-        if (p.size() >= 2) {
-            TemperatureStudy.Result t = TemperatureStudy.run(p.scores(), p.labels());
+        if (sampleLabels.length >= 2) {
+            TemperatureStudy.Result t = TemperatureStudy.run(sampleScores, sampleLabels);
             ObjectNode tn = n.putObject("temperature");
             tn.put("value", round(t.temperature(), 6));
             tn.put("fit_records", t.fitRecords());
@@ -379,9 +388,9 @@ public final class Evaluation {
         num(n, "brier", c.brier());
     }
 
-    private static ArrayNode mistakes(Predictions p, int[][] top5, float[][] prob5, MultiLabels multi, int limit) {
+    private static ArrayNode mistakes(CleanPass.Pass p, int[][] top5, float[][] prob5, MultiLabels multi, int limit) {
         List<Integer> wrong = new ArrayList<>();
-        for (int i = 0; i < p.size(); i++) {
+        for (int i = 0; i < p.labels().length; i++) {
             if (top5[i][0] != p.labels()[i]) {
                 wrong.add(i);
             }
@@ -406,11 +415,12 @@ public final class Evaluation {
         return list;
     }
 
-    private static void writePredictions(Path file, Predictions p, int[][] top5, float[][] prob5) throws IOException {
+    private static void writePredictions(Path file, CleanPass.Pass p, int[][] top5, float[][] prob5)
+            throws IOException {
         Path temp = AtomicFiles.temp(file);
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             var writer = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
-            for (int i = 0; i < p.size(); i++) {
+            for (int i = 0; i < p.labels().length; i++) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("index", i);
                 line.put("key", p.keys().get(i));
