@@ -244,7 +244,7 @@ public final class Evaluation {
             e.put("threads", o.threads());
             if (o.efficiency()) {
                 listener.phase("efficiency", 0);
-                Efficiency eff = Efficiency.measure(model, Math.min(256, Math.max(1, o.batchSize())), 21, 5);
+                Efficiency eff = Efficiency.measure(model, Math.min(256, Math.max(1, o.batchSize())), 21, 3);
                 e.put("latency_ms_batch1", round(eff.latencyMsBatch1(), 3));
                 e.put("throughput_batch", eff.throughputBatch());
                 e.put("throughput_images_per_second", round(eff.throughputImagesPerSecond(), 1));
