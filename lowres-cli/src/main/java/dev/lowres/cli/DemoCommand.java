@@ -201,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
         dev.lowres.train.eval.Evaluation.Outcome evaluated;
         try (EvalCommand.BarListener bars = new EvalCommand.BarListener(common.quiet)) {
             evaluated = dev.lowres.train.eval.Evaluation.run(new dev.lowres.train.eval.Evaluation.Options(run,
-                    dev.lowres.train.eval.RunInfo.Weights.AUTO, dataset32, "val", null, 256, false, null, null,
+                    dev.lowres.train.eval.RunInfo.Weights.AUTO, dataset32, "val", null, 128, false, null, null,
                     dev.lowres.data.corrupt.Corruption.parseList("all"), 200,
                     new dev.lowres.train.eval.Attacks.Settings(1, 5, 0.5, seed), true, 24, seed,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads,
