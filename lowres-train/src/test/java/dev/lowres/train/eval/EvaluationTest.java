@@ -126,6 +126,49 @@ class EvaluationTest {
     }
 
     @Test
+    void attacksStayInTheirBallAndAZeroBallChangesNothing() throws Exception {
+        RunInfo info = RunInfo.load(run);
+        dev.lowres.data.load.SplitView view = dev.lowres.data.load.SplitView.open(data, "val", false);
+        Subset subset = Subset.of(view, ClassMapping.of(dev.lowres.data.store.Dataset.open(data).manifest().classes(),
+                null, info.classes()), 0);
+        try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.AUTO, Device.cpu());
+             ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+            Attacks.Result none = Attacks.run(model, view, subset, new Attacks.Settings(0, 3, 1, 0), 16, n -> { });
+            double clean = EvaluationPipelineTest.top1(CleanPass.run(model, data, "val", ClassMapping.of(
+                    dev.lowres.data.store.Dataset.open(data).manifest().classes(), null, info.classes()), 16, false, 1,
+                    n -> { }));
+            assertEquals(clean, none.fgsmTop1(), 1e-9, "epsilon 0: FGSM is the clean image");
+            assertEquals(clean, none.pgdTop1(), 1e-9, "epsilon 0: PGD is the clean image");
+
+            byte[] bytes = new byte[8 * 3 * 8 * 8];
+            for (int i = 0; i < 8; i++) {
+                view.read(i, bytes, i * 3 * 8 * 8);
+            }
+            ai.djl.ndarray.NDArray x = CleanPass.pixels(m, java.nio.ByteBuffer.wrap(bytes),
+                    new ai.djl.ndarray.types.Shape(8, 3, 8, 8));
+            ai.djl.ndarray.NDArray y = m.create(java.util.Arrays.copyOf(subset.labels(), 8));
+            ai.djl.ndarray.NDArray adv = x;
+            for (int step = 0; step < 4; step++) {
+                adv = Attacks.step(model, x, adv, y, 3, 4);
+            }
+            float[] a = adv.toFloatArray();
+            float[] c = x.toFloatArray();
+            boolean moved = false;
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(Math.abs(a[i] - c[i]) <= 4 + 1e-4, "inside the 4/255 ball at " + i);
+                assertTrue(a[i] >= 0 && a[i] <= 255, "a valid pixel at " + i);
+                moved |= a[i] != c[i];
+            }
+            assertTrue(moved, "the attack changes the image");
+            // the gradient step raises the loss of the true labels
+            ai.djl.ndarray.NDArray oneHot = y.oneHot(4);
+            double before = model.logits(x).logSoftmax(1).mul(oneHot).sum().neg().getFloat();
+            double after = model.logits(adv).logSoftmax(1).mul(oneHot).sum().neg().getFloat();
+            assertTrue(after > before, "loss " + before + " -> " + after);
+        }
+    }
+
+    @Test
     void labelsThatDoNotFitAreRefusedBeforeAnyWork() throws Exception {
         Path bad = Files.writeString(shared.resolve("bad.json"), "{\"val0\": [\"n99999999\"]}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(
