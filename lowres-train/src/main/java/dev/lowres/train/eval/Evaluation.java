@@ -135,6 +135,7 @@ public final class Evaluation {
             CalibrationAccumulator calibration = new CalibrationAccumulator();
             MultiLabelAccumulator multiAcc = multi == null ? null : new MultiLabelAccumulator(multi);
             double[] lossSum = {0};
+            long[] top5Hits = new long[classes];
             int[][] top5 = new int[n][];
             float[][] prob5 = new float[n][];
             // the temperature study keeps the logits of at most TEMPERATURE_RECORDS evenly spaced records
@@ -151,6 +152,9 @@ public final class Evaluation {
                             prob5[record][k] = probs[top[k]];
                         }
                         accuracy.add(label, top);
+                        for (int k : top) {
+                            top5Hits[label] += k == label ? 1 : 0;
+                        }
                         calibration.add(label, probs, top[0]);
                         lossSum[0] += -Math.log(Math.max(probs[label], 1e-12));
                         if (multiAcc != null) {
@@ -178,7 +182,7 @@ public final class Evaluation {
                     manifest.image().width())));
 
             AccuracyResult a = accuracy.result();
-            m.set("accuracy", accuracySection(a, run.classes(), n == 0 ? Double.NaN : lossSum[0] / n,
+            m.set("accuracy", accuracySection(a, top5Hits, run.classes(), n == 0 ? Double.NaN : lossSum[0] / n,
                     o.flipTta()));
             MultiLabelResult mr = multiAcc == null ? null : multiAcc.result();
             if (mr == null) {
@@ -308,7 +312,8 @@ public final class Evaluation {
         return r;
     }
 
-    private static ObjectNode accuracySection(AccuracyResult a, List<ClassEntry> classes, double loss, boolean flip) {
+    private static ObjectNode accuracySection(AccuracyResult a, long[] top5Hits, List<ClassEntry> classes, double loss,
+                                              boolean flip) {
         ObjectNode n = Json.mapper().createObjectNode();
         num(n, "top1", a.top1());
         num(n, "top5", a.top5());
@@ -324,6 +329,7 @@ public final class Evaluation {
             cn.put("name", e.name());
             cn.put("records", c.count());
             num(cn, "top1", c.accuracy());
+            num(cn, "top5", c.count() == 0 ? Double.NaN : (double) top5Hits[c.classIndex()] / c.count());
         }
         ArrayNode confused = n.putArray("most_confused");
         for (var pair : a.mostConfused(20)) {

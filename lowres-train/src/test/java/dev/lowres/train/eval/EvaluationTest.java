@@ -56,6 +56,14 @@ class EvaluationTest {
         assertTrue(m.path("accuracy").path("top5").asDouble() >= top1);
         assertEquals(4, m.path("accuracy").path("per_class").size());
         assertEquals("class 2", m.path("accuracy").path("per_class").get(2).path("name").asText());
+        double top1Sum = 0;
+        double top5Sum = 0;
+        for (JsonNode c : m.path("accuracy").path("per_class")) {
+            top1Sum += c.path("records").asInt() * c.path("top1").asDouble();
+            top5Sum += c.path("records").asInt() * c.path("top5").asDouble();
+        }
+        assertEquals(top1, top1Sum / 40, 1e-5, "per-class top-1 adds up");
+        assertEquals(m.path("accuracy").path("top5").asDouble(), top5Sum / 40, 1e-5, "per-class top-5 adds up");
 
         // multi-label: c0 records also accept c1, so multi-label top-1 >= original top-1
         JsonNode ml = m.path("multilabel");
