@@ -113,11 +113,7 @@ public final class TrainBenchmark {
                 gc.backward(loss);
             }
             trainer.step();
-            for (Parameter p : trainable.values()) {
-                NDArray g = p.getArray().getGradient();
-                g.muli(0);
-                g.close();
-            }
+            dev.lowres.train.loop.TrainingRun.zeroGradients(trainable);
         }
     }
 

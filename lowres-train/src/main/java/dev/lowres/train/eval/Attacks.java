@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.lowres.data.load.Seeds;
 import dev.lowres.data.load.SplitView;
 import java.util.function.LongConsumer;
 
@@ -16,7 +17,7 @@ import java.util.function.LongConsumer;
  * Attacks": a uniform random start in the epsilon ball, then {@code steps} signed-gradient steps, each
  * projected back onto the ball and the valid pixel range). Epsilon and the step size are in 1/255 units,
  * i.e. pixel levels; adversarial images are not rounded to integer levels. The loss is the cross-entropy
- * of the true label; the random start derives from the seed and the record.
+ * of the true label; the random start derives from the seed and the record, so a rerun gives the same numbers.
  */
 public final class Attacks {
     /**
@@ -36,6 +37,9 @@ public final class Attacks {
     /** Top-1 accuracy under each attack, on the subset. */
     public record Result(Settings settings, int records, double fgsmTop1, double pgdTop1) {
     }
+
+    /** The purpose tag of PGD's random start in {@link Seeds#random}. */
+    private static final long PGD_START = 0x504744L;
 
     private Attacks() {
     }
@@ -63,7 +67,7 @@ public final class Attacks {
                 NDArray y = m.create(labels).toDevice(model.device(), false);
                 NDArray fgsmImages = step(model, x, x, y, settings.epsilon(), settings.epsilon());
                 fgsm += correct(model, fgsmImages, y);
-                NDArray start = m.randomUniform((float) -settings.epsilon(), (float) settings.epsilon(), shape)
+                NDArray start = m.create(randomStart(settings, subset.records(), from, size, c * h * w), shape)
                         .toDevice(model.device(), false);
                 NDArray adv = x.add(start).clip(0f, 255f);
                 for (int s = 0; s < settings.steps(); s++) {
@@ -75,6 +79,18 @@ public final class Attacks {
         }
         return new Result(settings, n, n == 0 ? Double.NaN : (double) fgsm / n,
                 n == 0 ? Double.NaN : (double) pgd / n);
+    }
+
+    /** PGD's uniform start in [-epsilon, epsilon], drawn per record from (seed, record). */
+    static float[] randomStart(Settings settings, int[] records, int from, int size, int perImage) {
+        float[] start = new float[size * perImage];
+        for (int i = 0; i < size; i++) {
+            java.util.SplittableRandom random = Seeds.random(settings.seed(), records[from + i], 0, PGD_START);
+            for (int j = 0; j < perImage; j++) {
+                start[i * perImage + j] = (float) ((2 * random.nextDouble() - 1) * settings.epsilon());
+            }
+        }
+        return start;
     }
 
     /** One signed-gradient ascent step from {@code current}, projected onto the eps-ball around {@code clean}. */

@@ -34,25 +34,16 @@ public final class ClassMapping {
         for (int i = 0; i < dataset.size(); i++) {
             Integer o = output.get(dataset.get(i).wnid());
             map[i] = o == null ? -1 : o;
-            long n = counts == null ? 1 : counts[i];
-            if (o == null && n > 0) {
-                unknownRecords += counts == null ? 0 : n;
-                if (unknown.size() < 5) {
-                    unknown.add(dataset.get(i).wnid() + " '" + dataset.get(i).name() + "'");
-                }
+            if (o == null && (counts == null || counts[i] > 0)) {
+                unknown.add(dataset.get(i).wnid() + " '" + dataset.get(i).name() + "'");
+                unknownRecords += counts == null ? 0 : counts[i];
             }
         }
-        long missing = 0;
-        for (int i = 0; i < dataset.size(); i++) {
-            if (map[i] < 0 && (counts == null || counts[i] > 0)) {
-                missing++;
-            }
-        }
-        if (missing > 0) {
+        if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("the dataset's classes differ from the model's (matched by wnid): "
-                    + missing + " of its " + dataset.size() + " classes" + (counts == null ? "" : " (" + unknownRecords
-                    + " records)") + " are not among the model's " + model.size() + " outputs, e.g. "
-                    + String.join(", ", unknown));
+                    + unknown.size() + " of its " + dataset.size() + " classes" + (counts == null ? "" : " ("
+                    + unknownRecords + " records)") + " are not among the model's " + model.size() + " outputs, e.g. "
+                    + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))));
         }
         return new ClassMapping(map);
     }

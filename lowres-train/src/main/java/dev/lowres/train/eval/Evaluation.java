@@ -23,6 +23,7 @@ import dev.lowres.train.metrics.CalibrationResult;
 import dev.lowres.train.metrics.MultiLabelAccumulator;
 import dev.lowres.train.metrics.MultiLabelResult;
 import dev.lowres.train.metrics.MultiLabels;
+import dev.lowres.train.metrics.Temperature;
 import dev.lowres.train.metrics.TemperatureStudy;
 import dev.lowres.train.metrics.TopK;
 import java.io.BufferedWriter;
@@ -144,7 +145,7 @@ public final class Evaluation {
             List<Integer> sampleLabels = new ArrayList<>();
             CleanPass.Pass p = CleanPass.stream(model, data, split, mapping, o.batchSize(), o.flipTta(), o.threads(),
                     listener::progress, (record, label, scores) -> {
-                        float[] probs = Predictions.softmax(scores, 1.0);
+                        float[] probs = Temperature.softmax(scores, 1.0);
                         int[] top = TopK.indices(probs, Math.min(5, classes));
                         top5[record] = top;
                         prob5[record] = new float[top.length];

@@ -19,25 +19,6 @@ public record Predictions(List<String> keys, int[] labels, float[][] scores, dou
 
     /** Softmax of a record's scores at temperature 1. */
     public float[] probabilities(int record) {
-        return softmax(scores[record], 1.0);
-    }
-
-    /** A numerically stable softmax of {@code logits / temperature}. */
-    public static float[] softmax(float[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] e = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            e[i] = Math.exp((logits[i] - max) / temperature);
-            sum += e[i];
-        }
-        float[] p = new float[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) (e[i] / sum);
-        }
-        return p;
+        return dev.lowres.train.metrics.Temperature.softmax(scores[record], 1.0);
     }
 }

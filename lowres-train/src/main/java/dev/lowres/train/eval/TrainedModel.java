@@ -69,6 +69,8 @@ public final class TrainedModel implements AutoCloseable {
                             + ", the network expects " + Arrays.toString(expected));
                 }
                 p.getValue().getArray().set(t.data());
+                // inference only: an attack's backward pass needs the input's gradient, not the weights'
+                p.getValue().getArray().setRequiresGradient(false);
             }
         } catch (IOException | RuntimeException e) {
             model.close();

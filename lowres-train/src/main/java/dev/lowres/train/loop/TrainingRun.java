@@ -317,7 +317,7 @@ public final class TrainingRun {
      * Clears the gradients for the next step: PyTorch accumulates into {@code .grad}, and neither DJL's trainer
      * nor its parameter server clears them.
      */
-    private static void zeroGradients(Map<String, Parameter> trainable) {
+    public static void zeroGradients(Map<String, Parameter> trainable) {
         for (Parameter p : trainable.values()) {
             NDArray g = p.getArray().getGradient();
             g.muli(0);

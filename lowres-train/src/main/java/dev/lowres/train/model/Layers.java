@@ -82,4 +82,18 @@ final class Layers {
     static Block identity() {
         return LambdaBlock.singleton(x -> x);
     }
+
+    /**
+     * The pre-activation networks' head (WRN, pre-activation ResNet, PyramidNet): batch norm, ReLU, global
+     * average pooling and the classifier, counted in {@code cost}; every weight He-initialised for ReLU, the
+     * classifier's for a linear output.
+     */
+    static void preActivationHead(ai.djl.nn.SequentialBlock net, Cost cost, int in, int classes) {
+        Linear classifier = linear(classes);
+        net.add(batchNorm()).add(relu()).add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock()).add(classifier);
+        cost.norm(in);
+        cost.linear(in, classes, true, 1);
+        net.setInitializer(HE_RELU, ai.djl.nn.Parameter.Type.WEIGHT);
+        classifier.setInitializer(HE_LINEAR, ai.djl.nn.Parameter.Type.WEIGHT);
+    }
 }

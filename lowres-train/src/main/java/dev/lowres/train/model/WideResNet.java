@@ -2,10 +2,7 @@ package dev.lowres.train.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 
 /**
  * The Wide ResNets of the downsampled-ImageNet paper (Chrabaszcz, Loshchilov & Hutter 2017,
@@ -85,12 +82,7 @@ public final class WideResNet {
                 size = out;
             }
         }
-        Linear classifier = Layers.linear(classes);
-        net.add(Layers.batchNorm()).add(Layers.relu()).add(Pool.globalAvgPool2dBlock()).add(classifier);
-        cost.norm(in);
-        cost.linear(in, classes, true, 1);
-        net.setInitializer(Layers.HE_RELU, Parameter.Type.WEIGHT);
-        classifier.setInitializer(Layers.HE_LINEAR, Parameter.Type.WEIGHT);
+        Layers.preActivationHead(net, cost, in, classes);
         return new Network("wrn-" + depth + "-" + width, net, new Shape(channels, imageSize, imageSize), classes,
                 cost.parameters(), cost.macs());
     }

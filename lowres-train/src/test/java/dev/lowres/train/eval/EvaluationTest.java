@@ -2,7 +2,6 @@ package dev.lowres.train.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,6 +147,20 @@ class EvaluationTest {
             assertEquals(clean, none.fgsmTop1(), 1e-9, "epsilon 0: FGSM is the clean image");
             assertEquals(clean, none.pgdTop1(), 1e-9, "epsilon 0: PGD is the clean image");
 
+            // PGD's random start is a function of (seed, record): reruns repeat it, another seed moves it
+            Attacks.Settings s7 = new Attacks.Settings(4, 2, 1, 7);
+            float[] a7 = Attacks.randomStart(s7, subset.records(), 0, 3, 3 * 8 * 8);
+            assertTrue(java.util.Arrays.equals(a7, Attacks.randomStart(s7, subset.records(), 0, 3, 3 * 8 * 8)));
+            assertFalse(java.util.Arrays.equals(a7, Attacks.randomStart(new Attacks.Settings(4, 2, 1, 8),
+                    subset.records(), 0, 3, 3 * 8 * 8)));
+            assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(a7, 0, 192),
+                    java.util.Arrays.copyOfRange(a7, 192, 384)), "records get their own start");
+            for (float v : a7) {
+                assertTrue(v >= -4 && v <= 4, "inside the ball: " + v);
+            }
+            Attacks.Result once = Attacks.run(model, view, subset, s7, 16, n -> { });
+            assertEquals(once, Attacks.run(model, view, subset, s7, 7, n -> { }), "same numbers for any batch size");
+
             byte[] bytes = new byte[8 * 3 * 8 * 8];
             for (int i = 0; i < 8; i++) {
                 view.read(i, bytes, i * 3 * 8 * 8);
@@ -188,6 +201,7 @@ class EvaluationTest {
                 new Evaluation.Options(run, RunInfo.Weights.AUTO, null, null, shared.resolve("eval-real"), 16, false,
                         real, null, List.of(), 0, null, false, 0, 0, 1, List.of()), Device.cpu(),
                 new Evaluation.Listener() { }));
-        assertNotNull(r.getMessage());
+        assertTrue(r.getMessage().contains("val0"), "names the record without a validation number: "
+                + r.getMessage());
     }
 }
