@@ -39,7 +39,16 @@ public final class CleanPass {
     }
 
     /** What a streamed pass leaves besides what its sink kept. */
-    public record Pass(List<String> keys, int[] labels, double seconds) {
+    public record Pass(int[] labels, double seconds) {
+    }
+
+    /** The keys of a split's records, in split order. */
+    public static List<String> keys(Dataset dataset, String split) throws IOException, DatasetException {
+        List<String> keys = new ArrayList<>();
+        for (Manifest.Shard shard : dataset.split(split).shards()) {
+            keys.addAll(dataset.keys(shard));
+        }
+        return keys;
     }
 
     /** Runs the pass and keeps every record's scores (fine for small splits; tests use it). */
@@ -52,7 +61,8 @@ public final class CleanPass {
             }
             scores.set(record, s);
         });
-        return new Predictions(pass.keys(), pass.labels(), scores.toArray(new float[0][]), pass.seconds());
+        return new Predictions(keys(Dataset.open(data), split), pass.labels(), scores.toArray(new float[0][]),
+                pass.seconds());
     }
 
     /**
@@ -67,10 +77,6 @@ public final class CleanPass {
         long start = System.nanoTime();
         Dataset dataset = Dataset.open(data);
         Manifest.Split s = dataset.split(split);
-        List<String> keys = new ArrayList<>();
-        for (Manifest.Shard shard : s.shards()) {
-            keys.addAll(dataset.keys(shard));
-        }
         int n = Math.toIntExact(s.count());
         int[] labels = new int[n];
         Manifest.ImageShape shape = dataset.manifest().image();
@@ -103,7 +109,7 @@ public final class CleanPass {
                 progress.accept(done);
             }
         }
-        return new Pass(keys, labels, (System.nanoTime() - start) / 1e9);
+        return new Pass(labels, (System.nanoTime() - start) / 1e9);
     }
 
     /** A uint8 batch as float pixels in [0, 255]. */

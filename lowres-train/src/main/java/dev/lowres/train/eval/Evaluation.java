@@ -121,7 +121,7 @@ public final class Evaluation {
                 : o.run().resolve("eval").resolve(dataset.dir().toAbsolutePath().normalize().getFileName() + "-" + split);
         Files.createDirectories(out);
         MultiLabels multi = null;
-        List<String> keys = keys(dataset, s);
+        List<String> keys = CleanPass.keys(dataset, split);
         if (o.realLabels() != null) {
             multi = MultiLabels.fromReal(o.realLabels(), keys, run.wnids(), ImageNetClasses.get().wnidsSorted());
         } else if (o.labels() != null) {
@@ -195,7 +195,7 @@ public final class Evaluation {
             }
             m.set("calibration", calibrationSection(calibration.result(), sampleScores.toArray(new float[0][]),
                     sampleLabels.stream().mapToInt(Integer::intValue).toArray()));
-            writePredictions(out.resolve(PREDICTIONS), p, top5, prob5);
+            writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5);
 
             SplitView view = SplitView.open(data, split, false);
             Subset subset = Subset.of(view, mapping, o.robustRecords());
@@ -257,7 +257,7 @@ public final class Evaluation {
                 skipped.put("efficiency", "--no-efficiency");
             }
             e.put("eval_images_per_second", round(n / Math.max(1e-9, p.seconds()), 1));
-            m.set("mistakes", mistakes(p, top5, prob5, multi, o.gallery()));
+            m.set("mistakes", mistakes(p, keys, top5, prob5, multi, o.gallery()));
             if (skipped.isEmpty()) {
                 m.remove("skipped");
             }
@@ -290,14 +290,6 @@ public final class Evaluation {
             return null;
         }
         return s.classCounts();
-    }
-
-    private static List<String> keys(Dataset dataset, Manifest.Split s) throws IOException {
-        List<String> keys = new ArrayList<>();
-        for (Manifest.Shard shard : s.shards()) {
-            keys.addAll(dataset.keys(shard));
-        }
-        return keys;
     }
 
     private static ObjectNode runSection(RunInfo run, TrainedModel model, Options o) {
@@ -395,7 +387,7 @@ public final class Evaluation {
         num(n, "brier", c.brier());
     }
 
-    private static ArrayNode mistakes(CleanPass.Pass p, int[][] top5, float[][] prob5, MultiLabels multi, int limit) {
+    private static ArrayNode mistakes(CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5, MultiLabels multi, int limit) {
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < p.labels().length; i++) {
             if (top5[i][0] != p.labels()[i]) {
@@ -407,7 +399,7 @@ public final class Evaluation {
         for (int i : wrong.subList(0, Math.min(limit, wrong.size()))) {
             ObjectNode n = list.addObject();
             n.put("index", i);
-            n.put("key", p.keys().get(i));
+            n.put("key", keys.get(i));
             n.put("label", p.labels()[i]);
             ArrayNode t = n.putArray("top5");
             for (int k = 0; k < top5[i].length; k++) {
@@ -422,7 +414,7 @@ public final class Evaluation {
         return list;
     }
 
-    private static void writePredictions(Path file, CleanPass.Pass p, int[][] top5, float[][] prob5)
+    private static void writePredictions(Path file, CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5)
             throws IOException {
         Path temp = AtomicFiles.temp(file);
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
@@ -430,7 +422,7 @@ public final class Evaluation {
             for (int i = 0; i < p.labels().length; i++) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("index", i);
-                line.put("key", p.keys().get(i));
+                line.put("key", keys.get(i));
                 line.put("label", p.labels()[i]);
                 line.put("top5", top5[i]);
                 double[] probs = new double[prob5[i].length];
