@@ -8,7 +8,6 @@ import dev.lowres.data.store.Json;
 import dev.lowres.train.loop.TrainingRun;
 import dev.lowres.train.metrics.LinearFit;
 import dev.lowres.train.metrics.Summary;
-import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
 import dev.lowres.train.report.CompareReport;
 import dev.lowres.train.report.CompareRow;
@@ -93,14 +92,7 @@ public final class Comparison {
         String config;
         Path file = runDir.resolve(TrainingRun.CONFIG);
         if (Files.exists(file)) {
-            Recipe r = Recipes.fromYaml(file);
-            StringBuilder kept = new StringBuilder();
-            for (String line : Recipes.toYaml(r).split("\n")) {
-                if (!line.startsWith("seed:")) {
-                    kept.append(line).append('\n');
-                }
-            }
-            config = kept.toString();
+            config = Recipes.toYaml(Recipes.resolve(file.toString(), List.of("seed=0")));
         } else {
             config = m.path("run").path("model").asText() + "/" + m.path("run").path("recipe").asText();
         }
