@@ -2,11 +2,15 @@ package dev.lowres.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.Version;
 import dev.lowres.data.bench.BundledPython;
 import dev.lowres.data.store.Json;
 import dev.lowres.train.bench.TrainBenchmark;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
+import dev.lowres.train.engine.Torch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +28,8 @@ import picocli.CommandLine.Spec;
             "",
             "Both sides train on random batches reused every step (the network's speed, not the loader's), with "
                 + "the same threads and batch; PyTorch is Debian's python3-torch running an exact copy of the "
-                + "network. Also reports the share of lowres's step time spent outside PyTorch's native "
-                + "operations (the autograd profiler's trace).", ""},
+                + "network. Each configuration (fp32, fp32 channels-last, and with a CPU that has bf16: bf16 autocast, "
+                + "bf16 channels-last) is timed on both sides in turn, and each side's best is compared.", ""},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class BenchTrainCommand implements Callable<Integer> {
     @Spec
@@ -49,6 +53,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Threads, both sides. Default: the cores.")
     Integer threads;
 
+    @Option(names = "--configs", defaultValue = "auto", paramLabel = "LIST",
+            description = "Configurations to time, from fp32, fp32-cl, bf16, bf16-cl (cl: channels-last); auto: all "
+                    + "four where the CPU has bf16, the fp32 ones elsewhere. Default: auto.")
+    String configs;
+
     @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps per repeat. Default: 10.")
     int steps;
 
@@ -61,10 +70,6 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--python", paramLabel = "PATH", description = "The Python to run PyTorch with.")
     Path python;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "Keep the profiled steps' trace of native "
-            + "operations (Chrome trace JSON: open it in chrome://tracing or ui.perfetto.dev).")
-    Path trace;
-
     @Option(names = "--json", description = "Print one JSON object instead of a report.")
     boolean json;
 
@@ -73,47 +78,107 @@ final class BenchTrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        Devices.threads(n);
-        TrainBenchmark.Result lowres = TrainBenchmark.run(model, size, classes, batch, steps, repeats, trace, line -> log(err,
-                "lowres " + line));
-        JsonNode reference = null;
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1: " + n);
+        }
+        Torch.threads(n);
         Optional<BundledPython> torch = noReference ? Optional.empty() : BundledPython.find(python, "torch");
-        if (torch.isPresent()) {
-            reference = torch.get().run("torch_train.py", List.of("--model", model, "--size", String.valueOf(size),
-                    "--batch-size", String.valueOf(batch), "--classes", String.valueOf(classes), "--threads",
-                    String.valueOf(n), "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats), "--json"));
-            log(err, String.format(Locale.ROOT, "pytorch %s: %.1f images/s", reference.path("torch_version").asText(),
-                    reference.path("images_per_second").asDouble()));
-        } else if (!noReference) {
+        if (torch.isEmpty() && !noReference) {
             log(err, "pytorch skipped: no Python with torch (apt-get install python3-torch)");
         }
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("bench", "train");
         o.put("tool", Version.TOOL);
+        o.put("engine", Torch.engine());
         ObjectNode machine = o.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("cpu", Machine.cpuModel());
+        machine.put("bf16", Precision.cpuHasBf16());
         machine.put("java", System.getProperty("java.version"));
         o.put("model", model);
         o.put("size", size);
         o.put("batch_size", batch);
         o.put("threads", n);
-        o.put("parameters", lowres.parameters());
-        o.put("gflops_per_image", Math.round(lowres.gigaflops() * 1000) / 1000.0);
-        ObjectNode ips = o.putObject("images_per_second");
-        ips.put("lowres", Math.round(lowres.imagesPerSecond() * 10) / 10.0);
-        o.put("ms_per_step", Math.round(lowres.msPerStep()));
-        o.put("share_outside_native", Math.round(lowres.outsideNativeShare() * 1000) / 1000.0);
-        if (reference != null) {
-            ips.put("pytorch", Math.round(reference.path("images_per_second").asDouble() * 10) / 10.0);
-            o.put("speedup_vs_pytorch", Math.round(lowres.imagesPerSecond()
-                    / reference.path("images_per_second").asDouble() * 100) / 100.0);
-            o.put("torch_version", reference.path("torch_version").asText(""));
-            o.put("pytorch_parameters", reference.path("parameters").asLong());
+        ArrayNode rows = o.putArray("configs");
+        double bestLowres = 0;
+        double bestTorch = 0;
+        String bestLowresName = null;
+        String bestTorchName = null;
+        for (String config : configList()) {
+            Precision precision = config.startsWith("bf16") ? Precision.BF16 : Precision.FP32;
+            boolean channelsLast = config.endsWith("-cl");
+            TrainBenchmark.Result lowres = TrainBenchmark.run(new TrainBenchmark.Config(model, size, classes, batch,
+                    steps, repeats, Device.cpu(), precision, channelsLast), line -> log(err, "lowres " + config + " "
+                    + line));
+            ObjectNode row = rows.addObject();
+            row.put("config", config);
+            row.put("lowres", round1(lowres.imagesPerSecond()));
+            row.set("lowres_repeats", Json.mapper().valueToTree(lowres.repeatImagesPerSecond().stream()
+                    .map(BenchTrainCommand::round1).toList()));
+            row.put("lowres_final_loss", lowres.finalLoss());
+            o.put("parameters", lowres.parameters());
+            o.put("gflops_per_image", Math.round(lowres.gigaflops() * 1000) / 1000.0);
+            if (lowres.imagesPerSecond() > bestLowres) {
+                bestLowres = lowres.imagesPerSecond();
+                bestLowresName = config;
+            }
+            if (torch.isPresent()) {
+                List<String> args = new java.util.ArrayList<>(List.of("--model", model, "--size", String.valueOf(size),
+                        "--batch-size", String.valueOf(batch), "--classes", String.valueOf(classes), "--threads",
+                        String.valueOf(n), "--steps", String.valueOf(steps), "--repeats", String.valueOf(repeats),
+                        "--json"));
+                if (channelsLast) {
+                    args.add("--channels-last");
+                }
+                if (precision == Precision.BF16) {
+                    args.add("--bf16");
+                }
+                JsonNode reference = torch.get().run("torch_train.py", args);
+                double ips = reference.path("images_per_second").asDouble();
+                log(err, String.format(Locale.ROOT, "pytorch %s %s: %.1f images/s",
+                        reference.path("torch_version").asText(), config, ips));
+                row.put("pytorch", round1(ips));
+                row.put("ratio", Math.round(lowres.imagesPerSecond() / ips * 100) / 100.0);
+                o.put("torch_version", reference.path("torch_version").asText(""));
+                o.put("pytorch_parameters", reference.path("parameters").asLong());
+                if (ips > bestTorch) {
+                    bestTorch = ips;
+                    bestTorchName = config;
+                }
+            }
+        }
+        ObjectNode best = o.putObject("best");
+        best.put("lowres", round1(bestLowres));
+        best.put("lowres_config", bestLowresName);
+        if (bestTorchName != null) {
+            best.put("pytorch", round1(bestTorch));
+            best.put("pytorch_config", bestTorchName);
+            best.put("ratio", Math.round(bestLowres / bestTorch * 100) / 100.0);
         }
         out.println(json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
                 : Json.mapper().writeValueAsString(o));
         return ExitCodes.OK;
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    /** The configurations asked for. */
+    private List<String> configList() {
+        List<String> valid = List.of("fp32", "fp32-cl", "bf16", "bf16-cl");
+        if (configs.equals("auto")) {
+            return Precision.cpuHasBf16() ? valid : List.of("fp32", "fp32-cl");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String c : configs.split(",")) {
+            String t = c.trim();
+            if (!valid.contains(t)) {
+                throw new IllegalArgumentException("--configs takes " + String.join(", ", valid) + " or auto: " + t);
+            }
+            out.add(t);
+        }
+        return out;
     }
 
     private void log(PrintWriter err, String line) {

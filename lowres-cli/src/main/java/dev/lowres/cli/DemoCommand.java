@@ -175,7 +175,8 @@ final class DemoCommand implements Callable<Integer> {
             overrides.add("batch_size=" + Math.max(1, trainRecords)); // a tiny demo: one batch per epoch
         }
         dev.lowres.train.recipe.Recipe recipe = dev.lowres.train.recipe.Recipes.resolve("demo", overrides);
-        Devices.threads(threads);
+        dev.lowres.train.engine.Torch.threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        dev.lowres.train.engine.Device device = dev.lowres.train.engine.Device.parse("auto");
         List<dev.lowres.train.loop.EpochMetrics> curve = new java.util.ArrayList<>();
         dev.lowres.train.loop.TrainingRun.Result trained;
         try (TrainCommand.ProgressListener progress = new TrainCommand.ProgressListener(out, common.quiet) {
@@ -186,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }) {
             trained = new dev.lowres.train.loop.TrainingRun(new dev.lowres.train.loop.RunOptions(dataset32, run, recipe,
-                    Devices.parse("auto"), false, List.of("lowres", "demo")), progress).run();
+                    device, dev.lowres.train.engine.Precision.AUTO, true, false, List.of("lowres", "demo")), progress).run();
         }
         dev.lowres.train.loop.EpochMetrics last = trained.last();
         report.step(new DemoReport.Step("train", "lowres train --data " + dataset32 + " --recipe demo --out " + run,
@@ -206,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
                     new dev.lowres.train.eval.Attacks.Settings(1, 5, 0.5, seed), true, 24, seed,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                     List.of("lowres", "eval", "--run", run.toString(), "--robust-records", "200", "--gallery", "24")),
-                    Devices.parse("auto").get(0), bars);
+                    device, bars);
         }
         Path evalReport = dev.lowres.train.eval.Evaluation.report(evaluated);
         EvalCommand.summary(out, evaluated.metrics());

@@ -1,11 +1,14 @@
 package dev.lowres.cli;
 
-import ai.djl.Device;
 import dev.lowres.train.loop.EpochMetrics;
 import dev.lowres.train.loop.RunOptions;
 import dev.lowres.train.loop.TrainListener;
 import dev.lowres.train.loop.TrainingDiverged;
 import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
+import dev.lowres.train.run.RunDirectory;
+import dev.lowres.train.run.RunRecord;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
 import java.io.PrintWriter;
@@ -78,23 +81,32 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any recipe key (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
-            description = "auto (every GPU, else the CPU), cpu, gpu, or gpu0,gpu1 (data-parallel). Default: auto.")
-    String device;
+    @Mixin
+    EngineOptions engine;
 
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "PyTorch CPU threads. Default: the cores.")
-    Integer threads;
+    /** Options that would change what a resumed run computes: refused with --resume. */
+    private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
+            "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out");
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Devices.threads(threads);
-        List<Device> devices = Devices.parse(device);
+        Device device = engine.device();
         if (resume != null) {
-            if (this.out != null || seeds != null) {
-                throw new IllegalArgumentException("--resume DIR continues one run: give it without --out or --seeds");
+            for (String name : FIXED_ON_RESUME) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    throw new IllegalArgumentException("--resume continues a run as it was configured: " + name
+                            + " cannot change (safe to change: --device, --precision, --threads, --channels-last; "
+                            + "start a new run with --out for anything else)");
+                }
             }
-            return train(new RunOptions(TrainingRun.dataOf(resume), resume, null, devices, true,
+            RunRecord record = RunRecord.read(new RunDirectory(resume).runJson());
+            Precision precision = spec.commandLine().getParseResult().hasMatchedOption("--precision")
+                    || record.precision() == null ? engine.precision() : Precision.parse(record.precision());
+            boolean channelsLast = spec.commandLine().getParseResult().hasMatchedOption("--channels-last")
+                    || spec.commandLine().getParseResult().hasMatchedOption("--no-channels-last")
+                    || record.channelsLast() == null ? engine.channelsLast : record.channelsLast();
+            return train(new RunOptions(Path.of(record.data()), resume, null, device, precision, channelsLast, true,
                     CommandLines.current(spec)));
         }
         if (data == null || this.out == null) {
@@ -118,8 +130,8 @@ final class TrainCommand implements Callable<Integer> {
             if (seed != null) {
                 all.add("seed=" + seed);
             }
-            return train(new RunOptions(data, this.out, Recipes.resolve(recipe, all), devices, false,
-                    CommandLines.current(spec)));
+            return train(new RunOptions(data, this.out, Recipes.resolve(recipe, all), device, engine.precision(),
+                    engine.channelsLast, false, CommandLines.current(spec)));
         }
         if (seed != null) {
             throw new IllegalArgumentException("give --seed or --seeds, not both");
@@ -131,20 +143,22 @@ final class TrainCommand implements Callable<Integer> {
             Path dir = this.out.resolve("seed-" + s);
             out.printf("seed %d (%d of %d)%n", s, i + 1, list.size());
             RunOptions options;
-            if (Files.exists(dir.resolve(TrainingRun.EXPORT))) {
+            RunDirectory runDir = new RunDirectory(dir);
+            if (Files.exists(runDir.export())) {
                 out.printf("  %s is finished: skipped%n", dir);
                 continue;
-            } else if (Files.exists(dir.resolve(TrainingRun.LAST))) {
-                options = new RunOptions(data, dir, null, devices, true, CommandLines.current(spec));
+            } else if (Files.exists(runDir.last())) {
+                options = new RunOptions(data, dir, null, device, engine.precision(), engine.channelsLast, true,
+                        CommandLines.current(spec));
             } else {
-                if (Files.exists(dir.resolve(TrainingRun.CONFIG))) {
+                if (runDir.started()) {
                     // started but killed before its first checkpoint: nothing to keep
                     deleteTree(dir);
                 }
                 List<String> withSeed = new ArrayList<>(all);
                 withSeed.add("seed=" + s);
-                options = new RunOptions(data, dir, Recipes.resolve(recipe, withSeed), devices, false,
-                        CommandLines.current(spec));
+                options = new RunOptions(data, dir, Recipes.resolve(recipe, withSeed), device, engine.precision(),
+                        engine.channelsLast, false, CommandLines.current(spec));
             }
             int code = train(options);
             if (code != ExitCodes.OK || stopped) {
@@ -197,7 +211,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(RunOptions options) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("training on %s -> %s%n", options.devices(), options.runDir());
+        out.printf("training on %s (%s%s) -> %s%n", options.device(), options.precision().resolve(options.device()).id(),
+                options.channelsLast() ? ", channels-last" : "", options.runDir());
         out.flush();
         ProgressListener progress = new ProgressListener(out, common.quiet);
         TrainingRun run = new TrainingRun(options, progress);

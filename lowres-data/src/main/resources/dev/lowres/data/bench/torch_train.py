@@ -10,11 +10,12 @@ Chrabaszcz, Loshchilov & Hutter (2017), WRNs_imagenet.py in github.com/PatrykChr
             conv3x3(bias) + shortcut(raw input): the identity, or conv1x1(stride, no bias) where the
             channels or the stride change
   head      BN, ReLU, global average pooling, Linear(classes)
-BN eps 1e-5, momentum 0.1; convolutions He-normal (std sqrt(2 / fan_in)), the Linear weight std
+BN eps 1e-4 (the paper's), momentum 0.1; convolutions He-normal (std sqrt(2 / fan_in)), the Linear weight std
 sqrt(1 / fan_in), biases zero. WRN-28-2 at 32 px with 1000 classes has 1,596,216 parameters.
 
 A training step is what a PyTorch user writes: optimizer.zero_grad(set_to_none=True), logits = model(x),
-cross_entropy(logits, y), loss.backward(), optimizer.step() with torch.optim.SGD(lr=0.01, momentum=0.9,
+cross_entropy(logits, y) (the forward and the loss under torch.autocast('cpu', dtype=torch.bfloat16) with
+--bf16), loss.backward(), optimizer.step() with torch.optim.SGD(lr=0.01, momentum=0.9,
 weight_decay=5e-4) (the paper's recipe), the model in train mode. The input is one random batch of shape
 (batch, 3, size, size) and random labels in [0, classes), made once and reused: the network is measured,
 not data loading. torch.set_num_threads(--threads) (default: the cores this process may use) and
@@ -25,7 +26,7 @@ time.perf_counter (CPU ops are synchronous) and the best is reported; within the
 With --json, stdout is exactly one JSON object:
   {"tool": "pytorch-train", "torch_version": ..., "model": "wrn-28-2", "parameters": N, "size": S,
    "batch_size": B, "threads": T, "steps": K, "seconds": best run, "images_per_second": K*B/seconds,
-   "ms_per_step": ..., "classes": C, "channels_last": bool, "mkldnn": torch.backends.mkldnn.is_available(),
+   "ms_per_step": ..., "classes": C, "channels_last": bool, "precision": "fp32" or "bf16", "mkldnn": torch.backends.mkldnn.is_available(),
    "mkldnn_enabled": false with --no-mkldnn,
    "interop_threads": 1, "cpu_seconds": CPU time of the process in the best run (about threads x seconds when
    the cores are its own; less when other processes take them), "warmup_steps": W, "repeat_seconds": [...],
@@ -76,10 +77,10 @@ class PreActBlock(_module_base()):
 
     def __init__(self, in_channels, out_channels, stride, first_of_network):
         super().__init__()
-        self.pre = None if first_of_network else nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-5, momentum=0.1),
+        self.pre = None if first_of_network else nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-4, momentum=0.1),
                                                               nn.ReLU(inplace=True))
         self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(out_channels, eps=1e-5, momentum=0.1)
+        self.bn = nn.BatchNorm2d(out_channels, eps=1e-4, momentum=0.1)
         self.relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=1, padding=1, bias=True)
         if in_channels != out_channels or stride != 1:
@@ -111,7 +112,7 @@ class WideResNet(_module_base()):
         n = (depth - 4) // per_block
         self.name = "wrn-%d-%d" % (depth, width)
         self.stem = nn.Sequential(nn.Conv2d(channels, 16, 3, stride=1, padding=1, bias=False),
-                                  nn.BatchNorm2d(16, eps=1e-5, momentum=0.1), nn.ReLU(inplace=True))
+                                  nn.BatchNorm2d(16, eps=1e-4, momentum=0.1), nn.ReLU(inplace=True))
         blocks, in_channels = [], 16
         for stage in range(stages):
             filters = (16 * width) << stage
@@ -120,7 +121,7 @@ class WideResNet(_module_base()):
                 blocks.append(PreActBlock(in_channels, filters, stride, stage == 0 and b == 0))
                 in_channels = filters
         self.blocks = nn.Sequential(*blocks)
-        self.head = nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-5, momentum=0.1), nn.ReLU(inplace=True),
+        self.head = nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-4, momentum=0.1), nn.ReLU(inplace=True),
                                   nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.fc = nn.Linear(in_channels, classes)
         self.reset_parameters()
@@ -166,7 +167,7 @@ def default_threads():
 
 
 def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=30, warmup=5, repeats=3,
-              channels_last=False, seed=0, mkldnn=True):
+              channels_last=False, seed=0, mkldnn=True, bf16=False):
     """Times training steps; returns the result dict (see the top of this file)."""
     torch.set_num_threads(threads)
     torch.backends.mkldnn.enabled = mkldnn
@@ -185,7 +186,11 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
         t0 = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         t1 = time.perf_counter()
-        loss = F.cross_entropy(model(x), y)
+        if bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = F.cross_entropy(model(x), y)
+        else:
+            loss = F.cross_entropy(model(x), y)
         t2 = time.perf_counter()
         loss.backward()
         t3 = time.perf_counter()
@@ -217,6 +222,7 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
             "parameters": parameters, "size": size, "batch_size": batch, "threads": torch.get_num_threads(),
             "steps": steps, "seconds": round(best, 4), "images_per_second": round(steps * batch / best, 2),
             "ms_per_step": round(1000.0 * best / steps, 2), "classes": classes, "channels_last": channels_last,
+            "precision": "bf16" if bf16 else "fp32",
             "mkldnn": bool(torch.backends.mkldnn.is_available()),
             "mkldnn_enabled": bool(torch.backends.mkldnn.enabled), "interop_threads": torch.get_num_interop_threads(),
             "cpu_seconds": round(best_cpu, 4), "warmup_steps": warmup, "repeat_seconds": [round(s, 4) for s in runs],
@@ -239,6 +245,8 @@ def main():
     p.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
     p.add_argument("--repeats", type=int, default=3, help="timed runs, the best is reported (default 3)")
     p.add_argument("--channels-last", action="store_true", help="model and input in channels-last memory format")
+    p.add_argument("--bf16", action="store_true",
+                   help="forward and loss under torch.autocast('cpu', dtype=torch.bfloat16), fp32 master weights")
     p.add_argument("--no-mkldnn", action="store_true",
                    help="torch.backends.mkldnn.enabled = False: convolutions without oneDNN (to see what it brings)")
     p.add_argument("--seed", type=int, default=0, help="torch seed for the weights and the batch (default 0)")
@@ -265,7 +273,7 @@ def main():
     except RuntimeError:
         pass
     result = benchmark(a.model, a.size, a.batch, a.classes, threads, a.steps, a.warmup, a.repeats,
-                       a.channels_last, a.seed, not a.no_mkldnn)
+                       a.channels_last, a.seed, not a.no_mkldnn, a.bf16)
     if result["loss"] is None or not math.isfinite(result["loss"]):
         print("%s: the loss is %s after %d steps" % (TOOL, result["loss"], a.warmup + a.repeats * a.steps),
               file=sys.stderr)
@@ -280,7 +288,7 @@ def main():
               % (result["torch_version"], "available" if result["mkldnn"] else "not available",
                  "" if result["mkldnn_enabled"] else ", disabled", result["model"],
                  a.size, a.classes, "{:,}".format(result["parameters"]), a.batch, result["threads"],
-                 ", channels-last" if a.channels_last else "", a.repeats, a.steps, result["seconds"],
+                 (", channels-last" if a.channels_last else "") + (", bf16 autocast" if a.bf16 else ""), a.repeats, a.steps, result["seconds"],
                  result["images_per_second"], result["ms_per_step"], ph["forward"], ph["backward"], ph["optimizer"]))
 
 

@@ -1,165 +1,118 @@
 package dev.lowres.train.bench;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.lowres.data.store.Json;
+import dev.lowres.train.engine.Autocast;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
+import dev.lowres.train.engine.Tensors;
+import dev.lowres.train.engine.Torch;
 import dev.lowres.train.loop.SoftCrossEntropy;
+import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
 import dev.lowres.train.optim.MomentumSgd;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * Times training steps (forward, backward, the recipe's optimizer step, gradients cleared) of a network on
- * random batches reused every step, so the figure is the network's, not the loader's: the same work
- * {@code torch_train.py} times in PyTorch. A second, profiled pass records every native PyTorch operation
- * (the autograd profiler) and reports how much of the step's wall time fell outside them: the Java and JNI
- * overhead lowres adds.
+ * Times training steps (forward under autocast, backward, the recipe's optimizer step, gradients cleared) of
+ * a network on one random batch reused every step, so the figure is the network's, not the loader's: the
+ * same work {@code bench/torch_train.py} times in PyTorch.
  */
 public final class TrainBenchmark {
     /**
+     * What to time.
+     *
+     * @param model the registry name
+     * @param size the input side in pixels
+     * @param classes output classes
+     * @param batch the batch size
+     * @param steps steps per timed repeat
+     * @param repeats timed repeats (the best is reported)
+     * @param device the device
+     * @param precision the precision (resolved for the device)
+     * @param channelsLast keep weights and activations channels-last
+     */
+    public record Config(String model, int size, int classes, int batch, int steps, int repeats, Device device,
+                         Precision precision, boolean channelsLast) {
+    }
+
+    /**
      * @param imagesPerSecond best of the timed repeats
      * @param msPerStep the best repeat's mean step time
+     * @param repeatImagesPerSecond every repeat's figure, in order
      * @param parameters trainable parameters
      * @param gigaflops GFLOPs of one image's forward pass
-     * @param outsideNativeShare the share of a profiled step's wall time not covered by native operations
+     * @param finalLoss the loss of the last step
      */
-    public record Result(double imagesPerSecond, double msPerStep, long parameters, double gigaflops,
-                         double outsideNativeShare) {
+    public record Result(double imagesPerSecond, double msPerStep, List<Double> repeatImagesPerSecond,
+                         long parameters, double gigaflops, double finalLoss) {
     }
 
     private TrainBenchmark() {
     }
 
-    public static Result run(String modelName, int size, int classes, int batch, int steps, int repeats,
-                             Consumer<String> log) throws IOException {
-        return run(modelName, size, classes, batch, steps, repeats, null, log);
-    }
-
-    /**
-     * @param keep where to keep the profiled pass's trace (Chrome trace format: chrome://tracing or Perfetto
-     *     shows it), or null
-     */
-    public static Result run(String modelName, int size, int classes, int batch, int steps, int repeats, Path keep,
-                             Consumer<String> log) throws IOException {
-        Network network = ModelRegistry.create(modelName, 3, size, classes);
+    public static Result run(Config c, Consumer<String> log) {
+        Network network = ModelRegistry.create(c.model(), 3, c.size(), c.classes());
         Recipe recipe = Recipes.resolve("imagenet32-paper", List.of());
-        Engine.getInstance().setRandomSeed(0);
-        try (Model model = Model.newInstance(network.name(), Device.cpu())) {
-            model.setBlock(network.block());
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(batch, 3, size, size));
-            Map<String, Parameter> trainable = new LinkedHashMap<>();
-            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    trainable.put(p.getKey(), p.getValue());
-                }
+        Precision precision = c.precision().resolve(c.device());
+        Torch.load();
+        SoftCrossEntropy loss = new SoftCrossEntropy(0);
+        SplittableRandom random = new SplittableRandom(0);
+        float[] pixels = new float[c.batch() * 3 * c.size() * c.size()];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextGaussian();
+        }
+        int[] labels = new int[c.batch()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextInt(c.classes());
+        }
+        try (Model model = Model.create(network, c.device(), 0, c.channelsLast());
+             MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
+             PointerScope batchScope = new PointerScope()) {
+            Tensor x = Tensors.floats(pixels, c.device(), c.batch(), 3, c.size(), c.size());
+            Tensor y = Tensors.longs(labels, c.device());
+            double last = 0;
+            for (int i = 0; i < 3; i++) {
+                last = step(model, sgd, loss, x, y, precision);
             }
-            MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), trainable);
-            sgd.setLearningRate(0.01);
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SoftCrossEntropy(0)).optOptimizer(sgd))) {
-                NDManager m = model.getNDManager();
-                NDArray x = m.randomNormal(new Shape(batch, 3, size, size));
-                NDArray y = m.randomInteger(0, classes, new Shape(batch), DataType.INT32);
-                for (int i = 0; i < 3; i++) {
-                    step(trainer, trainable, x, y);
+            double best = Double.MAX_VALUE;
+            List<Double> figures = new java.util.ArrayList<>();
+            for (int r = 0; r < c.repeats(); r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < c.steps(); i++) {
+                    last = step(model, sgd, loss, x, y, precision);
                 }
-                double best = Double.MAX_VALUE;
-                for (int r = 0; r < repeats; r++) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < steps; i++) {
-                        step(trainer, trainable, x, y);
-                    }
-                    double ms = (System.nanoTime() - t0) / 1e6 / steps;
-                    log.accept(String.format(java.util.Locale.ROOT, "repeat %d: %.1f ms/step, %.1f images/s", r + 1,
-                            ms, batch * 1000 / ms));
-                    best = Math.min(best, ms);
-                }
-                double share = outsideNative(trainer, trainable, x, y, Math.max(2, steps / 3), keep);
-                return new Result(batch * 1000 / best, best, network.parameters(), network.gigaflops(), share);
+                double ms = (System.nanoTime() - t0) / 1e6 / c.steps();
+                figures.add(c.batch() * 1000 / ms);
+                log.accept(String.format(Locale.ROOT, "repeat %d: %.1f ms/step, %.1f images/s", r + 1, ms,
+                        c.batch() * 1000 / ms));
+                best = Math.min(best, ms);
             }
+            return new Result(c.batch() * 1000 / best, best, List.copyOf(figures), network.parameters(),
+                    network.gigaflops(), last);
         }
     }
 
-    private static void step(Trainer trainer, Map<String, Parameter> trainable, NDArray x, NDArray y) {
-        try (NDManager stepManager = x.getManager().newSubManager()) {
-            // Operations create their outputs in their input's manager: lend the batch to the step's manager
-            // so that every activation and gradient of the step is freed with it.
-            x.tempAttach(stepManager);
-            y.tempAttach(stepManager);
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList predictions = trainer.forward(new NDList(x));
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-                gc.backward(loss);
+    /** One training step in its own scope; returns the loss. */
+    private static double step(Model model, MomentumSgd sgd, SoftCrossEntropy loss, Tensor x, Tensor y,
+                               Precision precision) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor logits;
+            try (Autocast autocast = Autocast.enter(model.device(), precision)) {
+                logits = model.forward(x, true);
             }
-            trainer.step();
-            dev.lowres.train.loop.TrainingRun.zeroGradients(trainable);
+            Tensor l = loss.apply(logits, y);
+            l.backward();
+            sgd.step(0.01);
+            TrainingRun.zeroGradients(model.trainable());
+            return l.item_double();
         }
-    }
-
-    /** Runs profiled steps and returns 1 - (time covered by native operations) / (wall time). */
-    private static double outsideNative(Trainer trainer, Map<String, Parameter> trainable, NDArray x, NDArray y,
-                                        int steps, Path keep) throws IOException {
-        Path trace = Files.createTempFile("lowres-profile", ".json");
-        try {
-            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                step(trainer, trainable, x, y);
-            }
-            long wallMicros = (System.nanoTime() - t0) / 1000;
-            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
-            if (keep != null) {
-                Files.copy(trace, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            return 1.0 - covered(Json.mapper().readTree(trace.toFile())) / (double) wallMicros;
-        } finally {
-            Files.deleteIfExists(trace);
-        }
-    }
-
-    /** Microseconds covered by the union of the trace's operation intervals. */
-    static long covered(JsonNode trace) {
-        JsonNode events = trace.isArray() ? trace : trace.path("traceEvents");
-        List<long[]> intervals = new ArrayList<>();
-        for (JsonNode e : events) {
-            if (e.has("dur") && e.path("ph").asText("X").equals("X")) {
-                long start = (long) e.path("ts").asDouble();
-                intervals.add(new long[] {start, start + (long) e.path("dur").asDouble()});
-            }
-        }
-        intervals.sort((a, b) -> Long.compare(a[0], b[0]));
-        long total = 0;
-        long end = Long.MIN_VALUE;
-        for (long[] i : intervals) {
-            if (i[0] >= end) {
-                total += i[1] - i[0];
-                end = i[1];
-            } else if (i[1] > end) {
-                total += i[1] - end;
-                end = i[1];
-            }
-        }
-        return total;
     }
 }

@@ -1,14 +1,16 @@
 package dev.lowres.train.eval;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.lowres.data.load.Seeds;
 import dev.lowres.data.load.SplitView;
+import dev.lowres.train.engine.Tensors;
 import java.util.function.LongConsumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * White-box L-infinity attacks in pixel space, on the network in inference mode: FGSM (Goodfellow et al.
@@ -18,6 +20,8 @@ import java.util.function.LongConsumer;
  * projected back onto the ball and the valid pixel range). Epsilon and the step size are in 1/255 units,
  * i.e. pixel levels; adversarial images are not rounded to integer levels. The loss is the cross-entropy
  * of the true label; the random start derives from the seed and the record, so a rerun gives the same numbers.
+ * Only the input's gradient is computed (the trained weights do not require gradients); each batch's tensors
+ * live in one {@link PointerScope}, and each step's graph and activations in a scope of its own.
  */
 public final class Attacks {
     /**
@@ -60,16 +64,15 @@ public final class Attacks {
                 view.read(subset.records()[from + i], bytes, i * view.shape().bytesPerImage());
             }
             int[] labels = java.util.Arrays.copyOfRange(subset.labels(), from, from + size);
-            try (NDManager m = model.manager().newSubManager()) {
-                Shape shape = new Shape(size, c, h, w);
-                NDArray x = CleanPass.pixels(m, java.nio.ByteBuffer.wrap(bytes, 0, size * c * h * w), shape)
-                        .toDevice(model.device(), false);
-                NDArray y = m.create(labels).toDevice(model.device(), false);
-                NDArray fgsmImages = step(model, x, x, y, settings.epsilon(), settings.epsilon());
-                fgsm += correct(model, fgsmImages, y);
-                NDArray start = m.create(randomStart(settings, subset.records(), from, size, c * h * w), shape)
-                        .toDevice(model.device(), false);
-                NDArray adv = x.add(start).clip(0f, 255f);
+            try (PointerScope batch = new PointerScope()) {
+                long[] shape = {size, c, h, w};
+                Tensor x = CleanPass.pixels(java.nio.ByteBuffer.wrap(bytes, 0, size * c * h * w), model.device(),
+                        shape);
+                Tensor y = Tensors.longs(labels, model.device());
+                fgsm += correct(model, step(model, x, x, y, settings.epsilon(), settings.epsilon()), y);
+                Tensor start = Tensors.floats(randomStart(settings, subset.records(), from, size, c * h * w),
+                        model.device(), shape);
+                Tensor adv = x.add(start).clamp_min(new Scalar(0.0)).clamp_max(new Scalar(255.0));
                 for (int s = 0; s < settings.steps(); s++) {
                     adv = step(model, x, adv, y, settings.stepSize(), settings.epsilon());
                 }
@@ -93,31 +96,49 @@ public final class Attacks {
         return start;
     }
 
-    /** One signed-gradient ascent step from {@code current}, projected onto the eps-ball around {@code clean}. */
-    static NDArray step(TrainedModel model, NDArray clean, NDArray current, NDArray labels, double size,
-                        double epsilon) {
-        NDArray gradient = gradient(model, current, labels);
-        NDArray moved = current.add(gradient.sign().mul((float) size));
-        NDArray lower = clean.sub((float) epsilon).maximum(0f);
-        NDArray upper = clean.add((float) epsilon).minimum(255f);
-        return moved.maximum(lower).minimum(upper);
-    }
-
-    /** The gradient of the summed cross-entropy of the true labels with respect to the pixels. */
-    static NDArray gradient(TrainedModel model, NDArray pixels, NDArray labels) {
-        NDArray x = pixels.duplicate();
-        x.setRequiresGradient(true);
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = model.logits(x);
-            NDArray oneHot = labels.oneHot((int) logits.getShape().get(1)).toType(DataType.FLOAT32, false);
-            NDArray loss = logits.logSoftmax(1).mul(oneHot).sum().neg();
-            collector.backward(loss);
+    /**
+     * One signed-gradient ascent step from {@code current}, projected onto the eps-ball around {@code clean} and
+     * the pixel range. Its graph and activations are freed when it returns; the result is attached to the
+     * caller's innermost scope.
+     */
+    static Tensor step(TrainedModel model, Tensor clean, Tensor current, Tensor labels, double size,
+                       double epsilon) {
+        PointerScope outer = PointerScope.getInnerScope();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor gradient = gradient(model, current, labels);
+            Tensor next;
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                Tensor moved = current.add(gradient.sign().mul(new Scalar(size)));
+                Tensor lower = clean.sub(new Scalar(epsilon)).clamp_min(new Scalar(0.0));
+                Tensor upper = clean.add(new Scalar(epsilon)).clamp_max(new Scalar(255.0));
+                next = moved.maximum(lower).minimum(upper);
+            }
+            if (outer != null) {
+                outer.attach(next);
+            } else {
+                next.retainReference(); // no scope of the caller's: the garbage collector frees it
+            }
+            return next;
         }
-        return x.getGradient().duplicate();
     }
 
-    private static long correct(TrainedModel model, NDArray pixels, NDArray labels) {
-        NDArray predicted = model.logits(pixels).argMax(1).toType(DataType.INT32, false);
-        return predicted.eq(labels.toType(DataType.INT32, false)).sum().getLong();
+    /**
+     * The gradient of the summed cross-entropy of the true labels with respect to the pixels (attached to the
+     * caller's scope, as the graph is).
+     */
+    static Tensor gradient(TrainedModel model, Tensor pixels, Tensor labels) {
+        Tensor x = pixels.detach();
+        x.set_requires_grad(true);
+        Tensor logits = model.logits(x);
+        // reduction 2: the sum (PyTorch's Reduction::Sum), so a record's gradient does not shrink with the batch
+        Tensor loss = torch.cross_entropy_loss(logits, labels, new TensorOptional(), 2, -100, 0.0);
+        loss.backward();
+        return x.grad();
+    }
+
+    private static long correct(TrainedModel model, Tensor pixels, Tensor labels) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            return model.logits(pixels).argmax(new LongOptional(1), false).eq(labels).sum().item_long();
+        }
     }
 }

@@ -1,9 +1,5 @@
 package dev.lowres.train.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.lowres.data.load.Batch;
 import dev.lowres.data.load.Epoch;
 import dev.lowres.data.load.EpochOrder;
@@ -12,16 +8,27 @@ import dev.lowres.data.load.LoaderConfig;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Tensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * One pass of a trained network over a split, in order, without augmentation: the network's scores for
- * every record (optionally averaged with the mirrored image's: flip test-time augmentation).
+ * every record (optionally averaged with the mirrored image's: flip test-time augmentation). Each batch's
+ * tensors live in one {@link PointerScope}, freed when the batch is done.
  */
 public final class CleanPass {
     private CleanPass() {
@@ -88,15 +95,15 @@ public final class CleanPass {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
                 int size = b.size();
-                try (NDManager m = model.manager().newSubManager()) {
-                    NDArray pixels = pixels(m, b.images(), new Shape(size, shape.channels(), shape.height(),
-                            shape.width())).toDevice(model.device(), false);
-                    NDArray out = model.logits(pixels);
+                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                    Tensor pixels = pixels(b.images(), model.device(), size, shape.channels(), shape.height(),
+                            shape.width());
+                    Tensor out = model.logits(pixels);
                     if (flip) {
-                        NDArray mirrored = model.logits(pixels.flip(3));
-                        out = out.softmax(1).add(mirrored.softmax(1)).div(2f).log();
+                        Tensor mirrored = model.logits(pixels.flip(3));
+                        out = out.softmax(1).add(mirrored.softmax(1)).div(new Scalar(2.0)).log();
                     }
-                    float[] flat = out.toDevice(ai.djl.Device.cpu(), false).toFloatArray();
+                    float[] flat = Tensors.toFloats(out);
                     int classes = flat.length / size;
                     for (int i = 0; i < size; i++) {
                         int record = b.record(i);
@@ -112,10 +119,20 @@ public final class CleanPass {
         return new Pass(labels, (System.nanoTime() - start) / 1e9);
     }
 
-    /** A uint8 batch as float pixels in [0, 255]. */
-    static NDArray pixels(NDManager m, ByteBuffer bytes, Shape shape) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.duplicate().get(copy);
-        return m.create(ByteBuffer.wrap(copy), shape, DataType.UINT8).toType(DataType.FLOAT32, false);
+    /**
+     * A uint8 batch (N, C, H, W) as float32 pixels in [0, 255] on {@code device} (the bytes travel to a GPU as
+     * bytes and are converted there). Attached to the innermost open {@link PointerScope}.
+     */
+    static Tensor pixels(ByteBuffer bytes, Device device, long... shape) {
+        Tensor u = torch.empty(shape, new TensorOptions(torch.ScalarType.Byte), new MemoryFormatOptional());
+        long n = u.numel();
+        if (bytes.remaining() < n) {
+            throw new IllegalArgumentException("need " + n + " bytes for shape " + java.util.Arrays.toString(shape)
+                    + ", have " + bytes.remaining());
+        }
+        BytePointer p = u.data_ptr_byte();
+        p.capacity(n).asBuffer().put(bytes.duplicate().limit(bytes.position() + (int) n));
+        Tensor onDevice = device.isCuda() ? u.to(device.torchDevice(), torch.ScalarType.Byte) : u;
+        return onDevice.to(torch.ScalarType.Float);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lowres.train.eval;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +14,8 @@ import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
-import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
 import dev.lowres.train.metrics.AccuracyAccumulator;
 import dev.lowres.train.metrics.AccuracyResult;
 import dev.lowres.train.metrics.CalibrationAccumulator;
@@ -26,6 +26,7 @@ import dev.lowres.train.metrics.MultiLabels;
 import dev.lowres.train.metrics.Temperature;
 import dev.lowres.train.metrics.TemperatureStudy;
 import dev.lowres.train.metrics.TopK;
+import dev.lowres.train.run.RunDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,16 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    public static Outcome run(Options o, Device device, Listener listener) throws IOException, DatasetException {
+    /**
+     * Evaluates as {@code o} says.
+     *
+     * @param device where the network runs
+     * @param precision the forward passes' precision ({@code auto} is resolved for the device)
+     * @param channelsLast keep weights and inputs channels-last (the same numbers, faster convolutions)
+     */
+    public static Outcome run(Options o, Device device, Precision precision, boolean channelsLast, Listener listener)
+            throws IOException, DatasetException {
+        Precision resolved = precision.resolve(device);
         RunInfo run = RunInfo.load(o.run());
         Path data = o.data() != null ? o.data() : run.trainData();
         if (!Files.exists(data.resolve("manifest.json"))) {
@@ -128,7 +138,7 @@ public final class Evaluation {
             multi = MultiLabels.fromJson(o.labels(), keys, run.wnids());
         }
 
-        try (TrainedModel model = TrainedModel.load(run, o.weights(), device)) {
+        try (TrainedModel model = TrainedModel.load(run, o.weights(), device, resolved, channelsLast)) {
             listener.phase("predict " + split, s.count());
             int n = Math.toIntExact(s.count());
             int classes = run.classes().size();
@@ -246,6 +256,7 @@ public final class Evaluation {
             e.put("parameters", model.network().parameters());
             e.put("gflops_per_image", round(model.network().gigaflops(), 4));
             e.put("device", device.toString());
+            e.put("precision", resolved.id());
             e.put("threads", o.threads());
             if (o.efficiency()) {
                 listener.phase("efficiency", 0);
@@ -443,7 +454,7 @@ public final class Evaluation {
      */
     public static Path report(Outcome o) throws IOException, DatasetException {
         List<JsonNode> lines = new ArrayList<>();
-        Path metrics = o.run().dir().resolve(TrainingRun.METRICS);
+        Path metrics = o.run().dir().resolve(RunDirectory.METRICS);
         if (Files.exists(metrics)) {
             for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {

@@ -1,14 +1,17 @@
 package dev.lowres.train.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.lowres.data.load.Loader;
 import dev.lowres.data.load.Normalization;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.export.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * How a run's network expects its input: the training loader's normalisation with the training split's
@@ -33,12 +36,13 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
     /**
      * Normalises a batch of pixels (N, C, H, W) in [0, 255] as the training loader did: {@code v / 255},
      * {@code (v - mean[c]) / std[c]}, or {@code (v - meanImage) / 255}. Equal to the loader's float output
-     * to a float's rounding.
+     * to a float's rounding. The result (float32, on the pixels' device) is attached to the innermost open
+     * {@link org.bytedeco.javacpp.PointerScope}.
      */
-    public NDArray apply(NDArray pixels) {
+    public Tensor apply(Tensor pixels) {
         int channels = mean.length;
         return switch (normalization) {
-            case UNIT -> pixels.div(255f);
+            case UNIT -> pixels.div(new Scalar(255.0));
             case CHANNEL -> {
                 float[] m = new float[channels];
                 float[] s = new float[channels];
@@ -46,15 +50,17 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
                     m[c] = (float) mean[c];
                     s[c] = (float) std[c];
                 }
-                Shape perChannel = new Shape(1, channels, 1, 1);
-                yield pixels.sub(pixels.getManager().create(m, perChannel))
-                        .div(pixels.getManager().create(s, perChannel));
+                yield pixels.sub(constant(m, pixels, 1, channels, 1, 1)).div(constant(s, pixels, 1, channels, 1, 1));
             }
-            case MEAN_IMAGE -> {
-                Shape image = new Shape(1).addAll(pixels.getShape().slice(1));
-                yield pixels.sub(pixels.getManager().create(meanImage, image)).mul(1f / 255f);
-            }
+            case MEAN_IMAGE -> pixels.sub(constant(meanImage, pixels, 1, pixels.size(1), pixels.size(2),
+                    pixels.size(3))).mul(new Scalar(1.0 / 255.0));
         };
+    }
+
+    /** {@code values} as a float32 tensor of {@code shape} on the device of {@code like}. */
+    private static Tensor constant(float[] values, Tensor like, long... shape) {
+        Tensor t = Tensors.floats(values, Device.cpu(), shape);
+        return like.is_cuda() ? t.to(like.device(), torch.ScalarType.Float) : t;
     }
 
     /** Writes the statistics to {@code dir}/{@value #FILE}. */

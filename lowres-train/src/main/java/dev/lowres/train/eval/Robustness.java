@@ -1,16 +1,17 @@
 package dev.lowres.train.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.data.corrupt.Corruptions;
 import dev.lowres.data.load.SplitView;
+import dev.lowres.train.engine.Tensors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Accuracy under the common corruptions of Hendrycks & Dietterich (2019) at severities 1..5, computed on the
@@ -81,10 +82,10 @@ public final class Robustness {
                         : Corruptions.apply(corruption, severity, image, c, h, w, seed, record);
                 System.arraycopy(out, 0, batch, i * bytesPerImage, bytesPerImage);
             }
-            try (NDManager m = model.manager().newSubManager()) {
-                NDArray pixels = CleanPass.pixels(m, ByteBuffer.wrap(batch, 0, size * bytesPerImage),
-                        new Shape(size, c, h, w)).toDevice(model.device(), false);
-                int[] predicted = model.logits(pixels).argMax(1).toType(DataType.INT32, false).toIntArray();
+            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                Tensor pixels = CleanPass.pixels(ByteBuffer.wrap(batch, 0, size * bytesPerImage), model.device(),
+                        size, c, h, w);
+                int[] predicted = Tensors.toInts(model.logits(pixels).argmax(new LongOptional(1), false));
                 for (int i = 0; i < size; i++) {
                     correct += predicted[i] == subset.labels()[from + i] ? 1 : 0;
                     recordDone.run();

@@ -1,82 +1,120 @@
 package dev.lowres.train.eval;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
+import dev.lowres.train.engine.Autocast;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
 import dev.lowres.train.export.Safetensors;
+import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
+import dev.lowres.train.nn.Param;
+import dev.lowres.train.run.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A run's network with its trained weights, in inference mode (batch norm uses its running statistics): it
  * maps pixel batches to logits, and gives the gradient of the loss with respect to the pixels for attacks.
+ * Forward passes run under autocast at the model's precision; the logits come back as fp32. The weights do not
+ * require gradients (an attack's backward pass needs the input's gradient only).
+ *
+ * <p>The weights are read from {@code model.safetensors} (names without prefix) or from a checkpoint (the
+ * {@value Checkpoint#MODEL} tensors, or the {@value Checkpoint#EMA} ones for the weight average, which covers
+ * every parameter and buffer).
  */
 public final class TrainedModel implements AutoCloseable {
-    private final RunInfo run;
-    private final Network network;
-    private final Model model;
-    private final ParameterStore parameters;
-    private final Path weightsFile;
-    private final Device device;
+    /** The metadata format of the DJL engine's exported weights, refused with a message. */
+    private static final String DJL_WEIGHTS = "lowres-weights/1";
 
-    private TrainedModel(RunInfo run, Network network, Model model, Path weightsFile, Device device) {
+    private final RunInfo run;
+    private final Model model;
+    private final Path weightsFile;
+    private final Precision precision;
+
+    private TrainedModel(RunInfo run, Model model, Path weightsFile, Precision precision) {
         this.run = run;
-        this.network = network;
         this.model = model;
-        this.parameters = new ParameterStore(model.getNDManager(), false);
         this.weightsFile = weightsFile;
-        this.device = device;
+        this.precision = precision;
     }
 
-    /** Builds the run's network on {@code device} and loads the chosen weights into it. */
+    /** Builds the run's network on {@code device} in fp32, channels-last, and loads the chosen weights into it. */
     public static TrainedModel load(RunInfo run, RunInfo.Weights weights, Device device) throws IOException {
+        return load(run, weights, device, Precision.FP32, true);
+    }
+
+    /**
+     * Builds the run's network on {@code device} and loads the chosen weights into it.
+     *
+     * @param precision the forward passes' precision ({@code auto} is resolved for the device)
+     * @param channelsLast keep the weights and inputs channels-last (the same numbers, faster convolutions)
+     * @throws IOException for weights of another model, another shape or an older format
+     */
+    public static TrainedModel load(RunInfo run, RunInfo.Weights weights, Device device, Precision precision,
+                                    boolean channelsLast) throws IOException {
+        Precision resolved = precision.resolve(device);
         Path file = run.weightsFile(weights);
         Network network = ModelRegistry.create(run.recipe().model(), run.image().channels(), run.image().height(),
                 run.classes().size());
-        Model model = Model.newInstance(network.name(), device);
+        Map<String, float[]> values = values(file, weights, network);
+        Model model = Model.create(network, device, 0, channelsLast);
         try {
-            model.setBlock(network.block());
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, run.image().channels(),
-                    run.image().height(), run.image().width()));
-            Safetensors.Contents c = Safetensors.read(file);
-            boolean checkpoint = c.tensors().keySet().stream().anyMatch(k -> k.startsWith("model/"));
-            if (weights == RunInfo.Weights.EMA && c.tensors().keySet().stream().noneMatch(k -> k.startsWith("ema/"))) {
-                throw new IllegalArgumentException(file + " holds no weight average (the recipe had no ema.decay)");
+            model.load(values, file.toString());
+            try (PointerScope scope = new PointerScope()) {
+                for (Param p : model.trainable()) {
+                    p.value().set_requires_grad(false);
+                }
             }
-            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-                String key = p.getKey();
-                Safetensors.Tensor t = weights == RunInfo.Weights.EMA ? c.tensors().get("ema/" + key) : null;
-                if (t == null) {
-                    t = c.tensors().get(checkpoint ? "model/" + key : key);
-                }
-                if (t == null) {
-                    throw new IOException(file + " lacks parameter " + key + " of " + network.name()
-                            + " (weights of another model?)");
-                }
-                long[] expected = p.getValue().getArray().getShape().getShape();
-                if (!Arrays.equals(expected, t.shape())) {
-                    throw new IOException(file + ": parameter " + key + " has shape " + Arrays.toString(t.shape())
-                            + ", the network expects " + Arrays.toString(expected));
-                }
-                p.getValue().getArray().set(t.data());
-                // inference only: an attack's backward pass needs the input's gradient, not the weights'
-                p.getValue().getArray().setRequiresGradient(false);
-            }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-        return new TrainedModel(run, network, model, file, device);
+        return new TrainedModel(run, model, file, resolved);
+    }
+
+    /** The network's tensors from {@code file}, by name, checked against the network's names and shapes. */
+    private static Map<String, float[]> values(Path file, RunInfo.Weights weights, Network network)
+            throws IOException {
+        Safetensors.Contents c = Safetensors.read(file);
+        String format = c.metadata().get("format");
+        String prefix;
+        if (format != null && format.startsWith("lowres-checkpoint/")) {
+            c = Checkpoint.read(file); // refuses the DJL engine's checkpoints with a message
+            prefix = weights == RunInfo.Weights.EMA ? Checkpoint.EMA : Checkpoint.MODEL;
+        } else if (DJL_WEIGHTS.equals(format)) {
+            throw new IOException(file + " was written by lowres's DJL engine (" + DJL_WEIGHTS + ", other parameter "
+                    + "names); this version reads " + Checkpoint.WEIGHTS_FORMAT + ": retrain the run");
+        } else {
+            prefix = "";
+        }
+        if (weights == RunInfo.Weights.EMA && !prefix.equals(Checkpoint.EMA)) {
+            throw new IllegalArgumentException(file + " is no checkpoint: it holds no weight average");
+        }
+        if (prefix.equals(Checkpoint.EMA) && c.tensors().keySet().stream().noneMatch(k -> k.startsWith(Checkpoint.EMA))) {
+            throw new IllegalArgumentException(file + " holds no weight average (the recipe had no ema.decay)");
+        }
+        String model = c.metadata().get("model");
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Param p : network.params()) {
+            Safetensors.Tensor t = c.tensors().get(prefix + p.name());
+            if (t == null) {
+                throw new IOException(file + " lacks parameter " + prefix + p.name() + " of " + network.name()
+                        + (model != null && !model.equals(network.name()) ? " (it holds " + model + ")"
+                        : " (weights of another model?)"));
+            }
+            if (!Arrays.equals(p.shape(), t.shape())) {
+                throw new IOException(file + ": parameter " + prefix + p.name() + " has shape "
+                        + Arrays.toString(t.shape()) + ", the network expects " + Arrays.toString(p.shape()));
+            }
+            out.put(p.name(), t.data());
+        }
+        return out;
     }
 
     public RunInfo run() {
@@ -84,7 +122,7 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     public Network network() {
-        return network;
+        return model.network();
     }
 
     public Path weightsFile() {
@@ -92,23 +130,29 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     public Device device() {
-        return device;
+        return model.device();
     }
 
-    /** The model's memory: create per-batch sub-managers from it. */
-    public NDManager manager() {
-        return model.getNDManager();
+    /** The precision of the forward passes (resolved). */
+    public Precision precision() {
+        return precision;
     }
 
-    /** Logits (N, classes) of pixels (N, C, H, W) in [0, 255], normalised as in training. */
-    public NDArray logits(NDArray pixels) {
-        NDArray input = run.input().apply(pixels);
-        return model.getBlock().forward(parameters, new NDList(input), false).singletonOrThrow();
+    /**
+     * Logits (N, classes), fp32, of pixels (N, C, H, W) in [0, 255] on the model's device, normalised as in
+     * training. The graph is recorded when the pixels require gradients and no {@code NoGradGuard} is open.
+     */
+    public Tensor logits(Tensor pixels) {
+        return logitsOfNormalised(run.input().apply(pixels));
     }
 
     /** Logits of inputs that are already normalised (for timing the network alone). */
-    public NDArray logitsOfNormalised(NDArray input) {
-        return model.getBlock().forward(parameters, new NDList(input), false).singletonOrThrow();
+    public Tensor logitsOfNormalised(Tensor input) {
+        Tensor out;
+        try (Autocast autocast = Autocast.enter(model.device(), precision)) {
+            out = model.forward(input, false);
+        }
+        return out.to(torch.ScalarType.Float);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class Safetensors {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
+            new java.util.TreeMap<>(metadata).forEach(meta::put); // sorted: the same run gives the same bytes
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {

@@ -1,6 +1,7 @@
 package dev.lowres.train.loop;
 
-import ai.djl.Device;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
 import dev.lowres.train.recipe.Recipe;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,10 +12,16 @@ import java.util.List;
  * @param data the dataset directory
  * @param runDir the run directory (created; must not hold another run unless resuming it)
  * @param recipe the resolved recipe (ignored when resuming: the run's own config.yaml is used)
- * @param devices the devices (several: data-parallel, the batch split across them)
+ * @param device the device
+ * @param precision the precision (auto is resolved for the device)
+ * @param channelsLast keep weights and activations channels-last (faster convolutions on CPU and GPU)
  * @param resume continue the run in {@code runDir} from its last checkpoint
  * @param command the command line, for the run's config
  */
-public record RunOptions(Path data, Path runDir, Recipe recipe, List<Device> devices, boolean resume,
-                         List<String> command) {
+public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
+                         boolean channelsLast, boolean resume, List<String> command) {
+    /** Options on the CPU in fp32, channels-last. */
+    public static RunOptions cpu(Path data, Path runDir, Recipe recipe, boolean resume, List<String> command) {
+        return new RunOptions(data, runDir, recipe, Device.cpu(), Precision.FP32, true, resume, command);
+    }
 }

@@ -1,11 +1,13 @@
 package dev.lowres.train.model;
 
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
-import ai.djl.training.initializer.NormalInitializer;
+import dev.lowres.train.nn.Activation;
+import dev.lowres.train.nn.GlobalAvgPool;
+import dev.lowres.train.nn.Init;
+import dev.lowres.train.nn.Linear;
+import dev.lowres.train.nn.Params;
+import dev.lowres.train.nn.Residual;
+import dev.lowres.train.nn.Sequential;
+
 import java.util.Locale;
 
 /**
@@ -27,6 +29,9 @@ import java.util.Locale;
  * usual CIFAR adaptation), at 16 px the 32-channel stage's too, at 64 px only the stem's; 32 px, 16 px and
  * 64 px all end at 4x4, and 224 px keeps all five. The classifier's dropout (0.2 in torchvision) is left to
  * the recipe. Convolutions are He-normal initialised (fan in), the classifier normal(0, 0.01).
+ *
+ * <p>Parameter names: {@code stem.conv}, {@code stem.bn}, {@code blocks.<i>.expand} and {@code .bn1} (where t &gt; 1),
+ * {@code .depthwise}, {@code .bn2}, {@code .project}, {@code .bn3}, {@code last.conv}, {@code last.bn}, {@code fc}.
  */
 public final class MobileNetV2 {
     /** The paper's table 2: expansion t, output channels c, repeats n, stride s. */
@@ -72,52 +77,57 @@ public final class MobileNetV2 {
         int removed = 5 - downsamplings(imageSize);
         int downsampling = 0; // stride-2 positions met so far
         Cost cost = new Cost();
-        SequentialBlock net = new SequentialBlock();
+        Params p = new Params();
+        Sequential net = new Sequential();
         int size = imageSize;
         int in = divisible(32 * width);
         int stemStride = downsampling++ < removed ? 1 : 2;
         int out = Layers.outSize(size, 3, stemStride);
-        net.add(Layers.conv(in, 3, stemStride, false)).add(Layers.batchNorm()).add(Layers.relu6());
+        net.add(Layers.conv(p.child("stem").child("conv"), channels, in, 3, stemStride, false))
+                .add(Layers.batchNorm(p.child("stem").child("bn"), in)).add(Activation.RELU6);
         cost.conv(channels, in, 3, 1, out, out, false);
         cost.norm(in);
         size = out;
+        int index = 0;
         for (int[] setting : SETTINGS) {
             int t = setting[0];
             int filters = divisible(setting[1] * width);
             for (int b = 0; b < setting[2]; b++) {
+                Params block = p.child("blocks", index++);
                 int stride = b == 0 ? setting[3] : 1;
                 if (stride == 2 && downsampling++ < removed) {
                     stride = 1;
                 }
                 out = Layers.outSize(size, 3, stride);
                 int hidden = in * t;
-                SequentialBlock main = new SequentialBlock();
+                Sequential main = new Sequential();
                 if (t != 1) {
-                    main.add(Layers.conv(hidden, 1, 1, false)).add(Layers.batchNorm()).add(Layers.relu6());
+                    main.add(Layers.conv(block.child("expand"), in, hidden, 1, 1, false))
+                            .add(Layers.batchNorm(block.child("bn1"), hidden)).add(Activation.RELU6);
                     cost.conv(in, hidden, 1, 1, size, size, false);
                     cost.norm(hidden);
                 }
-                main.add(Layers.conv(hidden, 3, stride, false, hidden)).add(Layers.batchNorm()).add(Layers.relu6())
-                        .add(Layers.conv(filters, 1, 1, false)).add(Layers.batchNorm());
+                main.add(Layers.conv(block.child("depthwise"), hidden, hidden, 3, stride, false, hidden))
+                        .add(Layers.batchNorm(block.child("bn2"), hidden)).add(Activation.RELU6)
+                        .add(Layers.conv(block.child("project"), hidden, filters, 1, 1, false))
+                        .add(Layers.batchNorm(block.child("bn3"), filters));
                 cost.conv(hidden, hidden, 3, hidden, out, out, false);
                 cost.norm(hidden);
                 cost.conv(hidden, filters, 1, 1, out, out, false);
                 cost.norm(filters);
-                net.add(stride == 1 && in == filters ? Layers.residual(main, Layers.identity()) : main);
+                net.add(stride == 1 && in == filters ? new Residual(main, null) : main);
                 in = filters;
                 size = out;
             }
         }
         int last = divisible(1280 * Math.max(1.0, width));
-        net.add(Layers.conv(last, 1, 1, false)).add(Layers.batchNorm()).add(Layers.relu6());
+        net.add(Layers.conv(p.child("last").child("conv"), in, last, 1, 1, false))
+                .add(Layers.batchNorm(p.child("last").child("bn"), last)).add(Activation.RELU6);
         cost.conv(in, last, 1, 1, size, size, false);
         cost.norm(last);
-        Linear classifier = Layers.linear(classes);
-        net.add(Pool.globalAvgPool2dBlock()).add(classifier);
+        net.add(GlobalAvgPool.INSTANCE).add(Linear.create(p.child("fc"), last, classes, true, new Init.Normal(0.01)));
         cost.linear(last, classes, true, 1);
-        net.setInitializer(Layers.HE_RELU, Parameter.Type.WEIGHT);
-        classifier.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
-        return new Network(name, net, new Shape(channels, imageSize, imageSize), classes, cost.parameters(),
-                cost.macs());
+        return new Network(name, net, p.all(), new InputShape(channels, imageSize, imageSize), classes,
+                cost.parameters(), cost.macs());
     }
 }

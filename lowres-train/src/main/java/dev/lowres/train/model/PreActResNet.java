@@ -1,8 +1,10 @@
 package dev.lowres.train.model;
 
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
+import dev.lowres.train.nn.Activation;
+import dev.lowres.train.nn.Params;
+import dev.lowres.train.nn.Residual;
+import dev.lowres.train.nn.Sequential;
+
 import java.util.Locale;
 
 /**
@@ -20,6 +22,9 @@ import java.util.Locale;
  * shares ("both_preact" in the authors' {@code preresnet.lua}); elsewhere it is the identity. The network ends
  * with BN, ReLU, global average pooling and a fully connected layer. Convolutions have no bias (each feeds a
  * batch norm or a sum that does); He-normal initialisation.
+ *
+ * <p>Parameter names: {@code stem.conv}, {@code blocks.<i>.bn1}, {@code .conv1}, {@code .bn2}, {@code .conv2}
+ * ({@code .bn3}, {@code .conv3} in bottlenecks), {@code .shortcut}, {@code head.bn}, {@code fc}.
  */
 public final class PreActResNet {
     private PreActResNet() {
@@ -54,53 +59,58 @@ public final class PreActResNet {
         boolean bottleneck = depth >= 50;
         int expansion = bottleneck ? 4 : 1;
         Cost cost = new Cost();
-        SequentialBlock net = new SequentialBlock();
+        Params p = new Params();
+        Sequential net = new Sequential();
         int size = imageSize;
         // CIFAR stem: conv 3x3 stride 1 to 64; the first block's pre-activation normalises it
-        net.add(Layers.conv(64, 3, 1, false));
+        net.add(Layers.conv(p.child("stem").child("conv"), channels, 64, 3, 1, false));
         cost.conv(channels, 64, 3, 1, size, size, false);
         int in = 64;
+        int index = 0;
         for (int stage = 0; stage < 4; stage++) {
             int planes = 64 << stage;
             for (int b = 0; b < blocks[stage]; b++) {
+                Params block = p.child("blocks", index++);
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 int out = Layers.outSize(size, 3, stride);
-                SequentialBlock main = new SequentialBlock();
+                Sequential preactivation = new Sequential().add(Layers.batchNorm(block.child("bn1"), in))
+                        .add(Activation.RELU);
+                cost.norm(in); // the block's pre-activation
+                Sequential main = new Sequential();
                 if (bottleneck) {
-                    main.add(Layers.conv(planes, 1, 1, false)).add(Layers.batchNorm()).add(Layers.relu())
-                            .add(Layers.conv(planes, 3, stride, false)).add(Layers.batchNorm()).add(Layers.relu())
-                            .add(Layers.conv(planes * expansion, 1, 1, false));
+                    main.add(Layers.conv(block.child("conv1"), in, planes, 1, 1, false))
+                            .add(Layers.batchNorm(block.child("bn2"), planes)).add(Activation.RELU)
+                            .add(Layers.conv(block.child("conv2"), planes, planes, 3, stride, false))
+                            .add(Layers.batchNorm(block.child("bn3"), planes)).add(Activation.RELU)
+                            .add(Layers.conv(block.child("conv3"), planes, planes * expansion, 1, 1, false));
                     cost.conv(in, planes, 1, 1, size, size, false);
                     cost.norm(planes);
                     cost.conv(planes, planes, 3, 1, out, out, false);
                     cost.norm(planes);
                     cost.conv(planes, planes * expansion, 1, 1, out, out, false);
                 } else {
-                    main.add(Layers.conv(planes, 3, stride, false)).add(Layers.batchNorm()).add(Layers.relu())
-                            .add(Layers.conv(planes, 3, 1, false));
+                    main.add(Layers.conv(block.child("conv1"), in, planes, 3, stride, false))
+                            .add(Layers.batchNorm(block.child("bn2"), planes)).add(Activation.RELU)
+                            .add(Layers.conv(block.child("conv2"), planes, planes, 3, 1, false));
                     cost.conv(in, planes, 3, 1, out, out, false);
                     cost.norm(planes);
                     cost.conv(planes, planes, 3, 1, out, out, false);
                 }
-                cost.norm(in); // the block's pre-activation
                 int filters = planes * expansion;
                 if (in != filters || stride != 1) {
                     // the projection sees the pre-activated input, as the main path does
-                    Block shortcut = Layers.conv(filters, 1, stride, false);
+                    var shortcut = Layers.conv(block.child("shortcut"), in, filters, 1, stride, false);
                     cost.conv(in, filters, 1, 1, out, out, false);
-                    net.add(new SequentialBlock().add(Layers.batchNorm()).add(Layers.relu())
-                            .add(Layers.residual(main, shortcut)));
+                    net.add(preactivation.add(new Residual(main, shortcut)));
                 } else {
-                    SequentialBlock preactivated = new SequentialBlock().add(Layers.batchNorm()).add(Layers.relu())
-                            .add(main);
-                    net.add(Layers.residual(preactivated, Layers.identity()));
+                    net.add(new Residual(preactivation.add(main), null));
                 }
                 in = filters;
                 size = out;
             }
         }
-        Layers.preActivationHead(net, cost, in, classes);
-        return new Network("preact-resnet-" + depth, net, new Shape(channels, imageSize, imageSize), classes,
+        Layers.preActivationHead(net, p, cost, in, classes, dev.lowres.train.nn.BatchNorm.EPSILON);
+        return new Network("preact-resnet-" + depth, net, p.all(), new InputShape(channels, imageSize, imageSize), classes,
                 cost.parameters(), cost.macs());
     }
 }

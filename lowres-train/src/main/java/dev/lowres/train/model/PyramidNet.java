@@ -1,11 +1,14 @@
 package dev.lowres.train.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.pooling.Pool;
+import dev.lowres.train.nn.Activation;
+import dev.lowres.train.nn.Layer;
+import dev.lowres.train.nn.Params;
+import dev.lowres.train.nn.Residual;
+import dev.lowres.train.nn.Sequential;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
 import java.util.Locale;
 
 /**
@@ -21,6 +24,9 @@ import java.util.Locale;
  * pooling and a fully connected layer. Convolutions have no bias; He-normal initialisation. The three stages
  * are kept at every input size, as for CIFAR: 32 px ends at 8x8, 16 px at 4x4, 64 px at 16x16 (four times
  * the 32 px MACs). PyramidNet-110-48 with 10 classes has 1.7M parameters, as in the paper's Table 1.
+ *
+ * <p>Parameter names: {@code stem.conv}, {@code stem.bn}, {@code blocks.<i>.bn1}, {@code .conv1}, {@code .bn2},
+ * {@code .conv2}, {@code .bn3}, {@code head.bn}, {@code fc}.
  */
 public final class PyramidNet {
     private PyramidNet() {
@@ -44,52 +50,55 @@ public final class PyramidNet {
         int n = (depth - 2) / 6;
         double addRate = alpha / (3.0 * n);
         Cost cost = new Cost();
-        SequentialBlock net = new SequentialBlock();
+        Params p = new Params();
+        Sequential net = new Sequential();
         int size = imageSize;
-        net.add(Layers.conv(16, 3, 1, false)).add(Layers.batchNorm());
+        net.add(Layers.conv(p.child("stem").child("conv"), channels, 16, 3, 1, false))
+                .add(Layers.batchNorm(p.child("stem").child("bn"), 16));
         cost.conv(channels, 16, 3, 1, size, size, false);
         cost.norm(16);
         int in = 16;
         double width = 16;
+        int index = 0;
         for (int stage = 0; stage < 3; stage++) {
             for (int b = 0; b < n; b++) {
+                Params block = p.child("blocks", index++);
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 width += addRate;
                 int filters = (int) Math.rint(width);
                 int out = Layers.outSize(size, 3, stride);
-                SequentialBlock main = new SequentialBlock().add(Layers.batchNorm())
-                        .add(Layers.conv(filters, 3, stride, false)).add(Layers.batchNorm()).add(Layers.relu())
-                        .add(Layers.conv(filters, 3, 1, false)).add(Layers.batchNorm());
+                Sequential main = new Sequential().add(Layers.batchNorm(block.child("bn1"), in))
+                        .add(Layers.conv(block.child("conv1"), in, filters, 3, stride, false))
+                        .add(Layers.batchNorm(block.child("bn2"), filters)).add(Activation.RELU)
+                        .add(Layers.conv(block.child("conv2"), filters, filters, 3, 1, false))
+                        .add(Layers.batchNorm(block.child("bn3"), filters));
                 cost.norm(in);
                 cost.conv(in, filters, 3, 1, out, out, false);
                 cost.norm(filters);
                 cost.conv(filters, filters, 3, 1, out, out, false);
                 cost.norm(filters);
-                net.add(Layers.residual(main, shortcut(stride, filters - in)));
+                net.add(new Residual(main, shortcut(stride, filters - in)));
                 in = filters;
                 size = out;
             }
         }
-        Layers.preActivationHead(net, cost, in, classes);
-        return new Network("pyramidnet-" + depth + "-" + alpha, net, new Shape(channels, imageSize, imageSize),
-                classes, cost.parameters(), cost.macs());
+        Layers.preActivationHead(net, p, cost, in, classes, dev.lowres.train.nn.BatchNorm.EPSILON);
+        return new Network("pyramidnet-" + depth + "-" + alpha, net, p.all(),
+                new InputShape(channels, imageSize, imageSize), classes, cost.parameters(), cost.macs());
     }
 
     /** The paper's shortcut: average pooling where the block downsamples, then zero channels appended. */
-    private static Block shortcut(int stride, int extraChannels) {
+    private static Layer shortcut(int stride, int extraChannels) {
         if (stride == 1 && extraChannels == 0) {
-            return Layers.identity();
+            return null;
         }
-        return LambdaBlock.singleton(x -> {
-            NDArray y = stride == 1 ? x
-                    : Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true, false);
-            if (extraChannels == 0) {
-                return y;
-            }
-            Shape s = y.getShape();
-            NDArray zeros = y.getManager().zeros(new Shape(s.get(0), extraChannels, s.get(2), s.get(3)),
-                    y.getDataType(), y.getDevice());
-            return y.concat(zeros, 1);
-        }, "pyramid-shortcut");
+        long[] two = {2, 2};
+        long[] none = {0, 0};
+        long[] pad = {0, 0, 0, 0, 0, extraChannels}; // (W, H, C) pairs from the last axis: C gets zeros after
+        return (x, training) -> {
+            Tensor y = stride == 1 ? x
+                    : torch.avg_pool2d(x, two, two, none, true, false, new org.bytedeco.pytorch.LongOptional());
+            return extraChannels == 0 ? y : torch.constant_pad_nd(y, pad, new Scalar(0.0));
+        };
     }
 }

@@ -1,20 +1,19 @@
 package dev.lowres.train.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
-import ai.djl.util.PairList;
+import dev.lowres.train.nn.Activation;
+import dev.lowres.train.nn.Conv2d;
+import dev.lowres.train.nn.Init;
+import dev.lowres.train.nn.Layer;
+import dev.lowres.train.nn.LayerNorm;
+import dev.lowres.train.nn.Linear;
+import dev.lowres.train.nn.Param;
+import dev.lowres.train.nn.Params;
+import dev.lowres.train.nn.Residual;
+import dev.lowres.train.nn.Sequential;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
 import java.util.Locale;
 
 /**
@@ -30,10 +29,13 @@ import java.util.Locale;
  * inputs the patch is 4 px by default, as in the CIFAR literature (a 32 px image is 8x8 = 64 patches plus the
  * class token; 16 px gives 16, 64 px gives 256 patches, where {@code -p8} keeps 64); the patch must divide the
  * input. Layer norms have epsilon 1e-6. Every weight and the position embeddings are drawn from a normal of
- * standard deviation 0.02 cut at two standard deviations (DJL's truncated normal; timm's {@code trunc_normal_}
- * cuts at +-2, hardly at all), the class token from normal(1e-6), biases are zero. No dropout or stochastic
+ * standard deviation 0.02 redrawn beyond two standard deviations (timm's {@code trunc_normal_} cuts at
+ * +-2, in absolute units: hardly at all), the class token from normal(1e-6), biases are zero. No dropout or stochastic
  * depth (left to the recipe). The MACs count the two attention matrix products (2 T^2 D per block for T
- * tokens) besides the linear layers.
+ * tokens) besides the linear layers. The class token and position embeddings get no weight decay (as timm).
+ *
+ * <p>Parameter names: {@code patch.conv}, {@code class_token}, {@code position_embedding}, {@code blocks.<i>.norm1},
+ * {@code .attn.qkv}, {@code .attn.proj}, {@code .norm2}, {@code .mlp.fc1}, {@code .mlp.fc2}, {@code norm}, {@code fc}.
  */
 public final class VisionTransformer {
     /** One size of the network. */
@@ -49,7 +51,7 @@ public final class VisionTransformer {
     /** The patch side when the name gives none. */
     public static final int DEFAULT_PATCH = 4;
 
-    private static final Initializer WEIGHTS = new TruncatedNormalInitializer(0.02f);
+    private static final Init WEIGHTS = new Init.TruncatedNormal(0.02, 2);
 
     private VisionTransformer() {
     }
@@ -79,37 +81,39 @@ public final class VisionTransformer {
         int tokens = grid * grid + 1;
         int dim = v.dim();
         Cost cost = new Cost();
-        SequentialBlock net = new SequentialBlock();
+        Params p = new Params();
+        Sequential net = new Sequential();
         // patch embedding: (N, C, H, W) -> (N, D, H/p, W/p) -> (N, T - 1, D)
-        net.add(Layers.conv(dim, patch, patch, 0, true, 1));
+        net.add(Conv2d.create(p.child("patch").child("conv"), channels, dim, patch, patch, 0, 1, true, WEIGHTS));
         cost.conv(channels, dim, patch, 1, grid, grid, true);
-        net.add(LambdaBlock.singleton(x -> x.reshape(x.getShape().get(0), dim, -1).transpose(0, 2, 1), "to-tokens"));
-        Tokens embeddings = new Tokens(dim, tokens);
-        net.add(embeddings);
+        net.add((x, training) -> x.flatten(2, -1).transpose(1, 2));
+        net.add(new Tokens(p.param("class_token", Param.Kind.EMBEDDING, new Init.Normal(1e-6), 1, 1, dim),
+                p.param("position_embedding", Param.Kind.EMBEDDING, WEIGHTS, 1, tokens, dim)));
         cost.parameters((long) dim + (long) tokens * dim);
         for (int i = 0; i < v.depth(); i++) {
-            SequentialBlock attention = new SequentialBlock().add(Layers.layerNorm(1e-6f))
-                    .add(new SelfAttention(dim, v.heads()));
+            Params block = p.child("blocks", i);
+            Sequential attention = new Sequential().add(LayerNorm.create(block.child("norm1"), dim, 1e-6))
+                    .add(new SelfAttention(block.child("attn"), dim, v.heads()));
             cost.norm(dim);
             cost.linear(dim, 3 * dim, true, tokens);
             cost.macs(2L * tokens * tokens * dim); // q k^T and attention x v
             cost.linear(dim, dim, true, tokens);
-            SequentialBlock mlp = new SequentialBlock().add(Layers.layerNorm(1e-6f)).add(Layers.linear(v.mlp()))
-                    .add(Layers.gelu()).add(Layers.linear(dim));
+            Params mlpParams = block.child("mlp");
+            Sequential mlp = new Sequential().add(LayerNorm.create(block.child("norm2"), dim, 1e-6))
+                    .add(Linear.create(mlpParams.child("fc1"), dim, v.mlp(), true, WEIGHTS)).add(Activation.GELU)
+                    .add(Linear.create(mlpParams.child("fc2"), v.mlp(), dim, true, WEIGHTS));
             cost.norm(dim);
             cost.linear(dim, v.mlp(), true, tokens);
             cost.linear(v.mlp(), dim, true, tokens);
-            net.add(Layers.residual(attention, Layers.identity())).add(Layers.residual(mlp, Layers.identity()));
+            net.add(new Residual(attention, null)).add(new Residual(mlp, null));
         }
-        net.add(Layers.layerNorm(1e-6f));
+        net.add(LayerNorm.create(p.child("norm"), dim, 1e-6));
         cost.norm(dim);
-        net.add(LambdaBlock.singleton(x -> x.get(":, 0, :"), "class-token"));
-        net.add(Layers.linear(classes));
+        net.add((x, training) -> x.select(1, 0));
+        net.add(Linear.create(p.child("fc"), dim, classes, true, WEIGHTS));
         cost.linear(dim, classes, true, 1);
-        net.setInitializer(WEIGHTS, Parameter.Type.WEIGHT);
-        embeddings.classToken.setInitializer(new NormalInitializer(1e-6f));
-        return new Network(name, net, new Shape(channels, imageSize, imageSize), classes, cost.parameters(),
-                cost.macs());
+        return new Network(name, net, p.all(), new InputShape(channels, imageSize, imageSize), classes,
+                cost.parameters(), cost.macs());
     }
 
     private static String suggestions(String variant, int imageSize) {
@@ -123,82 +127,47 @@ public final class VisionTransformer {
     }
 
     /** Prepends the learned class token to (N, T - 1, D) and adds the learned position embeddings. */
-    static final class Tokens extends AbstractBlock {
-        private final Parameter classToken;
-        private final Parameter positions;
-
-        Tokens(int dim, int tokens) {
-            super((byte) 1);
-            classToken = addParameter(Parameter.builder().setName("class_token").setType(Parameter.Type.WEIGHT)
-                    .optShape(new Shape(1, 1, dim)).build());
-            positions = addParameter(Parameter.builder().setName("position_embedding")
-                    .setType(Parameter.Type.WEIGHT).optShape(new Shape(1, tokens, dim)).build());
-        }
-
+    private record Tokens(Param classToken, Param positions) implements Layer {
         @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                PairList<String, Object> params) {
-            NDArray x = inputs.singletonOrThrow();
-            NDArray cls = store.getValue(classToken, x.getDevice(), training);
-            NDArray pos = store.getValue(positions, x.getDevice(), training);
-            Shape s = x.getShape();
-            NDArray withClass = cls.broadcast(new Shape(s.get(0), 1, s.get(2))).concat(x, 1);
-            return new NDList(withClass.add(pos));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputs) {
-            Shape s = inputs[0];
-            return new Shape[] {new Shape(s.get(0), s.get(1) + 1, s.get(2))};
+        public Tensor forward(Tensor x, boolean training) {
+            long n = x.size(0);
+            Tensor cls = classToken.value().expand(n, 1, x.size(2)).to(x.scalar_type());
+            Tensor withClass = torch.cat(new TensorVector(cls, x), 1);
+            return withClass.add(positions.value());
         }
     }
 
-    /** Multi-head self-attention over (N, T, D), written with NDArray operations. */
-    static final class SelfAttention extends AbstractBlock {
+    /** Multi-head self-attention over (N, T, D): a fused q, k, v projection, softmax(q k^T / sqrt(d)) v, a projection. */
+    private static final class SelfAttention implements Layer {
         private final int heads;
         private final Linear qkv;
         private final Linear projection;
 
-        SelfAttention(int dim, int heads) {
-            super((byte) 1);
+        SelfAttention(Params p, int dim, int heads) {
             if (dim % heads != 0) {
                 throw new IllegalArgumentException("attention width " + dim + " is not a multiple of " + heads
                         + " heads");
             }
             this.heads = heads;
-            qkv = addChildBlock("qkv", Layers.linear(3 * dim));
-            projection = addChildBlock("projection", Layers.linear(dim));
+            qkv = Linear.create(p.child("qkv"), dim, 3 * dim, true, WEIGHTS);
+            projection = Linear.create(p.child("proj"), dim, dim, true, WEIGHTS);
         }
 
         @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                PairList<String, Object> params) {
-            NDArray x = inputs.singletonOrThrow();
-            Shape s = x.getShape();
-            long n = s.get(0);
-            long t = s.get(1);
-            long d = s.get(2);
+        public Tensor forward(Tensor x, boolean training) {
+            long n = x.size(0);
+            long t = x.size(1);
+            long d = x.size(2);
             long headDim = d / heads;
             // (N, T, 3D) -> (3, N, heads, T, D/heads)
-            NDArray qkvs = qkv.forward(store, new NDList(x), training).singletonOrThrow()
-                    .reshape(n, t, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
-            NDArray q = qkvs.get(0).mul(1.0 / Math.sqrt(headDim));
-            NDArray k = qkvs.get(1);
-            NDArray v = qkvs.get(2);
-            NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);
-            NDArray out = attention.matMul(v).transpose(0, 2, 1, 3).reshape(n, t, d);
-            return projection.forward(store, new NDList(out), training);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputs) {
-            return new Shape[] {inputs[0]};
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            qkv.initialize(manager, dataType, inputShapes[0]);
-            projection.initialize(manager, dataType, inputShapes[0]);
+            Tensor qkvs = qkv.forward(x, training).reshape(n, t, 3, heads, headDim).permute(2, 0, 3, 1, 4);
+            Tensor q = qkvs.select(0, 0).mul(new org.bytedeco.pytorch.Scalar(1.0 / Math.sqrt(headDim)));
+            Tensor k = qkvs.select(0, 1);
+            Tensor v = qkvs.select(0, 2);
+            Tensor attention = torch.softmax(torch.matmul(q, k.transpose(2, 3)), -1,
+                    new org.bytedeco.pytorch.ScalarTypeOptional());
+            Tensor out = torch.matmul(attention, v).transpose(1, 2).reshape(n, t, d);
+            return projection.forward(out, training);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.lowres.train.model;
 
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
+import dev.lowres.train.nn.Activation;
+import dev.lowres.train.nn.BatchNorm;
+import dev.lowres.train.nn.Layer;
+import dev.lowres.train.nn.Params;
+import dev.lowres.train.nn.Residual;
+import dev.lowres.train.nn.Sequential;
 
 /**
  * The Wide ResNets of the downsampled-ImageNet paper (Chrabaszcz, Loshchilov & Hutter 2017,
@@ -17,9 +20,16 @@ import ai.djl.nn.SequentialBlock;
  * no BN-ReLU of its own (the stem ends with one). As in the Lasagne original, a convolution followed by batch
  * norm has no bias (it would be redundant) and the others do, except projections: WRN-28-2 at 32 px with
  * 1000 classes has 1,596,216 parameters (the paper: 1.6M; a port with a bias on every non-shortcut
- * convolution has 912 more). He-normal initialisation.
+ * convolution has 912 more). He-normal initialisation. Batch norm has the paper's epsilon, 1e-4 (the
+ * Lasagne default its script keeps), not PyTorch's 1e-5.
+ *
+ * <p>Parameter names: {@code stem.conv}, {@code stem.bn}, {@code blocks.<i>.bn1} (absent in block 0),
+ * {@code .conv1}, {@code .bn2}, {@code .conv2}, {@code .shortcut} (projections only), {@code head.bn}, {@code fc}.
  */
 public final class WideResNet {
+    /** The paper's batch-norm epsilon (Lasagne's default). */
+    public static final double EPSILON = 1e-4;
+
     private WideResNet() {
     }
 
@@ -47,43 +57,47 @@ public final class WideResNet {
         }
         int n = (depth - 4) / perBlock;
         Cost cost = new Cost();
-        SequentialBlock net = new SequentialBlock();
+        Params p = new Params();
+        Sequential net = new Sequential();
         int size = imageSize;
         // stem: conv 3x3 to 16, BN, ReLU
-        net.add(Layers.conv(16, 3, 1, false)).add(Layers.batchNorm()).add(Layers.relu());
+        Params stem = p.child("stem");
+        net.add(Layers.conv(stem.child("conv"), channels, 16, 3, 1, false))
+                .add(BatchNorm.create(stem.child("bn"), 16, EPSILON)).add(Activation.RELU);
         cost.conv(channels, 16, 3, 1, size, size, false);
         cost.norm(16);
         int in = 16;
+        int index = 0;
         for (int stage = 0; stage < stages; stage++) {
             int filters = 16 * width << stage;
             for (int b = 0; b < n; b++) {
+                Params block = p.child("blocks", index++);
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 boolean firstOfNetwork = stage == 0 && b == 0;
                 int out = size / stride;
-                SequentialBlock main = new SequentialBlock();
+                Sequential main = new Sequential();
                 if (!firstOfNetwork) {
-                    main.add(Layers.batchNorm()).add(Layers.relu());
+                    main.add(BatchNorm.create(block.child("bn1"), in, EPSILON)).add(Activation.RELU);
                     cost.norm(in);
                 }
-                main.add(Layers.conv(filters, 3, stride, false)).add(Layers.batchNorm()).add(Layers.relu())
-                        .add(Layers.conv(filters, 3, 1, true));
+                main.add(Layers.conv(block.child("conv1"), in, filters, 3, stride, false))
+                        .add(BatchNorm.create(block.child("bn2"), filters, EPSILON)).add(Activation.RELU)
+                        .add(Layers.conv(block.child("conv2"), filters, filters, 3, 1, true));
                 cost.conv(in, filters, 3, 1, out, out, false);
                 cost.norm(filters);
                 cost.conv(filters, filters, 3, 1, out, out, true);
-                Block shortcut;
+                Layer shortcut = null;
                 if (in != filters || stride != 1) {
-                    shortcut = Layers.conv(filters, 1, stride, false);
+                    shortcut = Layers.conv(block.child("shortcut"), in, filters, 1, stride, false);
                     cost.conv(in, filters, 1, 1, out, out, false);
-                } else {
-                    shortcut = Layers.identity();
                 }
-                net.add(Layers.residual(main, shortcut));
+                net.add(new Residual(main, shortcut));
                 in = filters;
                 size = out;
             }
         }
-        Layers.preActivationHead(net, cost, in, classes);
-        return new Network("wrn-" + depth + "-" + width, net, new Shape(channels, imageSize, imageSize), classes,
-                cost.parameters(), cost.macs());
+        Layers.preActivationHead(net, p, cost, in, classes, EPSILON);
+        return new Network("wrn-" + depth + "-" + width, net, p.all(), new InputShape(channels, imageSize, imageSize),
+                classes, cost.parameters(), cost.macs());
     }
 }

@@ -1,129 +1,141 @@
 package dev.lowres.train.optim;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.nn.Parameter;
-import ai.djl.training.optimizer.Optimizer;
+import dev.lowres.train.nn.Param;
 import dev.lowres.train.recipe.Recipe;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * SGD with (Nesterov) momentum whose state lowres owns: DJL's {@code Sgd} keeps its momentum buffers
- * private, cannot save them, and decays every parameter alike. Two forms, equal while the rate is constant:
+ * SGD with (Nesterov) momentum whose state lowres owns, so that a checkpoint holds it and resume is exact
+ * whatever the engine. Two forms, equal while the rate is constant:
  * <ul>
  *   <li>{@code lasagne} (the paper's): v = m v + lr g, w -= v (Nesterov: w -= m v + lr g);</li>
  *   <li>{@code pytorch}: v = m v + g, w -= lr v (Nesterov: w -= lr (g + m v)).</li>
  * </ul>
  * Decay is added to the gradient as the paper's L2 penalty (2 wd w), as PyTorch's coupled weight_decay
- * (wd w), or decoupled (w -= lr wd w); norm scales and shifts and biases are spared unless asked. The rate is
- * set before every step ({@link #setLearningRate}).
+ * (wd w), or decoupled (w -= lr wd w). Weights are decayed; biases and norm shifts only when asked;
+ * norm scales when asked (the paper's Lasagne regularises batch-norm gammas); embeddings (ViT's class token
+ * and positions) never, as timm. The buffers are fp32 tensors beside the weights, made at construction.
  */
-public final class MomentumSgd extends Optimizer {
+public final class MomentumSgd implements AutoCloseable {
     private final Recipe.Optimizer config;
-    private final Set<String> decayed;
-    private final Map<String, String> names;
-    private final Map<String, NDArray> velocity = new HashMap<>();
-    private volatile double learningRate;
+    private final List<Param> params;
+    private final List<Tensor> velocity = new ArrayList<>();
+    private final boolean[] decayed;
 
     /**
      * @param config the recipe's optimizer
-     * @param parameters the trainable parameters by their path in the network (unique, stable across runs)
+     * @param trainable the parameters it updates
      */
-    public MomentumSgd(Recipe.Optimizer config, Map<String, Parameter> parameters) {
-        super(new Builder());
+    public MomentumSgd(Recipe.Optimizer config, List<Param> trainable) {
         this.config = config;
-        this.names = new HashMap<>();
-        this.decayed = new java.util.HashSet<>();
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            Parameter p = e.getValue();
-            names.put(p.getId(), e.getKey());
-            boolean weight = p.getType() == Parameter.Type.WEIGHT;
-            if (config.weightDecay() > 0 && (weight || config.decayNormAndBias())) {
-                decayed.add(p.getId());
+        this.params = List.copyOf(trainable);
+        this.decayed = new boolean[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            decayed[i] = config.weightDecay() > 0 && decays(config, params.get(i).kind());
+            Tensor v;
+            try (NoGradGuard g = new NoGradGuard()) {
+                v = org.bytedeco.pytorch.global.torch.zeros_like(params.get(i).value().detach());
             }
+            v.retainReference();
+            velocity.add(v);
         }
     }
 
-    /** The rate of the coming step. */
-    public void setLearningRate(double learningRate) {
-        this.learningRate = learningRate;
+    /** Whether the recipe decays a parameter of this kind. */
+    public static boolean decays(Recipe.Optimizer config, Param.Kind kind) {
+        return switch (kind) {
+            case WEIGHT -> true;
+            case BIAS, NORM_SHIFT -> config.decayNormAndBias();
+            case NORM_SCALE -> config.decayNormAndBias() || config.decayNormScale();
+            case EMBEDDING, BUFFER -> false;
+        };
     }
 
-    /** Whether a parameter is decayed. */
-    public boolean decays(String parameterId) {
-        return decayed.contains(parameterId);
+    /** Whether the parameter at {@code index} of the trainable list is decayed. */
+    public boolean decayed(int index) {
+        return decayed[index];
     }
 
-    @Override
-    public void update(String parameterId, NDArray weight, NDArray grad) {
-        double lr = learningRate;
+    /** One update of every parameter from its gradient (parameters without one are left alone). */
+    public void step(double lr) {
         double m = config.momentum();
         double wd = config.weightDecay();
-        boolean decay = decayed.contains(parameterId);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray g = grad;
-            if (decay && config.decayForm().equals("l2-penalty")) {
-                g = g.add(weight.mul(2 * wd));
-            } else if (decay && config.decayForm().equals("coupled")) {
-                g = g.add(weight.mul(wd));
-            }
-            if (decay && config.decayForm().equals("decoupled")) {
-                weight.subi(weight.mul(lr * wd));
-            }
-            NDArray v = velocity(parameterId, weight);
-            if (m == 0) {
-                weight.subi(g.mul(lr));
-            } else if (config.form().equals("lasagne")) {
-                v.muli(m).addi(g.mul(lr));
-                weight.subi(config.nesterov() ? v.mul(m).add(g.mul(lr)) : v);
-            } else {
-                v.muli(m).addi(g);
-                weight.subi((config.nesterov() ? g.add(v.mul(m)) : v).mul(lr));
+        boolean lasagne = config.form().equals("lasagne");
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Scalar lrS = new Scalar(lr);
+            Scalar mS = new Scalar(m);
+            Scalar negLr = new Scalar(-lr);
+            for (int i = 0; i < params.size(); i++) {
+                Tensor w = params.get(i).value();
+                Tensor g = w.grad();
+                if (!g.defined()) {
+                    continue;
+                }
+                if (decayed[i]) {
+                    switch (config.decayForm()) {
+                        case "l2-penalty" -> g = g.add(w, new Scalar(2 * wd));
+                        case "coupled" -> g = g.add(w, new Scalar(wd));
+                        case "decoupled" -> w.mul_(new Scalar(1 - lr * wd));
+                        default -> throw new IllegalStateException("unknown decay form " + config.decayForm());
+                    }
+                }
+                Tensor v = velocity.get(i);
+                if (m == 0) {
+                    w.add_(g, negLr);
+                } else if (lasagne) {
+                    v.mul_(mS).add_(g, lrS);
+                    if (config.nesterov()) {
+                        w.add_(v, new Scalar(-m)).add_(g, negLr);
+                    } else {
+                        w.sub_(v);
+                    }
+                } else {
+                    v.mul_(mS).add_(g);
+                    if (config.nesterov()) {
+                        w.add_(g, negLr).add_(v, new Scalar(-lr * m));
+                    } else {
+                        w.add_(v, negLr);
+                    }
+                }
             }
         }
     }
 
-    private NDArray velocity(String id, NDArray weight) {
-        NDArray v = velocity.get(id);
-        if (v == null) {
-            v = weight.zerosLike();
-            NDScope.unregister(v);
-            v.detach();
-            velocity.put(id, v);
+    /** The momentum buffers by parameter name (for checkpoints), as float32 row-major arrays. */
+    public Map<String, float[]> state() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (PointerScope scope = new PointerScope()) {
+            for (int i = 0; i < params.size(); i++) {
+                out.put(params.get(i).name(), dev.lowres.train.engine.Tensors.toFloats(velocity.get(i)));
+            }
         }
-        return v;
-    }
-
-    /** The momentum buffers by parameter path (for checkpoints); created on the first update. */
-    public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new HashMap<>();
-        velocity.forEach((id, v) -> out.put(names.get(id), v));
         return out;
     }
 
-    /** Restores momentum buffers saved by {@link #state()}: by parameter path, onto {@code device}. */
-    public void restore(Map<String, float[]> buffers, Map<String, Parameter> parameters, Device device) {
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            float[] data = buffers.get(e.getKey());
-            if (data == null) {
-                continue;
+    /** Restores momentum buffers saved by {@link #state()}; parameters missing from {@code buffers} start at 0. */
+    public void restore(Map<String, float[]> buffers) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            for (int i = 0; i < params.size(); i++) {
+                float[] data = buffers.get(params.get(i).name());
+                if (data == null) {
+                    velocity.get(i).zero_();
+                } else {
+                    dev.lowres.train.engine.Tensors.copyInto(velocity.get(i), data);
+                }
             }
-            NDArray w = e.getValue().getArray();
-            NDArray v = w.getManager().create(data, w.getShape()).toDevice(device, false);
-            v.detach();
-            velocity.put(e.getValue().getId(), v);
         }
     }
 
-    /** The builder DJL's base class asks for; decay and rescaling stay off there (done above). */
-    private static final class Builder extends OptimizerBuilder<Builder> {
-        @Override
-        protected Builder self() {
-            return this;
-        }
+    @Override
+    public void close() {
+        velocity.forEach(Tensor::releaseReference);
+        velocity.clear();
     }
 }

@@ -40,12 +40,14 @@ public record Recipe(String name, String description, String model, int epochs, 
      * @param decayForm {@code l2-penalty}: the paper's loss term wd * sum(w^2), gradient 2 wd w;
      *                  {@code coupled}: gradient wd w (PyTorch's weight_decay); {@code decoupled}: w -= lr wd w
      *                  (Loshchilov & Hutter 2019)
-     * @param decayNormAndBias whether biases and normalisation scales/shifts are decayed too (the paper's
-     *                         Lasagne code decays only weights)
+     * @param decayNormAndBias whether biases and normalisation scales/shifts are decayed too
+     * @param decayNormScale whether normalisation scales (batch-norm gammas) are decayed: the paper's Lasagne
+     *                       code marks W and gamma regularizable, not biases or beta
      */
-    @JsonPropertyOrder({"momentum", "nesterov", "form", "weight_decay", "decay_form", "decay_norm_and_bias"})
+    @JsonPropertyOrder({"momentum", "nesterov", "form", "weight_decay", "decay_form", "decay_norm_and_bias",
+        "decay_norm_scale"})
     public record Optimizer(double momentum, boolean nesterov, String form, double weightDecay, String decayForm,
-                            boolean decayNormAndBias) {
+                            boolean decayNormAndBias, boolean decayNormScale) {
     }
 
     /**

@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Tensors;
+import dev.lowres.train.nn.Param;
 import java.util.ArrayList;
+import java.util.Arrays;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** Every registered network runs forward and backward, and its counted parameters are DJL's. */
+/** Every registered network runs forward and backward, and its counted parameters are the declared ones. */
 class ModelRegistryTest {
     static List<Arguments> examples() {
         List<Arguments> cases = new ArrayList<>();
@@ -61,33 +58,54 @@ class ModelRegistryTest {
 
     @ParameterizedTest(name = "{0} at {1} px")
     @MethodSource("examples")
-    void forwardAndBackwardAndTheCountedParametersAreDjls(String name, int size) {
+    void forwardAndBackwardAndTheCountedParametersAreTheDeclaredOnes(String name, int size) {
         Network net = ModelRegistry.create(name, 3, size, 10);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(1);
-            net.block().initialize(manager, DataType.FLOAT32, new Shape(2, 3, size, size));
-            long trainable = 0;
-            for (Pair<String, Parameter> p : net.block().getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    trainable += p.getValue().getArray().size();
+        assertEquals(net.declaredTrainable(), net.parameters(), name + ": counted parameters");
+        for (boolean channelsLast : new boolean[] {false, true}) {
+            try (Model model = Model.create(ModelRegistry.create(name, 3, size, 10), Device.cpu(), 1, channelsLast);
+                 PointerScope scope = new PointerScope()) {
+                float[] pixels = new float[2 * 3 * size * size];
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = (float) Math.sin(i * 0.37);
+                }
+                Tensor out = model.forward(Tensors.floats(pixels, Device.cpu(), 2, 3, size, size), true);
+                assertEquals(Arrays.toString(new long[] {2, 10}), Arrays.toString(Tensors.shape(out)));
+                out.square().mean().backward();
+                long withGradient = 0;
+                for (Param p : model.trainable()) {
+                    Tensor g = p.value().grad();
+                    if (g.defined() && g.abs().sum().item_double() > 0) {
+                        withGradient++;
+                    }
+                }
+                assertTrue(withGradient > model.trainable().size() / 2,
+                        name + ": gradients reach the parameters (" + withGradient + " of " + model.trainable().size()
+                                + ")");
+                for (Param p : model.params()) {
+                    assertTrue(torch.isfinite(p.value()).all().item_bool(), p.name());
                 }
             }
-            assertEquals(trainable, net.parameters(), name + ": counted parameters");
-            NDArray x = manager.randomNormal(new Shape(2, 3, size, size));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList out = net.block().forward(new ParameterStore(manager, false), new NDList(x), true);
-                assertEquals(new Shape(2, 10), out.singletonOrThrow().getShape());
-                NDArray loss = out.singletonOrThrow().pow(2).mean();
-                gc.backward(loss);
+        }
+    }
+
+    @Test
+    void initialWeightsDependOnlyOnTheSeedAndTheName() {
+        try (Model a = Model.create(ModelRegistry.create("wrn-12-1", 3, 16, 10), Device.cpu(), 7, false);
+             Model b = Model.create(ModelRegistry.create("wrn-12-1", 3, 16, 10), Device.cpu(), 7, true);
+             Model c = Model.create(ModelRegistry.create("wrn-12-1", 3, 16, 10), Device.cpu(), 8, false)) {
+            var va = a.values();
+            var vb = b.values();
+            var vc = c.values();
+            for (String key : va.keySet()) {
+                assertTrue(Arrays.equals(va.get(key), vb.get(key)), key + ": same seed, either memory format");
             }
-            long withGradient = 0;
-            for (Pair<String, Parameter> p : net.block().getParameters()) {
-                Parameter param = p.getValue();
-                if (param.requiresGradient() && param.getArray().getGradient().abs().sum().getFloat() > 0) {
-                    withGradient++;
-                }
+            assertTrue(!Arrays.equals(va.get("stem.conv.weight"), vc.get("stem.conv.weight")), "another seed");
+            float[] w = va.get("blocks.1.conv1.weight"); // 16 -> 16, 3x3: He normal std sqrt(2 / 144)
+            double sum = 0;
+            for (float f : w) {
+                sum += f * f;
             }
-            assertTrue(withGradient > 0, name + ": gradients reach the parameters");
+            assertEquals(Math.sqrt(2.0 / 144), Math.sqrt(sum / w.length), 0.1 * Math.sqrt(2.0 / 144));
         }
     }
 

@@ -1,0 +1,102 @@
+package dev.lowres.train.run;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lowres.data.store.AtomicFiles;
+import dev.lowres.data.store.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per line, {@code "type"} first: {@code step} lines every
+ * {@code log_every_steps} steps, an {@code epoch} line per epoch, an {@code error} line when the run stops on a
+ * non-finite loss. NaN figures (an epoch without validation) are written as null.
+ */
+public final class MetricsLog {
+    private final Path file;
+
+    public MetricsLog(Path file) {
+        this.file = file;
+    }
+
+    /** A logging window's figures. */
+    @JsonPropertyOrder({"type", "epoch", "step", "loss", "lr", "images_per_second"})
+    public record Step(String type, int epoch, long step, double loss, double lr, double imagesPerSecond) {
+        public Step(int epoch, long step, double loss, double lr, double imagesPerSecond) {
+            this("step", epoch, step, loss, lr, imagesPerSecond);
+        }
+    }
+
+    /** An epoch's figures (see {@link dev.lowres.train.loop.EpochMetrics}). */
+    @JsonPropertyOrder({"type", "epoch", "step", "lr", "train_loss", "train_top1", "val_loss", "val_top1", "val_top5",
+        "ema_val_top1", "seconds", "images_per_second"})
+    public record Epoch(String type, int epoch, long step, double lr, double trainLoss, double trainTop1,
+                        double valLoss, double valTop1, double valTop5, double emaValTop1, double seconds,
+                        double imagesPerSecond) {
+    }
+
+    /** Why the run stopped. */
+    @JsonPropertyOrder({"type", "epoch", "batch", "step", "message"})
+    public record Error(String type, int epoch, int batch, long step, String message) {
+        public Error(int epoch, int batch, long step, String message) {
+            this("error", epoch, batch, step, message);
+        }
+    }
+
+    /** Appends one line. */
+    public void append(Object line) throws IOException {
+        ObjectNode node = Json.mapper().valueToTree(line);
+        List<String> nan = new ArrayList<>();
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isNumber() && !Double.isFinite(f.getValue().asDouble())) {
+                nan.add(f.getKey());
+            }
+        });
+        nan.forEach(node::putNull);
+        String text = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node) + "\n";
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Keeps the lines of steps up to {@code step}, so a resumed run does not repeat them. */
+    public void truncate(long step) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = Json.mapper().readTree(line);
+            } catch (IOException e) {
+                continue; // a line cut by a kill
+            }
+            if (n.path("step").asLong(Long.MAX_VALUE) <= step) {
+                kept.add(line);
+            }
+        }
+        AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every line, parsed. */
+    public List<JsonNode> read() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    out.add(Json.mapper().readTree(line));
+                }
+            }
+        }
+        return out;
+    }
+}

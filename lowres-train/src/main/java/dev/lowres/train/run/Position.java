@@ -1,0 +1,14 @@
+package dev.lowres.train.run;
+
+/**
+ * Where a run stands: the next batch to train and what it has done.
+ *
+ * @param epoch the epoch of the next batch
+ * @param batch the next batch within that epoch
+ * @param step optimizer steps done
+ * @param bestTop1 the best validation top-1 so far (-infinity before the first evaluation)
+ */
+public record Position(int epoch, int batch, long step, double bestTop1) {
+    /** A run's start. */
+    public static final Position START = new Position(0, 0, 0, Double.NEGATIVE_INFINITY);
+}
