@@ -207,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
                     new dev.lowres.train.eval.Attacks.Settings(1, 5, 0.5, seed), true, 24, seed,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                     List.of("lowres", "eval", "--run", run.toString(), "--robust-records", "200", "--gallery", "24")),
-                    device, bars);
+                    device, dev.lowres.train.engine.Precision.AUTO, true, bars);
         }
         Path evalReport = dev.lowres.train.eval.Evaluation.report(evaluated);
         EvalCommand.summary(out, evaluated.metrics());

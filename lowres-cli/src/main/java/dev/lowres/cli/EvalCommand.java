@@ -1,6 +1,5 @@
 package dev.lowres.cli;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.train.eval.Attacks;
@@ -105,12 +104,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Seed of corruption noise and PGD's random start. Default: 0.")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
-            description = "auto (the first GPU, else the CPU), cpu, gpu0, ... Default: auto.")
-    String device;
-
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "PyTorch CPU threads. Default: the cores.")
-    Integer threads;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -121,16 +116,15 @@ final class EvalCommand implements Callable<Integer> {
         if (realLabels != null && labels != null) {
             throw new IllegalArgumentException("give --real-labels or --labels, not both");
         }
-        Devices.threads(threads);
-        Device dev = Devices.parse(device).get(0);
+        dev.lowres.train.engine.Device dev = engine.device();
         List<Corruption> list = corruptions.equalsIgnoreCase("none") ? List.of() : Corruption.parseList(corruptions);
         Attacks.Settings attack = noAttacks ? null : new Attacks.Settings(epsilon, pgdSteps, pgdStepSize, seed);
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int n = engine.threads();
         Evaluation.Options options = new Evaluation.Options(run, RunInfo.Weights.parse(weights), data, split,
                 this.out, batchSize, flipTta, realLabels, labels, list, robustRecords, attack, !noEfficiency, gallery,
                 seed, n, CommandLines.current(spec));
         try (BarListener bars = new BarListener(common.quiet)) {
-            Evaluation.Outcome o = Evaluation.run(options, dev, bars);
+            Evaluation.Outcome o = Evaluation.run(options, dev, engine.precision(), engine.channelsLast, bars);
             bars.close();
             Path report = Evaluation.report(o);
             summary(out, o.metrics());

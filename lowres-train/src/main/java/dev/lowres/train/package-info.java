@@ -1,4 +1,4 @@
 /**
- * The train stage of lowres: models on DJL's PyTorch engine, recipes, the training loop, checkpoints.
+ * The train stage of lowres: the engine (libtorch through JavaCPP), models, recipes, the training loop, the run directory.
  */
 package dev.lowres.train;

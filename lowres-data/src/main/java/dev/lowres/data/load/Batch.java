@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 
 /**
  * One batch, in buffers the loader reuses: valid until the next call to the epoch's {@code next()}.
- * All buffers are direct and in native byte order, laid out as DJL and PyTorch take them, so the training
+ * All buffers are direct and in native byte order, laid out as libtorch takes them, so the training
  * stage wraps them without another copy.
  */
 public final class Batch {

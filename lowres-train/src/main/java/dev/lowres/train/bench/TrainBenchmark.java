@@ -60,7 +60,12 @@ public final class TrainBenchmark {
 
     public static Result run(Config c, Consumer<String> log) {
         Network network = ModelRegistry.create(c.model(), 3, c.size(), c.classes());
-        Recipe recipe = Recipes.resolve("imagenet32-paper", List.of());
+        Recipe recipe;
+        try {
+            recipe = Recipes.resolve("imagenet32-paper", List.of());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Precision precision = c.precision().resolve(c.device());
         Torch.load();
         SoftCrossEntropy loss = new SoftCrossEntropy(0);

@@ -88,7 +88,12 @@ public final class Torch {
     /** The engine's name and version, e.g. {@code libtorch 2.10.0 (JavaCPP 1.5.13)}, for run records. */
     public static String engine() {
         String preset = org.bytedeco.pytorch.global.torch.class.getPackage().getImplementationVersion();
-        return "libtorch " + (preset == null ? "2.10.0" : preset.replaceFirst("-.*", "")) + " (JavaCPP "
-                + Loader.getVersion() + ")";
+        String javacpp;
+        try {
+            javacpp = Loader.getVersion();
+        } catch (IOException e) {
+            javacpp = "unknown";
+        }
+        return "libtorch " + (preset == null ? "2.10.0" : preset.replaceFirst("-.*", "")) + " (JavaCPP " + javacpp + ")";
     }
 }

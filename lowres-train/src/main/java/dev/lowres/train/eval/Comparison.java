@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.Json;
-import dev.lowres.train.loop.TrainingRun;
 import dev.lowres.train.metrics.LinearFit;
 import dev.lowres.train.metrics.Summary;
 import dev.lowres.train.recipe.Recipes;
 import dev.lowres.train.report.CompareReport;
 import dev.lowres.train.report.CompareRow;
+import dev.lowres.train.run.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ public final class Comparison {
      */
     static String seedGroup(Path runDir, JsonNode m) throws IOException {
         String config;
-        Path file = runDir.resolve(TrainingRun.CONFIG);
+        Path file = runDir.resolve(RunDirectory.CONFIG);
         if (Files.exists(file)) {
             config = Recipes.toYaml(Recipes.resolve(file.toString(), List.of("seed=0")));
         } else {

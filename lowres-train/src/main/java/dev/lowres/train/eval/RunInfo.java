@@ -1,6 +1,5 @@
 package dev.lowres.train.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.load.EpochOrder;
 import dev.lowres.data.load.Loader;
@@ -8,15 +7,14 @@ import dev.lowres.data.load.LoaderConfig;
 import dev.lowres.data.load.Normalization;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
-import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
-import dev.lowres.train.loop.TrainingRun;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
+import dev.lowres.train.run.RunDirectory;
+import dev.lowres.train.run.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,23 +58,16 @@ public record RunInfo(Path dir, Recipe recipe, Path trainData, List<ClassEntry> 
         if (!Files.isDirectory(dir)) {
             throw new java.nio.file.NoSuchFileException(dir + " (no such run directory)");
         }
-        if (!Files.exists(dir.resolve(TrainingRun.CONFIG)) || !Files.exists(dir.resolve(TrainingRun.RUN))) {
-            throw new IllegalArgumentException(dir + " is not a lowres run directory (no " + TrainingRun.CONFIG
-                    + " and " + TrainingRun.RUN + ")");
+        if (!Files.exists(dir.resolve(RunDirectory.CONFIG)) || !Files.exists(dir.resolve(RunDirectory.RUN))) {
+            throw new IllegalArgumentException(dir + " is not a lowres run directory (no " + RunDirectory.CONFIG
+                    + " and " + RunDirectory.RUN + ")");
         }
-        Recipe recipe = Recipes.fromYaml(dir.resolve(TrainingRun.CONFIG));
-        JsonNode run = Json.mapper().readTree(dir.resolve(TrainingRun.RUN).toFile());
-        Path data = Path.of(run.path("data").asText());
-        List<ClassEntry> classes = new ArrayList<>();
-        for (JsonNode c : run.path("classes")) {
-            classes.add(new ClassEntry(c.path("index").asInt(), c.path("wnid").asText(), c.path("name").asText()));
-        }
-        Manifest.ImageShape image = null;
-        if (run.has("image")) {
-            JsonNode i = run.path("image");
-            image = new Manifest.ImageShape(i.path("height").asInt(), i.path("width").asInt(),
-                    i.path("channels").asInt());
-        }
+        Recipe recipe = Recipes.fromYaml(dir.resolve(RunDirectory.CONFIG));
+        RunRecord record = RunRecord.read(dir.resolve(RunDirectory.RUN));
+        Path data = Path.of(record.data() == null ? "" : record.data());
+        List<ClassEntry> classes = record.classes() == null ? List.of() : record.classes();
+        Manifest.ImageShape image = record.image() == null ? null
+                : new Manifest.ImageShape(record.image().height(), record.image().width(), record.image().channels());
         InputStats input = Files.exists(dir.resolve(InputStats.FILE)) ? InputStats.read(dir) : null;
         if (classes.isEmpty() || image == null || input == null) {
             // a run from before run.json recorded these: its training data must still be there
@@ -106,9 +97,9 @@ public record RunInfo(Path dir, Recipe recipe, Path trainData, List<ClassEntry> 
 
     /** The file holding the chosen weights; a clear error when the run has none. */
     public Path weightsFile(Weights weights) {
-        Path last = dir.resolve(TrainingRun.LAST);
-        Path best = dir.resolve(TrainingRun.BEST);
-        Path model = dir.resolve(TrainingRun.EXPORT);
+        Path last = dir.resolve(RunDirectory.LAST);
+        Path best = dir.resolve(RunDirectory.BEST);
+        Path model = dir.resolve(RunDirectory.EXPORT);
         Path file = switch (weights) {
             case AUTO -> Files.exists(model) ? model : Files.exists(best) ? best : last;
             case FINAL -> model;
@@ -117,7 +108,7 @@ public record RunInfo(Path dir, Recipe recipe, Path trainData, List<ClassEntry> 
         };
         if (!Files.exists(file)) {
             throw new IllegalArgumentException(dir + " has no weights to evaluate: " + (weights == Weights.AUTO
-                    ? "no " + TrainingRun.EXPORT + ", " + TrainingRun.BEST + " or " + TrainingRun.LAST
+                    ? "no " + RunDirectory.EXPORT + ", " + RunDirectory.BEST + " or " + RunDirectory.LAST
                     + " (did the run save a checkpoint?)" : "no " + dir.relativize(file)));
         }
         return file;

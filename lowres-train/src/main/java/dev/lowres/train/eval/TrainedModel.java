@@ -96,7 +96,8 @@ public final class TrainedModel implements AutoCloseable {
         if (weights == RunInfo.Weights.EMA && !prefix.equals(Checkpoint.EMA)) {
             throw new IllegalArgumentException(file + " is no checkpoint: it holds no weight average");
         }
-        if (prefix.equals(Checkpoint.EMA) && c.tensors().keySet().stream().noneMatch(k -> k.startsWith(Checkpoint.EMA))) {
+        if (prefix.equals(Checkpoint.EMA)
+                && c.tensors().keySet().stream().noneMatch(k -> k.startsWith(Checkpoint.EMA))) {
             throw new IllegalArgumentException(file + " holds no weight average (the recipe had no ema.decay)");
         }
         String model = c.metadata().get("model");

@@ -5,6 +5,11 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * A 2-d convolution, weight (out, in / groups, k, k), optional bias; square kernel, stride and padding.
+ *
+ * <p>A 1x1 convolution with a stride s (a projection shortcut) runs as the stride-1 convolution of every s-th
+ * pixel, which is the same arithmetic: oneDNN 3.x in libtorch 2.10 divides by zero (SIGFPE, the JVM dies)
+ * choosing its blocking for the backward pass of some strided 1x1 convolutions on AVX-512 CPUs
+ * (pre-activation ResNet-50's projections at batch 2, seen here), and the stride-1 kernels are not affected.
  */
 public final class Conv2d implements Layer {
     private final Param weight;
@@ -13,6 +18,9 @@ public final class Conv2d implements Layer {
     private final long[] padding;
     private final long groups;
     private static final long[] DILATION = {1, 1};
+    private static final long[] ONE = {1, 1};
+    private static final long[] ZERO = {0, 0};
+    private final long subsample;
 
     private Conv2d(Param weight, Param bias, int stride, int padding, int groups) {
         this.weight = weight;
@@ -20,6 +28,8 @@ public final class Conv2d implements Layer {
         this.stride = new long[] {stride, stride};
         this.padding = new long[] {padding, padding};
         this.groups = groups;
+        long[] shape = weight.shape();
+        this.subsample = shape[2] == 1 && shape[3] == 1 && padding == 0 && stride > 1 ? stride : 1;
     }
 
     /**
@@ -39,6 +49,13 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        if (subsample > 1) {
+            Tensor every = x.slice(2, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(),
+                    subsample).slice(3, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(),
+                    subsample);
+            return torch.conv2d(every, weight.value(), bias == null ? Nothing.tensor() : bias.optional(), ONE, ZERO,
+                    DILATION, groups);
+        }
         return torch.conv2d(x, weight.value(), bias == null ? Nothing.tensor() : bias.optional(), stride, padding,
                 DILATION, groups);
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.store.Json;
-import dev.lowres.train.loop.TrainingRun;
 import dev.lowres.train.recipe.Recipes;
+import dev.lowres.train.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ class ComparisonTest {
 
     private Path run(String name, String... overrides) throws Exception {
         Path run = Files.createDirectories(dir.resolve(name));
-        Files.writeString(run.resolve(TrainingRun.CONFIG), "# lowres run: test\n"
+        Files.writeString(run.resolve(RunDirectory.CONFIG), "# lowres run: test\n"
                 + Recipes.toYaml(Recipes.resolve("demo", List.of(overrides))));
         return run;
     }

@@ -1,6 +1,5 @@
 package dev.lowres.train.eval;
 
-import ai.djl.Device;
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.load.Batch;
 import dev.lowres.data.load.Epoch;
@@ -32,8 +31,8 @@ final class EvalFixture {
         List<String> all = new ArrayList<>(List.of("model=wrn-12-1", "epochs=2", "batch_size=16",
                 "schedule.kind=cosine", "schedule.lr=0.05", "log_every_steps=5", "data.augment=flip", "data.threads=2"));
         all.addAll(List.of(overrides));
-        new TrainingRun(new RunOptions(data, out, Recipes.resolve("imagenet32-paper", all), List.of(Device.cpu()),
-                false, List.of("test")), new TrainListener() { }).run();
+        new TrainingRun(RunOptions.cpu(data, out, Recipes.resolve("imagenet32-paper", all), false, List.of("test")),
+                new TrainListener() { }).run();
         return out;
     }
 

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.load.Batch;
 import dev.lowres.data.load.Epoch;
@@ -16,10 +12,18 @@ import dev.lowres.data.load.Loader;
 import dev.lowres.data.load.LoaderConfig;
 import dev.lowres.data.load.Normalization;
 import dev.lowres.data.store.Json;
-import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
+import dev.lowres.train.engine.Tensors;
+import dev.lowres.train.export.Safetensors;
+import dev.lowres.train.run.RunDirectory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +50,7 @@ class EvaluationPipelineTest {
         try (Loader floats = Loader.open(base.build());
              Loader bytes = Loader.open(base.output(LoaderConfig.Output.UINT8).build());
              Epoch f = floats.epoch(0); Epoch u = bytes.epoch(0);
-             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+             PointerScope scope = new PointerScope()) {
             InputStats stats = InputStats.of(floats);
             Path dir = shared.resolve("stats-" + normalization.id());
             Files.createDirectories(dir);
@@ -56,8 +60,8 @@ class EvaluationPipelineTest {
             float[] expected = new float[fb.size() * 3 * 8 * 8];
             fb.images().asFloatBuffer().get(expected);
             Batch ub = u.next();
-            NDArray pixels = CleanPass.pixels(m, ub.images(), new Shape(ub.size(), 3, 8, 8));
-            float[] actual = reread.apply(pixels).toFloatArray();
+            float[] actual = Tensors.toFloats(reread.apply(CleanPass.pixels(ub.images(), Device.cpu(), ub.size(), 3,
+                    8, 8)));
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], actual[i], 1e-5, "value " + i);
@@ -67,7 +71,7 @@ class EvaluationPipelineTest {
 
     @Test
     void aRunRecordsWhatEvaluationNeeds() throws Exception {
-        JsonNode recorded = Json.mapper().readTree(run.resolve(TrainingRun.RUN).toFile());
+        JsonNode recorded = Json.mapper().readTree(run.resolve(RunDirectory.RUN).toFile());
         assertEquals(4, recorded.path("classes").size());
         assertEquals("c2", recorded.path("classes").get(2).path("wnid").asText());
         assertEquals(8, recorded.path("image").path("height").asInt());
@@ -102,6 +106,92 @@ class EvaluationPipelineTest {
     }
 
     @Test
+    void checkpointAndExportHoldTheSameNetworkInAnyLayoutAndPrecision() throws Exception {
+        RunInfo info = RunInfo.load(run);
+        ClassMapping mapping = ClassMapping.of(dev.lowres.data.store.Dataset.open(data).manifest().classes(), null,
+                info.classes());
+        Predictions exported;
+        try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.FINAL, Device.cpu(), Precision.FP32, true)) {
+            assertEquals(run.resolve(RunDirectory.EXPORT), model.weightsFile());
+            exported = CleanPass.run(model, data, "val", mapping, 16, false, 1, done -> { });
+        }
+        // the last checkpoint (model/ names) holds the weights that were exported (no prefix), here kept NCHW
+        Predictions checkpoint;
+        try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.LAST, Device.cpu(), Precision.FP32, false)) {
+            assertEquals(run.resolve(RunDirectory.LAST), model.weightsFile());
+            checkpoint = CleanPass.run(model, data, "val", mapping, 16, false, 1, done -> { });
+        }
+        double scale = 0;
+        for (int i = 0; i < exported.size(); i++) {
+            for (int c = 0; c < 4; c++) {
+                scale = Math.max(scale, Math.abs(exported.scores()[i][c]));
+                assertEquals(exported.scores()[i][c], checkpoint.scores()[i][c], 1e-4, "record " + i + ", class " + c);
+            }
+        }
+        assertTrue(scale > 0.1, "logits that say something: " + scale);
+        // bf16 autocast: the same network to bf16's ~3 significant digits, the same answers but for near-ties
+        Predictions bf16;
+        try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.FINAL, Device.cpu(), Precision.BF16, true)) {
+            assertEquals(Precision.BF16, model.precision());
+            bf16 = CleanPass.run(model, data, "val", mapping, 16, false, 1, done -> { });
+        }
+        double worst = 0;
+        for (int i = 0; i < exported.size(); i++) {
+            for (int c = 0; c < 4; c++) {
+                worst = Math.max(worst, Math.abs(exported.scores()[i][c] - bf16.scores()[i][c]));
+            }
+        }
+        assertTrue(worst > 0, "bf16 rounds somewhere");
+        assertTrue(worst < 0.02 * scale, "bf16 logits within 2% of the largest logit: " + worst + " of " + scale);
+        assertEquals(top1(exported), top1(bf16), 2.0 / 40 + 1e-9);
+    }
+
+    @Test
+    void weightsOfAnotherModelShapeOrFormatAreRefused() throws Exception {
+        RunInfo info = RunInfo.load(run);
+        IllegalArgumentException ema = assertThrows(IllegalArgumentException.class,
+                () -> TrainedModel.load(info, RunInfo.Weights.EMA, Device.cpu()));
+        assertTrue(ema.getMessage().contains("no weight average"), ema.getMessage());
+
+        Path copy = shared.resolve("tampered");
+        Files.createDirectories(copy.resolve("checkpoints"));
+        for (String f : List.of(RunDirectory.CONFIG, RunDirectory.RUN, InputStats.FILE)) {
+            Files.copy(run.resolve(f), copy.resolve(f));
+        }
+        Safetensors.Contents weights = Safetensors.read(run.resolve(RunDirectory.EXPORT));
+        String first = weights.tensors().keySet().iterator().next();
+        Map<String, Safetensors.Tensor> reshaped = new LinkedHashMap<>(weights.tensors());
+        Safetensors.Tensor t = reshaped.get(first);
+        reshaped.put(first, new Safetensors.Tensor(new long[] {t.data().length}, t.data()));
+        Safetensors.write(copy.resolve(RunDirectory.EXPORT), reshaped, weights.metadata());
+        IOException shape = assertThrows(IOException.class,
+                () -> TrainedModel.load(RunInfo.load(copy), RunInfo.Weights.FINAL, Device.cpu()));
+        assertTrue(shape.getMessage().contains(first + " has shape [" + t.data().length + "]"), shape.getMessage());
+
+        Map<String, Safetensors.Tensor> missing = new LinkedHashMap<>(weights.tensors());
+        missing.remove(first);
+        Safetensors.write(copy.resolve(RunDirectory.EXPORT), missing, weights.metadata());
+        IOException lacks = assertThrows(IOException.class,
+                () -> TrainedModel.load(RunInfo.load(copy), RunInfo.Weights.FINAL, Device.cpu()));
+        assertTrue(lacks.getMessage().contains("lacks parameter " + first), lacks.getMessage());
+
+        Map<String, String> djl = new LinkedHashMap<>(weights.metadata());
+        djl.put("format", "lowres-weights/1");
+        Safetensors.write(copy.resolve(RunDirectory.EXPORT), weights.tensors(), djl);
+        IOException old = assertThrows(IOException.class,
+                () -> TrainedModel.load(RunInfo.load(copy), RunInfo.Weights.FINAL, Device.cpu()));
+        assertTrue(old.getMessage().contains("DJL"), old.getMessage());
+
+        Safetensors.Contents last = Safetensors.read(run.resolve(RunDirectory.LAST));
+        Map<String, String> oldCheckpoint = new LinkedHashMap<>(last.metadata());
+        oldCheckpoint.put("format", "lowres-checkpoint/1");
+        Safetensors.write(copy.resolve(RunDirectory.LAST), last.tensors(), oldCheckpoint);
+        IOException oldLast = assertThrows(IOException.class,
+                () -> TrainedModel.load(RunInfo.load(copy), RunInfo.Weights.LAST, Device.cpu()));
+        assertTrue(oldLast.getMessage().contains("lowres-checkpoint/1"), oldLast.getMessage());
+    }
+
+    @Test
     void classesAreMatchedByWnidNeverByNumber() throws Exception {
         Path reversed = EvalFixture.reversedClasses(data, shared.resolve("reversed"), false);
         RunInfo info = RunInfo.load(run);
@@ -127,7 +217,7 @@ class EvaluationPipelineTest {
     void aRunWithoutWeightsSaysSo() throws Exception {
         Path copy = shared.resolve("no-weights");
         Files.createDirectories(copy);
-        for (String f : List.of(TrainingRun.CONFIG, TrainingRun.RUN, InputStats.FILE)) {
+        for (String f : List.of(RunDirectory.CONFIG, RunDirectory.RUN, InputStats.FILE)) {
             Files.copy(run.resolve(f), copy.resolve(f));
         }
         RunInfo info = RunInfo.load(copy);
@@ -156,7 +246,7 @@ class EvaluationPipelineTest {
 
     static double lastValTop1(Path run) throws Exception {
         double v = Double.NaN;
-        for (String line : Files.readAllLines(run.resolve(TrainingRun.METRICS))) {
+        for (String line : Files.readAllLines(run.resolve(RunDirectory.METRICS))) {
             JsonNode n = Json.mapper().readTree(line);
             if (n.path("type").asText().equals("epoch")) {
                 v = n.path("val_top1").asDouble();

@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.data.store.Json;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
+import dev.lowres.train.engine.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +51,8 @@ class EvaluationTest {
         Path file = Files.writeString(shared.resolve("labels.json"), labels + "}");
         Path out = shared.resolve("eval-all");
         Evaluation.Outcome o = Evaluation.run(options(out, file, List.of(Corruption.GAUSSIAN_NOISE,
-                Corruption.CONTRAST), new Attacks.Settings(16, 3, 4, 0), 0), Device.cpu(), new Evaluation.Listener() { });
+                Corruption.CONTRAST), new Attacks.Settings(16, 3, 4, 0), 0), Device.cpu(), Precision.FP32, true,
+                new Evaluation.Listener() { });
         JsonNode m = Json.mapper().readTree(out.resolve(Evaluation.METRICS).toFile());
         assertEquals("lowres-eval/1", m.path("format").asText());
         assertEquals("val", m.path("data").path("split").asText(), "the recipe's validation split by default");
@@ -118,7 +125,8 @@ class EvaluationTest {
     void skippedSectionsSayWhyAndTheSubsetIsEvenlySpaced() throws Exception {
         Path out = shared.resolve("eval-min");
         Evaluation.run(new Evaluation.Options(run, RunInfo.Weights.LAST, data, "val", out, 7, true, null, null,
-                List.of(), 10, null, false, 0, 0, 1, List.of()), Device.cpu(), new Evaluation.Listener() { });
+                List.of(), 10, null, false, 0, 0, 1, List.of()), Device.cpu(), Precision.FP32, true,
+                new Evaluation.Listener() { });
         JsonNode m = Evaluation.read(out);
         assertTrue(m.path("multilabel").isNull());
         assertTrue(m.path("robustness").isNull());
@@ -139,7 +147,7 @@ class EvaluationTest {
         Subset subset = Subset.of(view, ClassMapping.of(dev.lowres.data.store.Dataset.open(data).manifest().classes(),
                 null, info.classes()), 0);
         try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.AUTO, Device.cpu());
-             ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+             PointerScope scope = new PointerScope()) {
             Attacks.Result none = Attacks.run(model, view, subset, new Attacks.Settings(0, 3, 1, 0), 16, n -> { });
             double clean = EvaluationPipelineTest.top1(CleanPass.run(model, data, "val", ClassMapping.of(
                     dev.lowres.data.store.Dataset.open(data).manifest().classes(), null, info.classes()), 16, false, 1,
@@ -165,15 +173,14 @@ class EvaluationTest {
             for (int i = 0; i < 8; i++) {
                 view.read(i, bytes, i * 3 * 8 * 8);
             }
-            ai.djl.ndarray.NDArray x = CleanPass.pixels(m, java.nio.ByteBuffer.wrap(bytes),
-                    new ai.djl.ndarray.types.Shape(8, 3, 8, 8));
-            ai.djl.ndarray.NDArray y = m.create(java.util.Arrays.copyOf(subset.labels(), 8));
-            ai.djl.ndarray.NDArray adv = x;
+            Tensor x = CleanPass.pixels(java.nio.ByteBuffer.wrap(bytes), Device.cpu(), 8, 3, 8, 8);
+            Tensor y = Tensors.longs(java.util.Arrays.copyOf(subset.labels(), 8), Device.cpu());
+            Tensor adv = x;
             for (int step = 0; step < 4; step++) {
                 adv = Attacks.step(model, x, adv, y, 3, 4);
             }
-            float[] a = adv.toFloatArray();
-            float[] c = x.toFloatArray();
+            float[] a = Tensors.toFloats(adv);
+            float[] c = Tensors.toFloats(x);
             boolean moved = false;
             for (int i = 0; i < a.length; i++) {
                 assertTrue(Math.abs(a[i] - c[i]) <= 4 + 1e-4, "inside the 4/255 ball at " + i);
@@ -181,11 +188,26 @@ class EvaluationTest {
                 moved |= a[i] != c[i];
             }
             assertTrue(moved, "the attack changes the image");
-            // the gradient step raises the loss of the true labels
-            ai.djl.ndarray.NDArray oneHot = y.oneHot(4);
-            double before = model.logits(x).logSoftmax(1).mul(oneHot).sum().neg().getFloat();
-            double after = model.logits(adv).logSoftmax(1).mul(oneHot).sum().neg().getFloat();
+            // the gradient step raises the loss of the true labels (summed cross-entropy, computed here directly)
+            double before = trueLabelLoss(model, x, y);
+            double after = trueLabelLoss(model, adv, y);
             assertTrue(after > before, "loss " + before + " -> " + after);
+            // the gradient is the input's only: the weights neither require nor receive one
+            Tensor g = Attacks.gradient(model, x, y);
+            assertEquals(8 * 3 * 8 * 8, g.numel());
+            assertTrue(Tensors.toFloats(g.abs().sum())[0] > 0, "a gradient reaches the pixels");
+            for (var p : model.network().params()) {
+                assertFalse(p.value().requires_grad(), p.name() + " requires no gradient");
+                assertFalse(p.value().grad().defined(), p.name() + " got no gradient");
+            }
+        }
+    }
+
+    /** The summed cross-entropy of the true labels, -sum log softmax(logits)[label]. */
+    private static double trueLabelLoss(TrainedModel model, Tensor pixels, Tensor labels) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor logProbs = torch.log_softmax(model.logits(pixels), 1);
+            return -logProbs.gather(1, labels.reshape(-1, 1)).sum().item_double();
         }
     }
 
@@ -194,13 +216,13 @@ class EvaluationTest {
         Path bad = Files.writeString(shared.resolve("bad.json"), "{\"val0\": [\"n99999999\"]}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(
                 options(shared.resolve("eval-bad"), bad, List.of(), null, 0), Device.cpu(),
-                new Evaluation.Listener() { }));
+                Precision.FP32, true, new Evaluation.Listener() { }));
         assertTrue(e.getMessage().contains("n99999999"), e.getMessage());
         Path real = Files.writeString(shared.resolve("real.json"), "[[0], [1]]");
         IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(
                 new Evaluation.Options(run, RunInfo.Weights.AUTO, null, null, shared.resolve("eval-real"), 16, false,
                         real, null, List.of(), 0, null, false, 0, 0, 1, List.of()), Device.cpu(),
-                new Evaluation.Listener() { }));
+                Precision.FP32, true, new Evaluation.Listener() { }));
         assertTrue(r.getMessage().contains("val0"), "names the record without a validation number: "
                 + r.getMessage());
     }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.store.Json;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.engine.Precision;
 import dev.lowres.train.export.Safetensors;
+import dev.lowres.train.run.RunDirectory;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
 import java.nio.file.Files;
@@ -42,8 +44,14 @@ class TrainingRunTest {
     }
 
     static TrainingRun.Result train(Path out, Recipe recipe, boolean resume, long stopAtStep) throws Exception {
+        return train(out, recipe, resume, stopAtStep, Precision.FP32);
+    }
+
+    static TrainingRun.Result train(Path out, Recipe recipe, boolean resume, long stopAtStep, Precision precision)
+            throws Exception {
         TrainingRun[] run = new TrainingRun[1];
-        run[0] = new TrainingRun(new RunOptions(data, out, recipe, List.of(Device.cpu()), resume, List.of("test")),
+        run[0] = new TrainingRun(new RunOptions(data, out, recipe, Device.cpu(), precision, true, resume,
+                List.of("test")),
                 new TrainListener() {
                     @Override
                     public void step(int epoch, int batch, long step, double loss, double lr, double ips) {
@@ -57,7 +65,7 @@ class TrainingRunTest {
 
     static List<String> stepLosses(Path run) throws Exception {
         List<String> losses = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve(TrainingRun.METRICS))) {
+        for (String line : Files.readAllLines(run.resolve(RunDirectory.METRICS))) {
             JsonNode n = Json.mapper().readTree(line);
             if (n.path("type").asText().equals("step")) {
                 losses.add(n.path("step").asLong() + ":" + n.path("loss").asText() + ":" + n.path("lr").asText());
@@ -73,9 +81,9 @@ class TrainingRunTest {
         TrainingRun.Result a = train(whole, recipe, false, -1);
         assertEquals(30, a.steps(), "3 epochs of 10 batches of 16 (the last partial batch dropped)");
         assertTrue(a.last().valTop1() > 0.5, "well above the 25% chance of 4 classes: " + a.last());
-        assertTrue(Files.exists(whole.resolve(TrainingRun.CONFIG)));
-        assertTrue(Files.exists(whole.resolve(TrainingRun.BEST)));
-        Safetensors.Contents exported = Safetensors.read(whole.resolve(TrainingRun.EXPORT));
+        assertTrue(Files.exists(whole.resolve(RunDirectory.CONFIG)));
+        assertTrue(Files.exists(whole.resolve(RunDirectory.BEST)));
+        Safetensors.Contents exported = Safetensors.read(whole.resolve(RunDirectory.EXPORT));
         assertTrue(exported.tensors().size() > 10);
         assertEquals("wrn-12-1", exported.metadata().get("model"));
 
@@ -86,11 +94,37 @@ class TrainingRunTest {
         TrainingRun.Result resumed = train(split, recipe, true, -1);
         assertEquals(30, resumed.steps());
         assertEquals(stepLosses(whole), stepLosses(split), "the resumed run's loss curve is the uninterrupted one's");
-        Map<String, Safetensors.Tensor> w1 = Safetensors.read(whole.resolve(TrainingRun.EXPORT)).tensors();
-        Map<String, Safetensors.Tensor> w2 = Safetensors.read(split.resolve(TrainingRun.EXPORT)).tensors();
+        Map<String, Safetensors.Tensor> w1 = Safetensors.read(whole.resolve(RunDirectory.EXPORT)).tensors();
+        Map<String, Safetensors.Tensor> w2 = Safetensors.read(split.resolve(RunDirectory.EXPORT)).tensors();
         for (String name : w1.keySet()) {
             assertArrayEquals(w1.get(name).data(), w2.get(name).data(), name);
         }
+        Safetensors.Contents ema1 = Safetensors.read(whole.resolve(RunDirectory.LAST));
+        Safetensors.Contents ema2 = Safetensors.read(split.resolve(RunDirectory.LAST));
+        for (String name : ema1.tensors().keySet()) {
+            assertArrayEquals(ema1.tensors().get(name).data(), ema2.tensors().get(name).data(), name);
+        }
+        assertArrayEquals(Files.readAllBytes(whole.resolve(RunDirectory.EXPORT)),
+                Files.readAllBytes(dir.resolve("whole").resolve(RunDirectory.EXPORT)));
+    }
+
+    @Test
+    void theSameRunTwiceGivesTheSameBytes() throws Exception {
+        Recipe recipe = recipe("epochs=1", "schedule.warmup_epochs=0");
+        train(dir.resolve("one"), recipe, false, -1);
+        train(dir.resolve("two"), recipe, false, -1);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("one").resolve(RunDirectory.EXPORT)),
+                Files.readAllBytes(dir.resolve("two").resolve(RunDirectory.EXPORT)), "model.safetensors, byte for byte");
+    }
+
+    @Test
+    void bf16AutocastTrainsWithFp32MasterWeights() throws Exception {
+        Path out = dir.resolve("bf16");
+        TrainingRun.Result r = train(out, recipe(), false, -1, Precision.BF16);
+        assertTrue(r.last().valTop1() > 0.5, "bf16 learns too: " + r.last());
+        Safetensors.Contents exported = Safetensors.read(out.resolve(RunDirectory.EXPORT));
+        assertTrue(exported.tensors().get("stem.conv.weight").data().length == 16 * 3 * 9, "fp32 weights exported");
+        assertTrue(Files.readString(out.resolve(RunDirectory.RUN)).contains("\"precision\":\"bf16\""));
     }
 
     @Test
@@ -101,10 +135,49 @@ class TrainingRunTest {
         TrainingDiverged e = assertThrows(TrainingDiverged.class, () -> train(out, recipe, false, -1));
         assertTrue(e.step() >= 10, "diverges after the first epoch's checkpoint: step " + e.step());
         assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
-        Safetensors.Contents last = Safetensors.read(out.resolve(TrainingRun.LAST));
+        Safetensors.Contents last = Safetensors.read(out.resolve(RunDirectory.LAST));
         assertEquals("1", last.metadata().get("epoch"), "the checkpoint of the last good epoch");
-        String metrics = Files.readString(out.resolve(TrainingRun.METRICS));
+        String metrics = Files.readString(out.resolve(RunDirectory.METRICS));
         assertTrue(metrics.contains("\"type\":\"error\""), metrics);
+    }
+
+    @Test
+    void aCheckpointIsNeverWrittenFromNonFiniteWeights() throws Exception {
+        Path out = dir.resolve("blowup");
+        Recipe recipe = recipe("schedule.kind=constant", "schedule.lr=1e6", "schedule.warmup_epochs=0",
+                "checkpoint_every_steps=1", "ema.decay=0");
+        TrainingDiverged e = assertThrows(TrainingDiverged.class, () -> train(out, recipe, false, -1));
+        Path last = out.resolve(RunDirectory.LAST);
+        if (Files.exists(last)) {
+            assertTrue(e.getMessage().contains("last good checkpoint is kept in"), e.getMessage());
+            for (var t : Safetensors.read(last).tensors().entrySet()) {
+                for (float f : t.getValue().data()) {
+                    assertTrue(Float.isFinite(f), t.getKey() + " holds " + f);
+                }
+            }
+        } else {
+            assertTrue(e.getMessage().contains("no checkpoint had been written yet"), e.getMessage());
+        }
+        // the same command again starts over (a run with nothing to keep does not block its directory)
+        TrainingRun.Result again = train(out, recipe(), false, -1);
+        assertEquals(30, again.steps());
+    }
+
+    @Test
+    void aRunThatFailedBeforeItsFirstCheckpointCanBeRerunOrResumed() throws Exception {
+        Path out = dir.resolve("early");
+        // a run killed before its first checkpoint: everything but the checkpoints and the final weights
+        train(out, recipe("epochs=1", "schedule.warmup_epochs=0"), false, -1);
+        Files.delete(out.resolve(RunDirectory.LAST));
+        Files.delete(out.resolve(RunDirectory.BEST));
+        Files.delete(out.resolve(RunDirectory.EXPORT));
+        TrainingRun.Result resumed = train(out, recipe("epochs=1", "schedule.warmup_epochs=0"), true, -1);
+        assertEquals(10, resumed.steps(), "resumed from nothing: started over with the run's own recipe");
+        assertEquals(10, stepLosses(out).size(), "the old metrics lines are gone");
+        Path other = dir.resolve("early2");
+        assertThrows(RuntimeException.class, () -> train(other, recipe("batch_size=100000"), false, -1));
+        TrainingRun.Result rerun = train(other, recipe("epochs=1", "schedule.warmup_epochs=0"), false, -1);
+        assertEquals(10, rerun.steps());
     }
 
     @Test
@@ -116,6 +189,6 @@ class TrainingRunTest {
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> train(dir.resolve("empty"), recipe(), true, -1));
-        assertTrue(none.getMessage().contains("no checkpoint"), none.getMessage());
+        assertTrue(none.getMessage().contains("no run to resume"), none.getMessage());
     }
 }
