@@ -64,6 +64,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "N", description = "Repeats (best counts). Default: 3.")
     int repeats;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+            description = "cpu, cuda or cuda:N (PyTorch's side runs on the CPU only, so it is skipped on a GPU). "
+                    + "Default: cpu.")
+    String device;
+
     @Option(names = "--no-reference", description = "Skip PyTorch.")
     boolean noReference;
 
@@ -82,8 +87,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be at least 1: " + n);
         }
         Torch.threads(n);
-        Optional<BundledPython> torch = noReference ? Optional.empty() : BundledPython.find(python, "torch");
-        if (torch.isEmpty() && !noReference) {
+        Device dev = Device.parse(device);
+        Optional<BundledPython> torch = noReference || dev.isCuda() ? Optional.empty()
+                : BundledPython.find(python, "torch");
+        if (torch.isEmpty() && !noReference && !dev.isCuda()) {
             log(err, "pytorch skipped: no Python with torch (apt-get install python3-torch)");
         }
         ObjectNode o = Json.mapper().createObjectNode();
@@ -99,6 +106,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("size", size);
         o.put("batch_size", batch);
         o.put("threads", n);
+        o.put("device", dev.toString());
         ArrayNode rows = o.putArray("configs");
         double bestLowres = 0;
         double bestTorch = 0;
@@ -108,7 +116,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             Precision precision = config.startsWith("bf16") ? Precision.BF16 : Precision.FP32;
             boolean channelsLast = config.endsWith("-cl");
             TrainBenchmark.Result lowres = TrainBenchmark.run(new TrainBenchmark.Config(model, size, classes, batch,
-                    steps, repeats, Device.cpu(), precision, channelsLast), line -> log(err, "lowres " + config + " "
+                    steps, repeats, dev, precision, channelsLast), line -> log(err, "lowres " + config + " "
                     + line));
             ObjectNode row = rows.addObject();
             row.put("config", config);
@@ -168,7 +176,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     private List<String> configList() {
         List<String> valid = List.of("fp32", "fp32-cl", "bf16", "bf16-cl");
         if (configs.equals("auto")) {
-            return Precision.cpuHasBf16() ? valid : List.of("fp32", "fp32-cl");
+            return Precision.cpuHasBf16() || device.startsWith("cuda") ? valid : List.of("fp32", "fp32-cl");
         }
         List<String> out = new java.util.ArrayList<>();
         for (String c : configs.split(",")) {

@@ -50,8 +50,15 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--engine", description = "Load libtorch, train one step of the first network, and print the "
+            + "engine: version, threads, bf16 support, CUDA devices (a check that the natives work here).")
+    boolean engine;
+
     @Override
     public Integer call() throws Exception {
+        if (engine) {
+            return engine();
+        }
         if (size < 1 || classes < 1 || channels < 1) {
             throw new IllegalArgumentException("--size, --classes and --channels must be positive");
         }
@@ -138,5 +145,33 @@ final class ModelsCommand implements Callable<Integer> {
         }
         String format = value >= 99.95 ? "%.0f" : value >= 9.995 ? "%.1f" : "%.2f";
         return String.format(Locale.ROOT, format, value) + unit;
+    }
+
+    /** Loads the engine and runs one training step of a small network on the CPU. */
+    private int engine() {
+        PrintWriter out = spec.commandLine().getOut();
+        String name = names.isEmpty() ? "wrn-10-1" : names.get(0);
+        Network net = ModelRegistry.create(name, channels, size, classes);
+        dev.lowres.train.engine.Torch.load();
+        double loss;
+        try (dev.lowres.train.model.Model model = dev.lowres.train.model.Model.create(net,
+                dev.lowres.train.engine.Device.cpu(), 0, true);
+             org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            float[] pixels = new float[2 * channels * size * size];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) Math.sin(i);
+            }
+            var x = dev.lowres.train.engine.Tensors.floats(pixels, dev.lowres.train.engine.Device.cpu(), 2, channels,
+                    size, size);
+            var l = new dev.lowres.train.loop.SoftCrossEntropy(0).apply(model.forward(x, true),
+                    dev.lowres.train.engine.Tensors.longs(new int[] {0, 1 % classes}, dev.lowres.train.engine.Device.cpu()));
+            l.backward();
+            loss = l.item_double();
+        }
+        out.printf(Locale.ROOT, "%s; %d threads; CPU bf16 %s; CUDA devices %d; one %s step: loss %.4f%n",
+                dev.lowres.train.engine.Torch.engine(), dev.lowres.train.engine.Torch.threads(),
+                dev.lowres.train.engine.Precision.cpuHasBf16() ? "yes" : "no",
+                dev.lowres.train.engine.Torch.cudaDevices(), name, loss);
+        return Double.isFinite(loss) ? ExitCodes.OK : ExitCodes.SOFTWARE;
     }
 }

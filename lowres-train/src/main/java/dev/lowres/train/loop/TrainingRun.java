@@ -150,7 +150,7 @@ public final class TrainingRun {
                     int batchIndex = it.position();
                     Batch b = it.next();
                     lr = ctx.schedule().at(step);
-                    StepResult r = trainStep(ctx, b, lr);
+                    StepResult r = trainStep(ctx, b, lr, step);
                     if (!Double.isFinite(r.loss())) {
                         diverged(ctx, epoch, batchIndex, step, lr, "the loss became " + r.loss());
                     }
@@ -274,7 +274,7 @@ public final class TrainingRun {
     }
 
     /** Forward (under autocast), backward, clipping, the optimizer step and the weight average. */
-    private static StepResult trainStep(Context ctx, Batch b, double lr) {
+    private static StepResult trainStep(Context ctx, Batch b, double lr, long step) {
         Model model = ctx.model();
         Device device = model.device();
         InputShape image = model.network().input();
@@ -301,7 +301,7 @@ public final class TrainingRun {
             if (ctx.recipe().gradClipNorm() > 0) {
                 clip(model.trainable(), ctx.recipe().gradClipNorm());
             }
-            ctx.sgd().step(lr);
+            ctx.sgd().step(lr, ctx.schedule().momentumAt(step, ctx.recipe().optimizer().momentum()));
             zeroGradients(model.trainable());
             if (ctx.ema() != null) {
                 ctx.ema().update();

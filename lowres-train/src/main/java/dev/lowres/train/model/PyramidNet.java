@@ -5,7 +5,6 @@ import dev.lowres.train.nn.Layer;
 import dev.lowres.train.nn.Params;
 import dev.lowres.train.nn.Residual;
 import dev.lowres.train.nn.Sequential;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -94,11 +93,18 @@ public final class PyramidNet {
         }
         long[] two = {2, 2};
         long[] none = {0, 0};
-        long[] pad = {0, 0, 0, 0, 0, extraChannels}; // (W, H, C) pairs from the last axis: C gets zeros after
         return (x, training) -> {
+            // ceil mode matters only for odd sides (a last, partial window): even sides pool without it
+            boolean ceil = x.size(2) % 2 == 1 || x.size(3) % 2 == 1;
             Tensor y = stride == 1 ? x
-                    : torch.avg_pool2d(x, two, two, none, true, false, new org.bytedeco.pytorch.LongOptional());
-            return extraChannels == 0 ? y : torch.constant_pad_nd(y, pad, new Scalar(0.0));
+                    : torch.avg_pool2d(x, two, two, none, ceil, false, new org.bytedeco.pytorch.LongOptional());
+            if (extraChannels == 0) {
+                return y;
+            }
+            Tensor zeros = torch.zeros(new long[] {y.size(0), extraChannels, y.size(2), y.size(3)},
+                    new org.bytedeco.pytorch.TensorOptions(y.scalar_type()).device(
+                            new org.bytedeco.pytorch.DeviceOptional(y.device())));
+            return torch.cat(new org.bytedeco.pytorch.TensorVector(y, zeros), 1);
         };
     }
 }

@@ -63,9 +63,13 @@ public final class MomentumSgd implements AutoCloseable {
         return decayed[index];
     }
 
-    /** One update of every parameter from its gradient (parameters without one are left alone). */
+    /** One update of every parameter from its gradient, with the recipe's momentum. */
     public void step(double lr) {
-        double m = config.momentum();
+        step(lr, config.momentum());
+    }
+
+    /** One update of every parameter from its gradient (parameters without one are left alone). */
+    public void step(double lr, double m) {
         double wd = config.weightDecay();
         boolean lasagne = config.form().equals("lasagne");
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {

@@ -7,8 +7,12 @@ import java.util.List;
  * annealing (Loshchilov & Hutter 2017) to {@code min_lr}; SGDR's warm restarts with cycles of t0, t0 x
  * t_mult, ... epochs; one-cycle (Smith & Topin 2019: cosine up from lr/div_factor to lr over pct_start of
  * the run, then cosine down to lr/div_factor/final_div_factor); or constant. A linear warm-up (Goyal et
- * al. 2017) may precede any of them. Epoch positions are fractional (step / steps per epoch), so the rate
- * changes every step.
+ * al. 2017) may precede any of them; with linear batch scaling it starts from the unscaled base rate
+ * times {@code warmup_start_factor} (Goyal et al. warm up from the rate of the reference batch, 0.1, to its
+ * multiple). Epoch positions are fractional (step / steps per epoch), so the rate changes every step.
+ *
+ * <p>One-cycle also cycles the momentum inversely to the rate, as Smith and PyTorch's {@code OneCycleLR}
+ * ({@code cycle_momentum}) do: from 0.95 down to 0.85 while the rate rises, back to 0.95 while it falls.
  */
 public final class LearningRateSchedule {
     private final Recipe.Schedule s;
@@ -41,7 +45,8 @@ public final class LearningRateSchedule {
         double totalEpochs = (double) totalSteps / stepsPerEpoch;
         if (s.warmupEpochs() > 0 && epoch < s.warmupEpochs() && !s.kind().equals("one-cycle")) {
             double t = epoch / s.warmupEpochs();
-            return peak * (s.warmupStartFactor() + (1 - s.warmupStartFactor()) * t);
+            double from = ("linear".equals(s.scaleWithBatch()) ? s.lr() : peak) * s.warmupStartFactor();
+            return from + (peak - from) * t;
         }
         switch (s.kind()) {
             case "constant":
@@ -81,6 +86,22 @@ public final class LearningRateSchedule {
             default:
                 throw new IllegalStateException("unknown schedule " + s.kind());
         }
+    }
+
+    /** One-cycle's momentum bounds (Smith 2018; PyTorch's OneCycleLR defaults). */
+    public static final double MAX_MOMENTUM = 0.95;
+    public static final double BASE_MOMENTUM = 0.85;
+
+    /** The momentum for step {@code step}: the recipe's, or one-cycle's, which moves against the rate. */
+    public double momentumAt(long step, double recipeMomentum) {
+        if (!s.kind().equals("one-cycle")) {
+            return recipeMomentum;
+        }
+        double up = s.pctStart() * totalSteps;
+        if (step < up) {
+            return cosine(MAX_MOMENTUM, BASE_MOMENTUM, step / up);
+        }
+        return cosine(BASE_MOMENTUM, MAX_MOMENTUM, (step - up) / Math.max(1e-12, totalSteps - up));
     }
 
     private static double cosine(double from, double to, double t) {

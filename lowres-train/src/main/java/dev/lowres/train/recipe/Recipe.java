@@ -64,7 +64,8 @@ public record Recipe(String name, String description, String model, int epochs, 
      * @param divFactor one-cycle: the starting rate is lr / divFactor
      * @param finalDivFactor one-cycle: the final rate is lr / divFactor / finalDivFactor
      * @param warmupEpochs linear warm-up from {@code warmupStartFactor x lr} (Goyal et al. 2017), 0 for none
-     * @param warmupStartFactor the warm-up's first rate as a fraction of the rate
+     * @param warmupStartFactor the warm-up's first rate as a fraction of the rate (of the unscaled base rate
+     *                          when {@code scale_with_batch} is linear, as Goyal et al.)
      * @param scaleWithBatch {@code none}, or {@code linear}: lr x batch / referenceBatch (Goyal et al. 2017)
      * @param referenceBatch the batch size the rate is given for, with linear scaling
      */

@@ -124,7 +124,7 @@ class TrainingRunTest {
         assertTrue(r.last().valTop1() > 0.5, "bf16 learns too: " + r.last());
         Safetensors.Contents exported = Safetensors.read(out.resolve(RunDirectory.EXPORT));
         assertTrue(exported.tensors().get("stem.conv.weight").data().length == 16 * 3 * 9, "fp32 weights exported");
-        assertTrue(Files.readString(out.resolve(RunDirectory.RUN)).contains("\"precision\":\"bf16\""));
+        assertEquals("bf16", Json.mapper().readTree(out.resolve(RunDirectory.RUN).toFile()).path("precision").asText());
     }
 
     @Test
@@ -158,9 +158,15 @@ class TrainingRunTest {
         } else {
             assertTrue(e.getMessage().contains("no checkpoint had been written yet"), e.getMessage());
         }
-        // the same command again starts over (a run with nothing to keep does not block its directory)
-        TrainingRun.Result again = train(out, recipe(), false, -1);
-        assertEquals(30, again.steps());
+        if (Files.exists(last)) {
+            // a good checkpoint is finished work: the directory is not started over by accident
+            IllegalArgumentException kept = assertThrows(IllegalArgumentException.class,
+                    () -> train(out, recipe(), false, -1));
+            assertTrue(kept.getMessage().contains("--resume"), kept.getMessage());
+        } else {
+            // nothing to keep: the same command again starts over
+            assertEquals(30, train(out, recipe(), false, -1).steps());
+        }
     }
 
     @Test

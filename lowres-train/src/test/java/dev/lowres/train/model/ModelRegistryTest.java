@@ -79,7 +79,7 @@ class ModelRegistryTest {
                     }
                 }
                 assertTrue(withGradient > model.trainable().size() / 2,
-                        name + ": gradients reach the parameters (" + withGradient + " of " + model.trainable().size()
+                        name + (channelsLast ? " channels-last" : "") + ": gradients reach the parameters (" + withGradient + " of " + model.trainable().size() + "; logits " + java.util.Arrays.toString(Tensors.toFloats(out))
                                 + ")");
                 for (Param p : model.params()) {
                     assertTrue(torch.isfinite(p.value()).all().item_bool(), p.name());
