@@ -9,7 +9,7 @@ import dev.lowres.data.image.Resampler;
 import dev.lowres.data.testing.Fixtures;
 import java.util.List;
 
-/** Real photos from {@code ../shared/fixtures/images}, decoded and BOX-resized as the dataset builder does. */
+/** The photo-like fixture images ({@link Fixtures#images()}), decoded and BOX-resized as the dataset builder does. */
 final class TestImages {
     /** Colour photos of several shapes, and the grey JPEG. */
     static final List<String> RGB = List.of("rgb_00_500x375.JPEG", "rgb_03_333x500.JPEG", "rgb_04_640x480.JPEG",

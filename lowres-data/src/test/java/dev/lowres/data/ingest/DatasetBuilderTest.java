@@ -248,7 +248,7 @@ class DatasetBuilderTest {
         Path val = Files.createDirectories(root.resolve("val"));
         Files.copy(Fixtures.images().resolve("rgb_00_500x375.JPEG"), val.resolve("ILSVRC2012_val_00000001.JPEG"));
         Files.copy(Fixtures.images().resolve("rgb_01_375x500.JPEG"), val.resolve("ILSVRC2012_val_00000002.JPEG"));
-        // the shared reference files, with val.txt pointing each file at another ground-truth line
+        // the Imagenet32_Scripts ground truth, with val.txt pointing each file at another ground-truth line
         Path truth = Files.copy(Fixtures.imagenetReference().resolve("ILSVRC2015_clsloc_validation_ground_truth.txt"),
                 root.resolve("ILSVRC2015_clsloc_validation_ground_truth.txt"));
         Files.writeString(root.resolve("val.txt"), "ILSVRC2012_val_00000001 3\nILSVRC2012_val_00000002 4\n");

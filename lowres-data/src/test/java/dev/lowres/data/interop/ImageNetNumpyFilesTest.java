@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The ImageNet importers on batches made by real Python and numpy: pickles of protocols 2, 4 and 5 with
  * labels as a list, an int64 array or numpy scalars, and npz from {@code savez} and
  * {@code savez_compressed} with int64, int32 and int16 labels. The expected class of every record is the
- * wnid Python reads from {@code ../shared/reference/imagenet/map_clsloc.txt}, not lowres's own table.
- * Skipped when no Python with numpy is found.
+ * wnid Python reads from the Imagenet32_Scripts' {@code map_clsloc.txt} (a test resource,
+ * {@link Fixtures#imagenetReference()}), not lowres's own table. Skipped when no Python with numpy is found.
  */
 class ImageNetNumpyFilesTest {
     /** Writes the variants and {@code expected.json} + {@code <split>.bin} into argv[1]. */

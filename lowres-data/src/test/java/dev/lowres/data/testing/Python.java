@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds a Python interpreter that has PIL and numpy (the reference pipeline) and runs scripts with it.
- * Tests that need one call {@link #require()}, which skips them where none exists.
+ * Tests that need one call {@link #require()} (or {@link #requireNumpy()}), which skips them where none exists,
+ * naming the missing Debian package ({@code python3-pil not installed}, {@code python3-numpy not installed}).
  *
  * <p>Candidates, in order: {@code -Dlowres.python=PATH}, {@code $LOWRES_PYTHON}, {@code /usr/bin/python3}
  * (Debian's, which has PIL where a pyenv {@code python3} may not), then {@code python3} and {@code python}
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Python {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
-    private static Optional<Path> found;
-    private static String pilVersion;
+    private static final String NUMPY = "numpy";
+    private static final String PIL = "PIL";
+    private static final Map<String, String> PACKAGES = Map.of(NUMPY, "python3-numpy", PIL, "python3-pil");
+    private static List<Probe> probes;
 
     private Python() {
     }
@@ -50,31 +54,49 @@ public final class Python {
 
     /** A Python with PIL and numpy, if there is one. */
     public static synchronized Optional<Path> find() {
-        if (found == null) {
-            found = Optional.empty();
-            for (Path candidate : candidates()) {
-                Optional<String> version = probe(candidate);
-                if (version.isPresent()) {
-                    found = Optional.of(candidate);
-                    pilVersion = version.get();
-                    break;
-                }
-            }
-        }
-        return found;
+        return probes().stream().filter(p -> p.missing().isEmpty()).map(Probe::python).findFirst();
     }
 
     /** The PIL version of {@link #find()}'s interpreter, if there is one. */
     public static synchronized Optional<String> pilVersion() {
-        return find().map(unused -> pilVersion);
+        return probes().stream().filter(p -> p.missing().isEmpty()).map(Probe::pilVersion).findFirst();
     }
 
-    /** The interpreter, or skips the calling test (JUnit assumption) when there is none. */
+    /**
+     * The interpreter, or skips the calling test (JUnit assumption) when there is none, with a message that names
+     * the missing Debian package ({@code python3-pil not installed}, ...).
+     */
     public static Path require() {
         Optional<Path> python = find();
-        Assumptions.assumeTrue(python.isPresent(),
-                "no Python with PIL and numpy found (tried " + candidates() + "); set -Dlowres.python=PATH");
+        Assumptions.assumeTrue(python.isPresent(), () -> missing(List.of(NUMPY, PIL)));
         return python.get();
+    }
+
+    /** An interpreter with numpy (PIL not needed), or skips the calling test (numpy-file tests). */
+    public static String requireNumpy() {
+        Optional<Path> python = probes().stream().filter(p -> !p.missing().contains(NUMPY)).map(Probe::python)
+                .findFirst();
+        Assumptions.assumeTrue(python.isPresent(), () -> missing(List.of(NUMPY)));
+        return python.get().toString();
+    }
+
+    /** Why no candidate will do, naming the Debian packages to install. */
+    private static String missing(List<String> modules) {
+        List<Probe> probes = probes();
+        if (probes.isEmpty()) {
+            return "python3 not installed (no /usr/bin/python3, python3 or python on PATH); "
+                    + "apt-get install python3 python3-pil python3-numpy, or set -Dlowres.python=PATH";
+        }
+        // the packages the first candidate (Debian's python3 where there is one) lacks
+        List<String> packages = modules.stream().filter(probes.get(0).missing()::contains)
+                .map(m -> PACKAGES.get(m)).toList();
+        StringBuilder tried = new StringBuilder();
+        for (Probe p : probes) {
+            tried.append(tried.length() == 0 ? "" : ", ").append(p.python()).append(p.missing().isEmpty() ? ""
+                    : " has no " + String.join(" or ", p.missing()));
+        }
+        return String.join(", ", packages) + " not installed (tried " + tried + "); apt-get install "
+                + String.join(" ", packages) + ", or set -Dlowres.python=PATH";
     }
 
     /**
@@ -89,11 +111,6 @@ public final class Python {
         command.add(script.toString());
         command.addAll(args);
         return exec(command, timeout);
-    }
-
-    /** The interpreter as a string, or skips the calling test when there is none (numpy-file tests). */
-    public static String requireNumpy() {
-        return require().toString();
     }
 
     /**
@@ -147,14 +164,49 @@ public final class Python {
         return out.stream().filter(Files::isExecutable).toList();
     }
 
-    private static Optional<String> probe(Path python) {
+    /** Each candidate and what it lacks, found once per JVM. */
+    private static synchronized List<Probe> probes() {
+        if (probes == null) {
+            List<Probe> out = new ArrayList<>();
+            for (Path candidate : candidates()) {
+                probe(candidate).ifPresent(out::add);
+            }
+            probes = List.copyOf(out);
+        }
+        return probes;
+    }
+
+    /** What {@code python} can import of numpy and PIL; empty when it does not run. */
+    private static Optional<Probe> probe(Path python) {
+        String script = String.join("\n",
+                "missing = []",
+                "try:",
+                "    import numpy",
+                "    numpy.__version__",
+                "except Exception:",
+                "    missing.append('numpy')",
+                "try:",
+                "    import PIL.Image",
+                "    print(PIL.__version__)",
+                "except Exception:",
+                "    missing.append('PIL')",
+                "    print('-')",
+                "print(' '.join(missing))");
         try {
-            Result r = exec(List.of(python.toString(), "-c", "import numpy, PIL; print(PIL.__version__)"),
-                    PROBE_TIMEOUT);
-            return r.exitCode() == 0 ? Optional.of(r.stdout().trim()) : Optional.empty();
+            Result r = exec(List.of(python.toString(), "-c", script), PROBE_TIMEOUT);
+            if (r.exitCode() != 0) {
+                return Optional.empty();
+            }
+            String[] lines = (r.stdout() + "\n").split("\n", -1);
+            List<String> missing = lines[1].isBlank() ? List.of() : List.of(lines[1].trim().split(" "));
+            return Optional.of(new Probe(python, missing, lines[0].trim()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** A candidate interpreter, the modules it lacks ({@code numpy}, {@code PIL}) and its PIL version. */
+    private record Probe(Path python, List<String> missing, String pilVersion) {
     }
 
     private static Result exec(List<String> command, Duration timeout) throws IOException {

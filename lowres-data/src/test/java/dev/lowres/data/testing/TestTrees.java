@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Small ILSVRC-style trees made of the shared fixture images, for builder tests. */
+/** Small ILSVRC-style trees made of the fixture images ({@link Fixtures}), for builder tests. */
 public final class TestTrees {
     /** tench: every baseline RGB fixture. */
     public static final String TENCH = "n01440764";

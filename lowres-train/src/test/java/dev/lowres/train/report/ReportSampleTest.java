@@ -1,6 +1,7 @@
 package dev.lowres.train.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lowres.data.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Writes sample reports to look at in a browser: {@code -Dlowres.report.sample=/tmp/report-sample} writes
- * eval.html (1000 classes, with ImageNet's names when ../shared/reference is there), eval10.html (ten
+ * eval.html (1000 classes, with ImageNet's names from the test resources' map_clsloc.txt), eval10.html (ten
  * classes, some sections skipped) and compare.html.
  */
 @EnabledIfSystemProperty(named = "lowres.report.sample", matches = ".+")
@@ -19,20 +20,11 @@ class ReportSampleTest {
         Path dir = Path.of(System.getProperty("lowres.report.sample"));
         Files.createDirectories(dir);
         String[][] classes = new String[1000][];
-        Path map = Path.of("../../shared/reference/imagenet/map_clsloc.txt");
-        if (!Files.exists(map)) {
-            map = Path.of("/work/shared/reference/imagenet/map_clsloc.txt");
-        }
-        if (Files.exists(map)) {
-            List<String> lines = Files.readAllLines(map).stream().filter(l -> !l.isBlank()).sorted().toList();
-            for (int i = 0; i < 1000; i++) {
-                String[] f = lines.get(i).split(" ");
-                classes[i] = new String[] {f[0], f[2].replace('_', ' ')};
-            }
-        } else {
-            for (int i = 0; i < 1000; i++) {
-                classes[i] = new String[] {String.format("n%08d", i), "class " + i};
-            }
+        Path map = Fixtures.imagenetReference().resolve("map_clsloc.txt");
+        List<String> lines = Files.readAllLines(map).stream().filter(l -> !l.isBlank()).sorted().toList();
+        for (int i = 0; i < 1000; i++) {
+            String[] f = lines.get(i).split(" ");
+            classes[i] = new String[] {f[0], f[2].replace('_', ' ')};
         }
         ObjectNode m = ReportSamples.metrics(classes, 24, 7);
         ((ObjectNode) m.path("data")).put("records", 50000).put("classes", 1000);
