@@ -17,6 +17,12 @@ import org.bytedeco.pytorch.global.torch;
  * use. Two processes that start together with an empty cache would unpack and load the same files at once
  * (one probe crashed in {@code pthread_mutex_lock} doing that), so the first load of a process holds an
  * exclusive file lock in the cache: the second process waits, then finds the files in place.
+ *
+ * <p>And the very first load from a freshly unpacked cache crashes the JVM (SIGSEGV in {@code pthread_mutex_lock}
+ * while {@code System.load} opens libtorch; seen in every process that found the cache empty, never in a later
+ * one). So a process that finds no {@code .lowres-unpacked-<version>} marker in the cache first unpacks and
+ * loads libtorch in a child JVM ({@link Unpack}, retried up to three times), writes the marker, and only then loads
+ * libtorch itself, from files already in place.
  */
 public final class Torch {
     private static volatile boolean loaded;
@@ -39,6 +45,7 @@ public final class Torch {
                 try (FileChannel channel = FileChannel.open(cache.resolve(".lowres-load.lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock lock = channel.lock()) {
+                    unpackOnce(cache);
                     Loader.load(torch.class);
                     // NNPACK is not built for this CPU family and would warn at every convolution it is asked to run
                     torch.globalContext().setUserEnabledNNPACK(false);
@@ -48,6 +55,33 @@ public final class Torch {
             }
             loaded = true;
         }
+    }
+
+    /** Unpacks (and loads once) the natives in a child JVM when this cache has not seen them yet. */
+    private static void unpackOnce(Path cache) throws IOException {
+        String version = String.valueOf(torch.class.getPackage().getImplementationVersion());
+        Path marker = cache.resolve(".lowres-unpacked-" + version.replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (Files.exists(marker) || Boolean.getBoolean("lowres.unpack.child")) {
+            return;
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        int code = -1;
+        for (int attempt = 0; attempt < 3 && code != 0; attempt++) {
+            ProcessBuilder pb = new ProcessBuilder(java, "-Dlowres.unpack.child=true",
+                    "-Dorg.bytedeco.javacpp.cachedir=" + cache, "-cp", System.getProperty("java.class.path"),
+                    Unpack.class.getName());
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            try {
+                code = pb.start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unpacking libtorch", e);
+            }
+        }
+        if (code != 0) {
+            throw new IOException("unpacking libtorch into " + cache + " failed three times (exit " + code + ")");
+        }
+        Files.writeString(marker, "unpacked by lowres\n");
     }
 
     /** Sets libtorch's intra-op threads (0: leave libtorch's default, the number of cores). */
