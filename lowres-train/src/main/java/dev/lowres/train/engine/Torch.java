@@ -67,7 +67,9 @@ public final class Torch {
         String java = ProcessHandle.current().info().command().orElse("java");
         int code = -1;
         for (int attempt = 0; attempt < 3 && code != 0; attempt++) {
-            ProcessBuilder pb = new ProcessBuilder(java, "-Dlowres.unpack.child=true",
+            // a crash report of the child goes to the cache, not to the user's working directory
+            ProcessBuilder pb = new ProcessBuilder(java, "-XX:ErrorFile=" + cache.resolve("hs_err_unpack_%p.log"),
+                    "-Dlowres.unpack.child=true",
                     "-Dorg.bytedeco.javacpp.cachedir=" + cache, "-cp", System.getProperty("java.class.path"),
                     Unpack.class.getName());
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
