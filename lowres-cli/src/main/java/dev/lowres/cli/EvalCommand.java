@@ -5,6 +5,7 @@ import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.train.eval.Attacks;
 import dev.lowres.train.eval.Evaluation;
 import dev.lowres.train.eval.RunInfo;
+import dev.lowres.train.eval.ScriptedRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,8 +37,28 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
+    @Option(names = "--run", paramLabel = "DIR", description = "The run directory (or give --torchscript).")
     Path run;
+
+    @Option(names = "--torchscript", paramLabel = "FILE",
+            description = "Evaluate a network traced or scripted in PyTorch (torch.jit.trace/script, then save) "
+                    + "instead of a run: with --classes and --data; its run directory is <FILE>.lowres (model.pt, "
+                    + "config, run.json, input statistics) unless --run names one.")
+    Path torchscript;
+
+    @Option(names = "--classes", paramLabel = "FILE",
+            description = "With --torchscript: the network's output classes as wnids, one per line, in output order.")
+    Path classes;
+
+    @Option(names = "--mean", split = ",", paramLabel = "M",
+            description = "With --torchscript: the channel means it expects on [0, 1] pixels. Default: ImageNet's "
+                    + "0.485,0.456,0.406.")
+    double[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "S",
+            description = "With --torchscript: the channel standard deviations on [0, 1] pixels. Default: "
+                    + "ImageNet's 0.229,0.224,0.225.")
+    double[] std;
 
     @Option(names = {"-d", "--data"}, paramLabel = "DIR", description = "The dataset. Default: the run's training data.")
     Path data;
@@ -115,6 +136,19 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (realLabels != null && labels != null) {
             throw new IllegalArgumentException("give --real-labels or --labels, not both");
+        }
+        if (torchscript != null) {
+            if (classes == null || data == null) {
+                throw new IllegalArgumentException("--torchscript needs --classes (its output wnids) and --data");
+            }
+            Path dir = run != null ? run : Path.of(torchscript + ".lowres");
+            run = ScriptedRun.create(torchscript, ScriptedRun.readClasses(classes), data,
+                    mean != null ? mean : ScriptedRun.IMAGENET_MEAN, std != null ? std : ScriptedRun.IMAGENET_STD, dir,
+                    CommandLines.current(spec));
+        } else if (run == null) {
+            throw new IllegalArgumentException("give --run DIR (a lowres run) or --torchscript FILE");
+        } else if (classes != null || mean != null || std != null) {
+            throw new IllegalArgumentException("--classes, --mean and --std go with --torchscript");
         }
         dev.lowres.train.engine.Device dev = engine.device();
         List<Corruption> list = corruptions.equalsIgnoreCase("none") ? List.of() : Corruption.parseList(corruptions);

@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.Tensor;
 public record Efficiency(double latencyMsBatch1, int throughputBatch, double throughputImagesPerSecond) {
     /** Measures with {@code latencyRuns} single-image calls and at least {@code throughputRuns} large batches. */
     public static Efficiency measure(TrainedModel model, int batch, int latencyRuns, int throughputRuns) {
-        InputShape image = model.network().input();
+        InputShape image = model.input();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor one = normal(image, 1, model);
             for (int i = 0; i < 3; i++) {

@@ -253,8 +253,8 @@ public final class Evaluation {
                 skipped.put("robustness", "no corruptions and no attacks asked for");
             }
             ObjectNode e = m.putObject("efficiency");
-            e.put("parameters", model.network().parameters());
-            e.put("gflops_per_image", round(model.network().gigaflops(), 4));
+            e.put("parameters", model.parameters());
+            e.put("gflops_per_image", round(model.gigaflops(), 4));
             e.put("device", device.toString());
             e.put("precision", resolved.id());
             e.put("threads", o.threads());

@@ -4,19 +4,27 @@ import dev.lowres.train.engine.Autocast;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
 import dev.lowres.train.export.Safetensors;
+import dev.lowres.train.model.InputShape;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
 import dev.lowres.train.nn.Param;
 import dev.lowres.train.run.Checkpoint;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.parameter_iterator;
+import org.bytedeco.pytorch.parameter_list;
 
 /**
  * A run's network with its trained weights, in inference mode (batch norm uses its running statistics): it
@@ -34,14 +42,64 @@ public final class TrainedModel implements AutoCloseable {
 
     private final RunInfo run;
     private final Model model;
+    private final JitModule script;
+    private final Device device;
+    private final long scriptParameters;
     private final Path weightsFile;
     private final Precision precision;
 
-    private TrainedModel(RunInfo run, Model model, Path weightsFile, Precision precision) {
+    private TrainedModel(RunInfo run, Model model, JitModule script, Device device, Path weightsFile,
+                         Precision precision) {
         this.run = run;
         this.model = model;
+        this.script = script;
+        this.device = device;
         this.weightsFile = weightsFile;
         this.precision = precision;
+        this.scriptParameters = script == null ? 0 : count(script);
+    }
+
+    /** The elements of a TorchScript module's parameters. */
+    private static long count(JitModule script) {
+        long n = 0;
+        try (PointerScope scope = new PointerScope()) {
+            parameter_list list = script.parameters(true);
+            parameter_iterator it = list.begin();
+            for (long i = 0; i < list.size(); i++) {
+                n += it.multiply().numel();
+                it.increment();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Loads a TorchScript run ({@link ScriptedRun}): the module in evaluation mode on {@code device}, its
+     * parameters without gradients.
+     */
+    private static TrainedModel loadScript(RunInfo run, Device device, Precision precision) throws IOException {
+        Path file = run.dir().resolve(ScriptedRun.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file + " (the run's TorchScript network)");
+        }
+        dev.lowres.train.engine.Torch.load();
+        JitModule script;
+        try {
+            script = torch.load(file.toString(), new DeviceOptional(device.torchDevice()), false);
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a TorchScript file libtorch 2.10 loads: " + e.getMessage(), e);
+        }
+        script.retainReference();
+        script.eval();
+        try (PointerScope scope = new PointerScope()) {
+            parameter_list list = script.parameters(true);
+            parameter_iterator it = list.begin();
+            for (long i = 0; i < list.size(); i++) {
+                it.multiply().set_requires_grad(false);
+                it.increment();
+            }
+        }
+        return new TrainedModel(run, null, script, device, file, precision);
     }
 
     /** Builds the run's network on {@code device} in fp32, channels-last, and loads the chosen weights into it. */
@@ -59,6 +117,9 @@ public final class TrainedModel implements AutoCloseable {
     public static TrainedModel load(RunInfo run, RunInfo.Weights weights, Device device, Precision precision,
                                     boolean channelsLast) throws IOException {
         Precision resolved = precision.resolve(device);
+        if (ScriptedRun.isScripted(run)) {
+            return loadScript(run, device, resolved);
+        }
         Path file = run.weightsFile(weights);
         Network network = ModelRegistry.create(run.recipe().model(), run.image().channels(), run.image().height(),
                 run.classes().size());
@@ -75,7 +136,7 @@ public final class TrainedModel implements AutoCloseable {
             model.close();
             throw e;
         }
-        return new TrainedModel(run, model, file, resolved);
+        return new TrainedModel(run, model, null, device, file, resolved);
     }
 
     /** The network's tensors from {@code file}, by name, checked against the network's names and shapes. */
@@ -122,8 +183,30 @@ public final class TrainedModel implements AutoCloseable {
         return run;
     }
 
-    public Network network() {
-        return model.network();
+    /** The network's name (the registry's, or {@value ScriptedRun#MODEL}). */
+    public String name() {
+        return model != null ? model.network().name() : ScriptedRun.MODEL;
+    }
+
+    /** The network's parameters and buffers (none listed for a TorchScript network). */
+    java.util.List<Param> params() {
+        return model != null ? model.params() : java.util.List.of();
+    }
+
+    /** The shape of one input image. */
+    public InputShape input() {
+        return model != null ? model.network().input()
+                : new InputShape(run.image().channels(), run.image().height(), run.image().width());
+    }
+
+    /** Trainable parameters (of a TorchScript network: every parameter's elements). */
+    public long parameters() {
+        return model != null ? model.network().parameters() : scriptParameters;
+    }
+
+    /** GFLOPs of one image's forward pass (NaN for a TorchScript network: not counted). */
+    public double gigaflops() {
+        return model != null ? model.network().gigaflops() : Double.NaN;
     }
 
     public Path weightsFile() {
@@ -131,7 +214,7 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     public Device device() {
-        return model.device();
+        return device;
     }
 
     /** The precision of the forward passes (resolved). */
@@ -150,14 +233,20 @@ public final class TrainedModel implements AutoCloseable {
     /** Logits of inputs that are already normalised (for timing the network alone). */
     public Tensor logitsOfNormalised(Tensor input) {
         Tensor out;
-        try (Autocast autocast = Autocast.enter(model.device(), precision)) {
-            out = model.forward(input, false);
+        try (Autocast autocast = Autocast.enter(device, precision)) {
+            out = model != null ? model.forward(input, false)
+                    : script.forward(new IValueVector(new IValue(input))).toTensor();
         }
         return out.to(torch.ScalarType.Float);
     }
 
     @Override
     public void close() {
-        model.close();
+        if (model != null) {
+            model.close();
+        }
+        if (script != null) {
+            script.releaseReference();
+        }
     }
 }

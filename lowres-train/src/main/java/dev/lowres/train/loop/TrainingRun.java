@@ -310,14 +310,14 @@ public final class TrainingRun {
         }
     }
 
-    /** Clears the gradients for the next step (PyTorch accumulates into {@code .grad}). */
+    /**
+     * Clears the gradients for the next step: drops them, as PyTorch's {@code zero_grad(set_to_none=True)}
+     * does, so the next backward pass writes fresh gradients instead of adding to zeroed ones.
+     */
     public static void zeroGradients(List<Param> trainable) {
         try (PointerScope scope = new PointerScope()) {
             for (Param p : trainable) {
-                Tensor g = p.value().grad();
-                if (g.defined()) {
-                    g.zero_();
-                }
+                p.value().mutable_grad().reset();
             }
         }
     }

@@ -196,7 +196,7 @@ class EvaluationTest {
             Tensor g = Attacks.gradient(model, x, y);
             assertEquals(8 * 3 * 8 * 8, g.numel());
             assertTrue(Tensors.toFloats(g.abs().sum())[0] > 0, "a gradient reaches the pixels");
-            for (var p : model.network().params()) {
+            for (var p : model.params()) {
                 assertFalse(p.value().requires_grad(), p.name() + " requires no gradient");
                 assertFalse(p.value().grad().defined(), p.name() + " got no gradient");
             }
