@@ -46,6 +46,37 @@ class EvalCommandTest {
     }
 
     @Test
+    void resumeRefusesOptionsThatWouldChangeTheRunAndTakesTheSafeOnes() {
+        Path run = study.resolve("seed-0");
+        for (String[] changed : new String[][] {{"--epochs", "5"}, {"--lr", "0.5"}, {"-m", "wrn-14-1"},
+            {"-d", shifted.toString()}, {"--set", "seed=3"}, {"-r", "cosine"}}) {
+            CliTest.Run r = lowres("train", "--resume", run.toString(), changed[0], changed[1], "-q");
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", changed) + ": " + r.out() + r.err());
+            String option = changed[0].startsWith("--") ? changed[0] : switch (changed[0]) {
+                case "-m" -> "--model";
+                case "-d" -> "--data";
+                default -> "--recipe";
+            };
+            assertTrue(r.err().contains(option + " cannot change"), r.err());
+        }
+        // a finished run resumed with a safe option: nothing left to train, and no refusal
+        CliTest.Run safe = lowres("train", "--resume", run.toString(), "--threads", "1", "--precision", "fp32", "-q");
+        assertEquals(0, safe.code(), safe.out() + safe.err());
+    }
+
+    @Test
+    void torchscriptOptionsGoTogether() {
+        CliTest.Run alone = lowres("eval", "--torchscript", dir.resolve("none.pt").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, alone.code(), alone.err());
+        assertTrue(alone.err().contains("--torchscript needs --classes"), alone.err());
+        CliTest.Run stray = lowres("eval", "--run", study.resolve("seed-0").toString(), "--mean", "0.5,0.5,0.5", "-q");
+        assertEquals(ExitCodes.USAGE, stray.code(), stray.err());
+        CliTest.Run none = lowres("eval", "-q");
+        assertEquals(ExitCodes.USAGE, none.code(), none.err());
+        assertTrue(none.err().contains("--torchscript"), none.err());
+    }
+
+    @Test
     void aSeedStudyIsEvaluatedOnTwoSetsAndCompared() throws Exception {
         for (String seed : new String[] {"0", "1"}) {
             Path run = study.resolve("seed-" + seed);

@@ -30,11 +30,11 @@ import dev.lowres.train.run.MetricsLog;
 import dev.lowres.train.run.Position;
 import dev.lowres.train.run.RunDirectory;
 import dev.lowres.train.run.RunRecord;
+import dev.lowres.train.run.Tally;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
@@ -142,8 +142,9 @@ public final class TrainingRun {
             int firstBatch = epoch == start.epoch() ? start.batch() : 0;
             listener.epochStarted(epoch, recipe.epochs(), batches, firstBatch);
             long epochStart = System.nanoTime();
-            Window total = new Window();
-            Window window = new Window();
+            boolean resumed = epoch == start.epoch() && firstBatch > 0;
+            Window total = new Window(resumed ? start.epochTally() : Tally.ZERO);
+            Window window = new Window(resumed ? start.windowTally() : Tally.ZERO);
             double lr = ctx.schedule().at(step);
             try (Epoch it = ctx.train().epoch(epoch, firstBatch)) {
                 while (it.hasNext()) {
@@ -160,11 +161,12 @@ public final class TrainingRun {
                     listener.step(epoch, batchIndex, step, r.loss(), lr, window.rate());
                     if (step % recipe.logEverySteps() == 0) {
                         ctx.metrics().append(new MetricsLog.Step(epoch, step, window.meanLoss(), lr, window.rate()));
-                        window = new Window();
+                        window = new Window(Tally.ZERO);
                     }
                     boolean periodic = recipe.checkpointEverySteps() > 0 && step % recipe.checkpointEverySteps() == 0;
                     if (periodic || stopRequested) {
-                        checkpoint(ctx, new Position(epoch, batchIndex + 1, step, best), epoch, batchIndex, lr);
+                        checkpoint(ctx, ctx.dir().last(), new Position(epoch, batchIndex + 1, step, best, total.tally(),
+                                window.tally()), epoch, batchIndex, lr);
                     }
                     if (stopRequested) {
                         listener.note("stopped at step " + step + "; resume with --resume " + ctx.dir().dir());
@@ -183,19 +185,19 @@ public final class TrainingRun {
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             last = new EpochMetrics(epoch, step, lr, total.meanLossPerImage(), total.accuracy(), v[0], v[1], v[2],
-                    emaTop1, seconds, total.images / Math.max(1e-9, seconds));
+                    emaTop1, seconds, total.rate());
             ctx.metrics().append(epochLine(last));
             listener.epochFinished(last);
             boolean improved = evaluate && v[1] > best;
             if (improved) {
                 best = v[1];
             }
-            checkpoint(ctx, new Position(epoch + 1, 0, step, best), epoch, batches - 1, lr);
+            Position next = new Position(epoch + 1, 0, step, best, Tally.ZERO, Tally.ZERO);
             if (improved) {
-                Path tmp = AtomicFiles.temp(ctx.dir().best());
-                Files.copy(ctx.dir().last(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                AtomicFiles.commit(tmp, ctx.dir().best());
+                // the best first: a kill between the two writes resumes from the older last and redoes this epoch
+                checkpoint(ctx, ctx.dir().best(), next, epoch, batches - 1, lr);
             }
+            checkpoint(ctx, ctx.dir().last(), next, epoch, batches - 1, lr);
             if (stopRequested) {
                 listener.note("stopped after epoch " + epoch + "; resume with --resume " + ctx.dir().dir());
                 return new Result(ctx.dir().dir(), epoch + 1, step, best, last, true);
@@ -205,14 +207,28 @@ public final class TrainingRun {
         return new Result(ctx.dir().dir(), recipe.epochs(), step, best, last, false);
     }
 
-    /** Running sums over a logging window or an epoch. */
+    /** Running sums over a logging window or an epoch (continuing a checkpoint's {@link Tally}). */
     private static final class Window {
         private final long start = System.nanoTime();
+        private final long startImages;
         private long images;
         private long steps;
         private double lossSum;
         private double lossPerImage;
         private long correct;
+
+        Window(Tally from) {
+            images = from.images();
+            startImages = from.images();
+            steps = from.steps();
+            lossSum = from.lossSum();
+            lossPerImage = from.lossImageSum();
+            correct = from.correct();
+        }
+
+        Tally tally() {
+            return new Tally(images, steps, lossSum, lossPerImage, correct);
+        }
 
         void add(int n, double loss, long right) {
             images += n;
@@ -222,8 +238,9 @@ public final class TrainingRun {
             correct += right;
         }
 
+        /** Images per second since this process opened the window. */
         double rate() {
-            return images / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            return (images - startImages) / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         }
 
         double meanLoss() {
@@ -249,13 +266,14 @@ public final class TrainingRun {
                 what, step, epoch, batch, lr, kept));
     }
 
-    /** Writes the last checkpoint, from finite weights only. */
-    private void checkpoint(Context ctx, Position position, int epoch, int batch, double lr) throws IOException {
+    /** Writes a checkpoint, from finite weights only. */
+    private void checkpoint(Context ctx, Path file, Position position, int epoch, int batch, double lr)
+            throws IOException {
         String bad = firstNonFinite(ctx.model());
         if (bad != null) {
             diverged(ctx, epoch, batch, position.step(), lr, "the weights became non-finite (" + bad + ")");
         }
-        Checkpoint.save(ctx.dir().last(), ctx.model(), ctx.sgd(), ctx.ema(), position);
+        Checkpoint.save(file, ctx.model(), ctx.sgd(), ctx.ema(), position);
     }
 
     /** The first parameter or buffer with a NaN or infinite value, or null. */

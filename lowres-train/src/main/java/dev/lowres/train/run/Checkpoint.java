@@ -46,6 +46,8 @@ public final class Checkpoint {
         meta.put("batch", String.valueOf(position.batch()));
         meta.put("step", String.valueOf(position.step()));
         meta.put("best_val_top1", String.valueOf(position.bestTop1()));
+        meta.put("epoch_tally", position.epochTally().encode());
+        meta.put("window_tally", position.windowTally().encode());
         Safetensors.write(file, tensors, meta);
     }
 
@@ -70,7 +72,8 @@ public final class Checkpoint {
             ema.restore(prefixed(c, EMA));
         }
         return new Position(Integer.parseInt(c.metadata().get("epoch")), Integer.parseInt(c.metadata().get("batch")),
-                Long.parseLong(c.metadata().get("step")), Double.parseDouble(c.metadata().get("best_val_top1")));
+                Long.parseLong(c.metadata().get("step")), Double.parseDouble(c.metadata().get("best_val_top1")),
+                Tally.decode(c.metadata().get("epoch_tally")), Tally.decode(c.metadata().get("window_tally")));
     }
 
     /** Reads a checkpoint file, checking its format. */
