@@ -43,15 +43,15 @@ public final class LearningRateSchedule {
     public double at(long step) {
         double epoch = (double) step / stepsPerEpoch;
         double totalEpochs = (double) totalSteps / stepsPerEpoch;
-        if (s.warmupEpochs() > 0 && epoch < s.warmupEpochs() && !s.kind().equals("one-cycle")) {
+        if (s.warmupEpochs() > 0 && epoch < s.warmupEpochs() && s.kind() != ScheduleKind.ONE_CYCLE) {
             double t = epoch / s.warmupEpochs();
             double from = ("linear".equals(s.scaleWithBatch()) ? s.lr() : peak) * s.warmupStartFactor();
             return from + (peak - from) * t;
         }
         switch (s.kind()) {
-            case "constant":
+            case CONSTANT:
                 return peak;
-            case "step": {
+            case STEP: {
                 double lr = peak;
                 for (double milestone : milestonesOrEmpty(s.milestones())) {
                     if (epoch >= milestone) {
@@ -60,12 +60,12 @@ public final class LearningRateSchedule {
                 }
                 return lr;
             }
-            case "cosine": {
+            case COSINE: {
                 double start = s.warmupEpochs();
                 double t = Math.min(1, Math.max(0, (epoch - start) / Math.max(1e-12, totalEpochs - start)));
                 return s.minLr() + (peak - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * t));
             }
-            case "sgdr": {
+            case SGDR: {
                 double e = Math.max(0, epoch - s.warmupEpochs());
                 double length = s.t0();
                 while (e >= length) {
@@ -74,7 +74,7 @@ public final class LearningRateSchedule {
                 }
                 return s.minLr() + (peak - s.minLr()) * 0.5 * (1 + Math.cos(Math.PI * e / length));
             }
-            case "one-cycle": {
+            case ONE_CYCLE: {
                 double up = s.pctStart() * totalSteps;
                 double start = peak / s.divFactor();
                 double end = start / s.finalDivFactor();
@@ -94,7 +94,7 @@ public final class LearningRateSchedule {
 
     /** The momentum for step {@code step}: the recipe's, or one-cycle's, which moves against the rate. */
     public double momentumAt(long step, double recipeMomentum) {
-        if (!s.kind().equals("one-cycle")) {
+        if (s.kind() != ScheduleKind.ONE_CYCLE) {
             return recipeMomentum;
         }
         double up = s.pctStart() * totalSteps;

@@ -53,7 +53,7 @@ public record Recipe(String name, String description, String model, int epochs, 
     /**
      * The learning-rate schedule (see {@link LearningRateSchedule}).
      *
-     * @param kind {@code constant}, {@code step}, {@code cosine}, {@code sgdr} or {@code one-cycle}
+     * @param kind the schedule: constant, step, cosine, sgdr or one-cycle
      * @param lr the base rate (the peak for one-cycle)
      * @param milestones step: the epochs at which the rate is multiplied by {@code factor}
      * @param factor step: the multiplier
@@ -71,7 +71,7 @@ public record Recipe(String name, String description, String model, int epochs, 
      */
     @JsonPropertyOrder({"kind", "lr", "milestones", "factor", "min_lr", "t0", "t_mult", "pct_start", "div_factor",
         "final_div_factor", "warmup_epochs", "warmup_start_factor", "scale_with_batch", "reference_batch"})
-    public record Schedule(String kind, double lr, List<Double> milestones, double factor, double minLr, double t0,
+    public record Schedule(ScheduleKind kind, double lr, List<Double> milestones, double factor, double minLr, double t0,
                            double tMult, double pctStart, double divFactor, double finalDivFactor, double warmupEpochs,
                            double warmupStartFactor, String scaleWithBatch, int referenceBatch) {
     }

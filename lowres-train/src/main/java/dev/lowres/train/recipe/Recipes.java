@@ -68,6 +68,10 @@ public final class Recipes {
             throw new IllegalArgumentException("unknown recipe key '" + e.getPropertyName() + "' in "
                     + e.getPath().stream().map(p -> p.getFieldName()).filter(n -> n != null)
                     .reduce((a, b) -> a + "." + b).orElse("the recipe") + "; valid: " + e.getKnownPropertyIds(), e);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // a closed choice's own message (e.g. schedule.kind's valid words)
+            throw new IllegalArgumentException(e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage(),
+                    e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("bad recipe value: " + e.getOriginalMessage(), e);
         }
@@ -163,11 +167,10 @@ public final class Recipes {
                 "optimizer.decay_form must be l2-penalty, coupled or decoupled: " + o.decayForm());
         require(o.weightDecay() >= 0, "optimizer.weight_decay must be >= 0");
         Recipe.Schedule s = r.schedule();
-        require(List.of("constant", "step", "cosine", "sgdr", "one-cycle").contains(s.kind()),
-                "schedule.kind must be constant, step, cosine, sgdr or one-cycle: " + s.kind());
+        require(s.kind() != null, "schedule.kind is missing");
         require(s.lr() > 0, "schedule.lr must be positive: " + s.lr());
-        require(!s.kind().equals("sgdr") || (s.t0() > 0 && s.tMult() >= 1), "sgdr needs t0 > 0 and t_mult >= 1");
-        require(!s.kind().equals("one-cycle") || (s.pctStart() > 0 && s.pctStart() < 1 && s.divFactor() >= 1
+        require(s.kind() != ScheduleKind.SGDR || (s.t0() > 0 && s.tMult() >= 1), "sgdr needs t0 > 0 and t_mult >= 1");
+        require(s.kind() != ScheduleKind.ONE_CYCLE || (s.pctStart() > 0 && s.pctStart() < 1 && s.divFactor() >= 1
                 && s.finalDivFactor() >= 1), "one-cycle needs 0 < pct_start < 1 and div factors >= 1");
         require(List.of("none", "linear").contains(s.scaleWithBatch()),
                 "schedule.scale_with_batch must be none or linear: " + s.scaleWithBatch());
