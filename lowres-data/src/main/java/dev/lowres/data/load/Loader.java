@@ -43,7 +43,12 @@ public final class Loader implements AutoCloseable {
         this.channelMean = mean;
         this.channelStd = std;
         this.meanImage = meanImage;
-        this.recordsPerRank = (view.size() - config.rank() + config.worldSize() - 1) / config.worldSize();
+        this.recordsPerRank = (samples(view, config) - config.rank() + config.worldSize() - 1) / config.worldSize();
+    }
+
+    /** Samples per epoch: the split's records, twice with mirrored copies. */
+    private static int samples(SplitView view, LoaderConfig config) {
+        return config.mirrorCopies() ? Math.multiplyExact(2, view.size()) : view.size();
     }
 
     /**
@@ -61,7 +66,7 @@ public final class Loader implements AutoCloseable {
         if (pipeline.softTargets() && config.output() != LoaderConfig.Output.FLOAT32) {
             throw new IllegalArgumentException("mixup and cutmix blend images: they need float32 output");
         }
-        int perRank = (view.size() - config.rank() + config.worldSize() - 1) / config.worldSize();
+        int perRank = (samples(view, config) - config.rank() + config.worldSize() - 1) / config.worldSize();
         if (config.batchSize() > perRank) {
             throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
                     + perRank + " records of split '" + config.split() + "'"
@@ -145,7 +150,7 @@ public final class Loader implements AutoCloseable {
         if (startBatch < 0 || startBatch > batchesPerEpoch()) {
             throw new IllegalArgumentException("start batch " + startBatch + " outside 0.." + batchesPerEpoch());
         }
-        int[] order = EpochOrder.forRank(config.order().indices(view.size(), config.seed(), epoch,
+        int[] order = EpochOrder.forRank(config.order().indices(samples(view, config), config.seed(), epoch,
                 view.shape().bytesPerImage()), config.rank(), config.worldSize());
         Epoch e = new Epoch(this, epoch, order, startBatch, batchesPerEpoch());
         open.add(e);
@@ -178,12 +183,17 @@ public final class Loader implements AutoCloseable {
         ByteBuffer images = batch.imageBuffer();
         ByteBuffer labels = batch.labelBuffer();
         int[] records = batch.recordArray();
+        int n = view.size();
         for (int j = 0; j < size; j++) {
-            int record = order[from + j];
+            int sample = order[from + j]; // a record, or with mirrored copies n + the record of a mirrored copy
+            int record = sample % n;
             int label = view.label(record);
             image.reset(record, label);
             view.read(record, image.raw(), 0);
-            java.util.SplittableRandom random = Seeds.random(config.seed(), epoch, record, Seeds.SAMPLE);
+            if (sample >= n) {
+                image.flipHorizontally();
+            }
+            java.util.SplittableRandom random = Seeds.random(config.seed(), epoch, sample, Seeds.SAMPLE);
             for (SampleOp op : pipeline.sampleOps()) {
                 op.apply(image, random);
             }

@@ -31,6 +31,7 @@ public final class LoaderConfig {
     private final String statisticsSplit;
     private final String augment;
     private final boolean verify;
+    private final boolean mirrorCopies;
 
     private LoaderConfig(Builder b) {
         data = b.data;
@@ -48,6 +49,7 @@ public final class LoaderConfig {
         statisticsSplit = b.statisticsSplit;
         augment = b.augment;
         verify = b.verify;
+        mirrorCopies = b.mirrorCopies;
     }
 
     public static Builder builder() {
@@ -116,6 +118,15 @@ public final class LoaderConfig {
         return verify;
     }
 
+    /**
+     * Whether an epoch holds every record twice, as it is and mirrored left to right (before augmentation), as the
+     * downsampled-ImageNet paper's scripts do ({@code load_databatch} appends the flipped copy of the data): an
+     * epoch of N records is then 2N samples.
+     */
+    public boolean mirrorCopies() {
+        return mirrorCopies;
+    }
+
     /** Builder with the defaults of training: shuffled, crop+flip off, float, per-channel normalisation. */
     public static final class Builder {
         private Path data;
@@ -133,6 +144,7 @@ public final class LoaderConfig {
         private String statisticsSplit = "train";
         private String augment = "none";
         private boolean verify;
+        private boolean mirrorCopies;
 
         public Builder data(Path data) {
             this.data = data;
@@ -200,6 +212,12 @@ public final class LoaderConfig {
         /** An augmentation spec (see {@link Augmentations}). */
         public Builder augment(String augment) {
             this.augment = augment;
+            return this;
+        }
+
+        /** Every record twice per epoch: as it is and mirrored (the paper's protocol). */
+        public Builder mirrorCopies(boolean mirrorCopies) {
+            this.mirrorCopies = mirrorCopies;
             return this;
         }
 

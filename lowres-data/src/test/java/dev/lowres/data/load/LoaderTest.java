@@ -71,6 +71,41 @@ class LoaderTest {
     }
 
     @Test
+    void mirrorCopiesHoldEveryRecordAsItIsAndMirrored() throws Exception {
+        // 250 records of 8x8: sequential uint8 batches of 50, without and with the mirrored copies
+        LoaderConfig plain = config().batchSize(50).order(EpochOrder.SEQUENTIAL).output(LoaderConfig.Output.UINT8)
+                .build();
+        LoaderConfig mirrored = config().batchSize(50).order(EpochOrder.SEQUENTIAL).output(LoaderConfig.Output.UINT8)
+                .mirrorCopies(true).build();
+        try (Loader a = Loader.open(plain); Loader b = Loader.open(mirrored)) {
+            assertEquals(5, a.batchesPerEpoch());
+            assertEquals(10, b.batchesPerEpoch(), "an epoch is every record and its mirror");
+            assertEquals(500, b.recordsPerEpoch());
+        }
+        List<byte[]> p = epoch(plain, 0, 0);
+        List<byte[]> m = epoch(mirrored, 0, 0);
+        int image = 3 * 8 * 8;
+        for (int batch = 0; batch < 5; batch++) {
+            assertArrayEquals(p.get(batch), m.get(batch), "the first half is the records as they are");
+            byte[] original = p.get(batch);
+            byte[] mirror = m.get(5 + batch);
+            for (int k = 0; k < 50; k++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < 8; y++) {
+                        for (int x = 0; x < 8; x++) {
+                            int at = k * image + c * 64 + y * 8;
+                            assertEquals(original[at + x], mirror[at + 7 - x], "record " + (50 * batch + k));
+                        }
+                    }
+                }
+            }
+            // the labels (after the images) are the same records'
+            assertArrayEquals(Arrays.copyOfRange(original, 50 * image, original.length),
+                    Arrays.copyOfRange(mirror, 50 * image, mirror.length));
+        }
+    }
+
+    @Test
     void sequentialUint8BatchesAreTheRecordsThemselves() throws Exception {
         LoaderConfig c = config().order(EpochOrder.SEQUENTIAL).output(LoaderConfig.Output.UINT8).build();
         try (Loader loader = Loader.open(c); Epoch e = loader.epoch(0)) {

@@ -99,6 +99,7 @@ public final class TrainingRun {
         Network network = ModelRegistry.create(recipe.model(), shape.channels(), shape.height(), classes);
         LoaderConfig trainConfig = LoaderConfig.builder().data(options.data()).split(recipe.data().trainSplit())
                 .batchSize(recipe.batchSize()).seed(recipe.seed()).dropLast(true)
+                .mirrorCopies(recipe.data().mirrorCopies())
                 .order(EpochOrder.parse(recipe.data().order())).augment(recipe.data().augment())
                 .normalization(Normalization.parse(recipe.data().normalization()))
                 .statisticsSplit(recipe.data().trainSplit()).threads(threads(recipe)).build();

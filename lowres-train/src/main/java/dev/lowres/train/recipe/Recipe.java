@@ -85,10 +85,12 @@ public record Recipe(String name, String description, String model, int epochs, 
      * @param trainSplit the split trained on
      * @param valSplit the split evaluated on (none to skip)
      * @param threads loader threads (0: the number of cores)
+     * @param mirrorCopies every training record twice per epoch, as it is and mirrored (the paper's scripts
+     *                     append the flipped copy of the data: an epoch is 2 x 1.28M samples on ImageNet)
      */
-    @JsonPropertyOrder({"augment", "normalization", "order", "train_split", "val_split", "threads"})
+    @JsonPropertyOrder({"augment", "normalization", "order", "train_split", "val_split", "threads", "mirror_copies"})
     public record Data(String augment, String normalization, String order, String trainSplit, String valSplit,
-                       int threads) {
+                       int threads, boolean mirrorCopies) {
     }
 
     /**

@@ -29,7 +29,8 @@ final class EvalFixture {
 
     static Path train(Path data, Path out, String... overrides) throws Exception {
         List<String> all = new ArrayList<>(List.of("model=wrn-12-1", "epochs=2", "batch_size=16",
-                "schedule.kind=cosine", "schedule.lr=0.05", "log_every_steps=5", "data.augment=flip", "data.threads=2"));
+                "schedule.kind=cosine", "schedule.lr=0.05", "log_every_steps=5", "data.augment=flip", "data.threads=2",
+                "data.mirror_copies=false"));
         all.addAll(List.of(overrides));
         new TrainingRun(RunOptions.cpu(data, out, Recipes.resolve("imagenet32-paper", all), false, List.of("test")),
                 new TrainListener() { }).run();

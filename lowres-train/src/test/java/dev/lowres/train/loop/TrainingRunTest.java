@@ -38,7 +38,8 @@ class TrainingRunTest {
     static Recipe recipe(String... overrides) throws Exception {
         List<String> all = new ArrayList<>(List.of("model=wrn-12-1", "epochs=3", "batch_size=16", "schedule.kind=cosine",
                 "schedule.lr=0.05", "schedule.warmup_epochs=1", "log_every_steps=1", "data.augment=paper",
-                "data.threads=2", "ema.decay=0.9", "label_smoothing=0.1"));
+                "data.threads=2", "ema.decay=0.9", "label_smoothing=0.1",
+                "data.mirror_copies=false")); // 10 steps an epoch; thePapersEpochHoldsEveryImageAndItsMirror checks them
         all.addAll(List.of(overrides));
         return Recipes.resolve("imagenet32-paper", all);
     }
@@ -106,6 +107,14 @@ class TrainingRunTest {
         }
         assertArrayEquals(Files.readAllBytes(whole.resolve(RunDirectory.EXPORT)),
                 Files.readAllBytes(dir.resolve("whole").resolve(RunDirectory.EXPORT)));
+    }
+
+    @Test
+    void thePapersEpochHoldsEveryImageAndItsMirror() throws Exception {
+        Recipe paper = recipe("data.mirror_copies=true", "epochs=1", "schedule.warmup_epochs=0");
+        assertTrue(Recipes.resolve("imagenet32-paper", List.of()).data().mirrorCopies(), "the paper's recipe");
+        TrainingRun.Result r = train(dir.resolve("mirrored"), paper, false, -1);
+        assertEquals(20, r.steps(), "160 records and their 160 mirrors in batches of 16");
     }
 
     @Test
