@@ -8,7 +8,7 @@ Chrabaszcz, Loshchilov & Hutter (2017), WRNs_imagenet.py in github.com/PatrykChr
             of 16k * 2^s channels, its first block strides 2 (but in stage 0)
   block     [BN, ReLU, unless it is the network's very first block] conv3x3(stride, no bias), BN, ReLU,
             conv3x3(bias) + shortcut(raw input): the identity, or conv1x1(stride, no bias) where the
-            channels or the stride change
+            channels or the stride change, and in the network's first block (Glorot-uniform initialised)
   head      BN, ReLU, global average pooling, Linear(classes)
 BN eps 1e-4 (the paper's), momentum 0.1; convolutions He-normal (std sqrt(2 / fan_in)), the Linear weight std
 sqrt(1 / fan_in), biases zero. WRN-28-2 at 32 px with 1000 classes has 1,596,216 parameters.
@@ -83,8 +83,10 @@ class PreActBlock(_module_base()):
         self.bn = nn.BatchNorm2d(out_channels, eps=1e-4, momentum=0.1)
         self.relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=1, padding=1, bias=True)
-        if in_channels != out_channels or stride != 1:
+        if first_of_network or in_channels != out_channels or stride != 1:
+            # the script's first block always projects; projections keep Lasagne's GlorotUniform
             self.shortcut = nn.Conv2d(in_channels, out_channels, 1, stride=stride, padding=0, bias=False)
+            self.shortcut.glorot = True
         else:
             self.shortcut = nn.Identity()
 
@@ -128,7 +130,9 @@ class WideResNet(_module_base()):
 
     def reset_parameters(self):
         for m in self.modules():
-            if isinstance(m, nn.Conv2d):
+            if isinstance(m, nn.Conv2d) and getattr(m, "glorot", False):
+                nn.init.xavier_uniform_(m.weight)
+            elif isinstance(m, nn.Conv2d):
                 fan_in = m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]
                 nn.init.normal_(m.weight, 0.0, math.sqrt(2.0 / fan_in))
                 if m.bias is not None:

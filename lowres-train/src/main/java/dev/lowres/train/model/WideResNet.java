@@ -2,6 +2,8 @@ package dev.lowres.train.model;
 
 import dev.lowres.train.nn.Activation;
 import dev.lowres.train.nn.BatchNorm;
+import dev.lowres.train.nn.Conv2d;
+import dev.lowres.train.nn.Init;
 import dev.lowres.train.nn.Layer;
 import dev.lowres.train.nn.Params;
 import dev.lowres.train.nn.Residual;
@@ -16,7 +18,9 @@ import dev.lowres.train.nn.Sequential;
  * channels, where d = 2 x stages x n + 4 counts the layers: the paper's WRN-20-k at 16 px, WRN-28-k at
  * 32 px and WRN-36-k at 64 px all have n = 4; BN, ReLU, global average pooling and a fully connected layer. A block is
  * BN-ReLU-conv3x3(stride)-BN-ReLU-conv3x3 plus a shortcut: the identity, or a 1x1 projection (no bias) of
- * the block's input where the shape changes (the first block of every stage). The network's first block has
+ * the block's input in the first block of every stage (also the network's first block when its width is that
+ * of the stem, k = 1, as {@code WRNs_imagenet.py}'s {@code first} block always projects); projections start from
+ * Lasagne's default GlorotUniform, every other weight He-normal. The network's first block has
  * no BN-ReLU of its own (the stem ends with one). As in the Lasagne original, a convolution followed by batch
  * norm has no bias (it would be redundant) and the others do, except projections: WRN-28-2 at 32 px with
  * 1000 classes has 1,596,216 parameters (the paper: 1.6M; a port with a bias on every non-shortcut
@@ -87,8 +91,10 @@ public final class WideResNet {
                 cost.norm(filters);
                 cost.conv(filters, filters, 3, 1, out, out, true);
                 Layer shortcut = null;
-                if (in != filters || stride != 1) {
-                    shortcut = Layers.conv(block.child("shortcut"), in, filters, 1, stride, false);
+                if (firstOfNetwork || in != filters || stride != 1) {
+                    // the script's projections keep Lasagne's default initialisation (GlorotUniform)
+                    shortcut = Conv2d.create(block.child("shortcut"), in, filters, 1, stride, 0, 1, false,
+                            new Init.GlorotUniform());
                     cost.conv(in, filters, 1, 1, out, out, false);
                 }
                 net.add(new Residual(main, shortcut));

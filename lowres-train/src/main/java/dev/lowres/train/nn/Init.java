@@ -39,6 +39,25 @@ public sealed interface Init {
         }
     }
 
+    /**
+     * Glorot &amp; Bengio 2010 uniform, as Lasagne's default {@code GlorotUniform}: U(-a, a) with a = sqrt(6 /
+     * ((out + in) x kernel area)) for a weight of shape (out, in, k, k).
+     */
+    record GlorotUniform() implements Init {
+        @Override
+        public void fill(float[] out, long[] shape, long seed, String name) {
+            long receptive = 1;
+            for (int i = 2; i < shape.length; i++) {
+                receptive *= shape[i];
+            }
+            double a = Math.sqrt(6.0 / ((shape[0] + shape[1]) * receptive));
+            SplittableRandom r = random(seed, name);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) ((2 * r.nextDouble() - 1) * a);
+            }
+        }
+    }
+
     /** Normal of mean 0 and standard deviation {@code std}. */
     record Normal(double std) implements Init {
         @Override
