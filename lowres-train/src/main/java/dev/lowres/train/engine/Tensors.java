@@ -4,16 +4,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import org.bytedeco.javacpp.FloatPointer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Moves data between Java and tensors: float and int arrays or buffers in, float arrays out. A tensor made
+ * Moves data between Java and tensors: float, int and uint8 pixel arrays or buffers in, float arrays out. A tensor made
  * here owns its memory (a copy); on a GPU device it is copied there. Tensors are attached to the innermost
  * open {@link org.bytedeco.javacpp.PointerScope}, as every tensor libtorch returns is.
  */
@@ -23,15 +23,13 @@ public final class Tensors {
 
     /** A float32 tensor of {@code shape} holding {@code data} (row-major). */
     public static Tensor floats(FloatBuffer data, Device device, long... shape) {
-        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
-        long n = t.numel();
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Float), new MemoryFormatOptional());
+        int n = Math.toIntExact(t.numel());
         if (data.remaining() < n) {
-            throw new IllegalArgumentException("need " + n + " floats for shape " + java.util.Arrays.toString(shape)
-                    + ", have " + data.remaining());
+            throw new IllegalArgumentException("need " + n + " floats for shape " + Arrays.toString(shape) + ", have "
+                    + data.remaining());
         }
-        FloatPointer p = t.data_ptr_float();
-        FloatBuffer dst = p.capacity(n).asBuffer();
-        dst.put(data.duplicate().limit(data.position() + (int) n));
+        t.data_ptr_float().capacity(n).asBuffer().put(data.duplicate().limit(data.position() + n));
         return device.isCuda() ? t.to(device.torchDevice(), torch.ScalarType.Float) : t;
     }
 
@@ -40,16 +38,32 @@ public final class Tensors {
         return floats(FloatBuffer.wrap(data), device, shape);
     }
 
-    /** An int64 tensor (class indices) of {@code shape} holding {@code data}. */
+    /** An int64 tensor (class indices) of {@code shape} holding {@code data}: one bulk copy, then a widening cast. */
     public static Tensor longs(IntBuffer data, Device device, long... shape) {
-        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Long), new org.bytedeco.pytorch.MemoryFormatOptional());
-        long n = t.numel();
-        LongPointer p = t.data_ptr_long();
-        IntBuffer src = data.duplicate();
-        for (long i = 0; i < n; i++) {
-            p.put(i, src.get());
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Int), new MemoryFormatOptional());
+        int n = Math.toIntExact(t.numel());
+        if (data.remaining() < n) {
+            throw new IllegalArgumentException("need " + n + " ints for shape " + Arrays.toString(shape) + ", have "
+                    + data.remaining());
         }
-        return device.isCuda() ? t.to(device.torchDevice(), torch.ScalarType.Long) : t;
+        t.data_ptr_int().capacity(n).asBuffer().put(data.duplicate().limit(data.position() + n));
+        return device.isCuda() ? t.to(device.torchDevice(), torch.ScalarType.Long) : t.to(torch.ScalarType.Long);
+    }
+
+    /**
+     * A uint8 batch as float32 pixels in [0, 255] on {@code device}: the bytes travel to a GPU as bytes and are
+     * converted there.
+     */
+    public static Tensor pixels(ByteBuffer bytes, Device device, long... shape) {
+        Tensor u = torch.empty(shape, new TensorOptions(torch.ScalarType.Byte), new MemoryFormatOptional());
+        int n = Math.toIntExact(u.numel());
+        if (bytes.remaining() < n) {
+            throw new IllegalArgumentException("need " + n + " bytes for shape " + Arrays.toString(shape) + ", have "
+                    + bytes.remaining());
+        }
+        u.data_ptr_byte().capacity(n).asBuffer().put(bytes.duplicate().limit(bytes.position() + n));
+        Tensor onDevice = device.isCuda() ? u.to(device.torchDevice(), torch.ScalarType.Byte) : u;
+        return onDevice.to(torch.ScalarType.Float);
     }
 
     /** An int64 tensor (class indices) holding {@code data}. */

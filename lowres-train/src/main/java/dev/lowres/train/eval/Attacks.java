@@ -66,7 +66,7 @@ public final class Attacks {
             int[] labels = java.util.Arrays.copyOfRange(subset.labels(), from, from + size);
             try (PointerScope batch = new PointerScope()) {
                 long[] shape = {size, c, h, w};
-                Tensor x = CleanPass.pixels(java.nio.ByteBuffer.wrap(bytes, 0, size * c * h * w), model.device(),
+                Tensor x = Tensors.pixels(java.nio.ByteBuffer.wrap(bytes, 0, size * c * h * w), model.device(),
                         shape);
                 Tensor y = Tensors.longs(labels, model.device());
                 fgsm += correct(model, step(model, x, x, y, settings.epsilon(), settings.epsilon()), y);

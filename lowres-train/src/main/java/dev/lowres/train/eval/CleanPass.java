@@ -8,21 +8,16 @@ import dev.lowres.data.load.LoaderConfig;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
-import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Tensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -96,7 +91,7 @@ public final class CleanPass {
                 Batch b = epoch.next();
                 int size = b.size();
                 try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                    Tensor pixels = pixels(b.images(), model.device(), size, shape.channels(), shape.height(),
+                    Tensor pixels = Tensors.pixels(b.images(), model.device(), size, shape.channels(), shape.height(),
                             shape.width());
                     Tensor out = model.logits(pixels);
                     if (flip) {
@@ -117,22 +112,5 @@ public final class CleanPass {
             }
         }
         return new Pass(labels, (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * A uint8 batch (N, C, H, W) as float32 pixels in [0, 255] on {@code device} (the bytes travel to a GPU as
-     * bytes and are converted there). Attached to the innermost open {@link PointerScope}.
-     */
-    static Tensor pixels(ByteBuffer bytes, Device device, long... shape) {
-        Tensor u = torch.empty(shape, new TensorOptions(torch.ScalarType.Byte), new MemoryFormatOptional());
-        long n = u.numel();
-        if (bytes.remaining() < n) {
-            throw new IllegalArgumentException("need " + n + " bytes for shape " + java.util.Arrays.toString(shape)
-                    + ", have " + bytes.remaining());
-        }
-        BytePointer p = u.data_ptr_byte();
-        p.capacity(n).asBuffer().put(bytes.duplicate().limit(bytes.position() + (int) n));
-        Tensor onDevice = device.isCuda() ? u.to(device.torchDevice(), torch.ScalarType.Byte) : u;
-        return onDevice.to(torch.ScalarType.Float);
     }
 }

@@ -83,7 +83,7 @@ public final class Robustness {
                 System.arraycopy(out, 0, batch, i * bytesPerImage, bytesPerImage);
             }
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                Tensor pixels = CleanPass.pixels(ByteBuffer.wrap(batch, 0, size * bytesPerImage), model.device(),
+                Tensor pixels = Tensors.pixels(ByteBuffer.wrap(batch, 0, size * bytesPerImage), model.device(),
                         size, c, h, w);
                 int[] predicted = Tensors.toInts(model.logits(pixels).argmax(new LongOptional(1), false));
                 for (int i = 0; i < size; i++) {

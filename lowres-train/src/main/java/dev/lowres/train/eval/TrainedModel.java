@@ -37,9 +37,6 @@ import org.bytedeco.pytorch.parameter_list;
  * every parameter and buffer).
  */
 public final class TrainedModel implements AutoCloseable {
-    /** The metadata format of the DJL engine's exported weights, refused with a message. */
-    private static final String DJL_WEIGHTS = "lowres-weights/1";
-
     private final RunInfo run;
     private final Model model;
     private final JitModule script;
@@ -142,18 +139,9 @@ public final class TrainedModel implements AutoCloseable {
     /** The network's tensors from {@code file}, by name, checked against the network's names and shapes. */
     private static Map<String, float[]> values(Path file, RunInfo.Weights weights, Network network)
             throws IOException {
-        Safetensors.Contents c = Safetensors.read(file);
-        String format = c.metadata().get("format");
-        String prefix;
-        if (format != null && format.startsWith("lowres-checkpoint/")) {
-            c = Checkpoint.read(file); // refuses the DJL engine's checkpoints with a message
-            prefix = weights == RunInfo.Weights.EMA ? Checkpoint.EMA : Checkpoint.MODEL;
-        } else if (DJL_WEIGHTS.equals(format)) {
-            throw new IOException(file + " was written by lowres's DJL engine (" + DJL_WEIGHTS + ", other parameter "
-                    + "names); this version reads " + Checkpoint.WEIGHTS_FORMAT + ": retrain the run");
-        } else {
-            prefix = "";
-        }
+        Safetensors.Contents c = Checkpoint.readWeightsOrCheckpoint(file);
+        String prefix = !Checkpoint.isCheckpoint(c) ? ""
+                : weights == RunInfo.Weights.EMA ? Checkpoint.EMA : Checkpoint.MODEL;
         if (weights == RunInfo.Weights.EMA && !prefix.equals(Checkpoint.EMA)) {
             throw new IllegalArgumentException(file + " is no checkpoint: it holds no weight average");
         }

@@ -166,8 +166,8 @@ public final class TrainingRun {
                     }
                     boolean periodic = recipe.checkpointEverySteps() > 0 && step % recipe.checkpointEverySteps() == 0;
                     if (periodic || stopRequested) {
-                        checkpoint(ctx, ctx.dir().last(), new Position(epoch, batchIndex + 1, step, best, total.tally(),
-                                window.tally()), epoch, batchIndex, lr);
+                        checkpoint(ctx, new Position(epoch, batchIndex + 1, step, best, total.tally(), window.tally()),
+                                epoch, batchIndex, lr, ctx.dir().last());
                     }
                     if (stopRequested) {
                         listener.note("stopped at step " + step + "; resume with --resume " + ctx.dir().dir());
@@ -194,11 +194,9 @@ public final class TrainingRun {
                 best = v[1];
             }
             Position next = new Position(epoch + 1, 0, step, best, Tally.ZERO, Tally.ZERO);
-            if (improved) {
-                // the best first: a kill between the two writes resumes from the older last and redoes this epoch
-                checkpoint(ctx, ctx.dir().best(), next, epoch, batches - 1, lr);
-            }
-            checkpoint(ctx, ctx.dir().last(), next, epoch, batches - 1, lr);
+            // the best first: a kill between the two writes resumes from the older last and redoes this epoch
+            Path[] files = improved ? new Path[] {ctx.dir().best(), ctx.dir().last()} : new Path[] {ctx.dir().last()};
+            checkpoint(ctx, next, epoch, batches - 1, lr, files);
             if (stopRequested) {
                 listener.note("stopped after epoch " + epoch + "; resume with --resume " + ctx.dir().dir());
                 return new Result(ctx.dir().dir(), epoch + 1, step, best, last, true);
@@ -267,26 +265,17 @@ public final class TrainingRun {
                 what, step, epoch, batch, lr, kept));
     }
 
-    /** Writes a checkpoint, from finite weights only. */
-    private void checkpoint(Context ctx, Path file, Position position, int epoch, int batch, double lr)
+    /** Writes a checkpoint to each of {@code files} in turn, from finite weights only. */
+    private void checkpoint(Context ctx, Position position, int epoch, int batch, double lr, Path... files)
             throws IOException {
-        String bad = firstNonFinite(ctx.model());
+        Checkpoint.Snapshot snapshot = Checkpoint.snapshot(ctx.model(), ctx.sgd(), ctx.ema(), position);
+        String bad = snapshot.firstNonFinite();
         if (bad != null) {
             diverged(ctx, epoch, batch, position.step(), lr, "the weights became non-finite (" + bad + ")");
         }
-        Checkpoint.save(file, ctx.model(), ctx.sgd(), ctx.ema(), position);
-    }
-
-    /** The first parameter or buffer with a NaN or infinite value, or null. */
-    private static String firstNonFinite(Model model) {
-        try (PointerScope scope = new PointerScope()) {
-            for (Param p : model.params()) {
-                if (!torch.isfinite(p.value().detach()).all().item_bool()) {
-                    return p.name();
-                }
-            }
+        for (Path file : files) {
+            snapshot.write(file);
         }
-        return null;
     }
 
     private record StepResult(double loss, long correct) {

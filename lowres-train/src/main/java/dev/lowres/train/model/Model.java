@@ -47,7 +47,7 @@ public final class Model implements AutoCloseable {
      */
     public static Model create(Network network, Device device, long seed, boolean channelsLast) {
         Torch.load();
-        Model m = new Model(network, device, channelsLast || needsChannelsLast(network));
+        Model m = new Model(network, device, channelsLast || network.channelsLastOnly());
         try (PointerScope scope = new PointerScope()) {
             for (Param p : network.params()) {
                 float[] values = new float[Math.toIntExact(p.numel())];
@@ -56,16 +56,6 @@ public final class Model implements AutoCloseable {
             }
         }
         return m;
-    }
-
-    /**
-     * PyramidNet runs channels-last whatever is asked: in NCHW its training forward pass gives NaN logits in a
-     * process that has run other networks before (never in a fresh one), with libtorch 2.5.1 and 2.10 alike,
-     * which points at a read of uninitialised memory in a CPU kernel; channels-last gives finite logits that match
-     * a fresh process's. The cause is not found yet (ModelRegistryTest keeps checking both layouts).
-     */
-    static boolean needsChannelsLast(Network network) {
-        return network.name().startsWith("pyramidnet-");
     }
 
     private void bind(Param p, Tensor t) {

@@ -16,11 +16,18 @@ import java.util.List;
  * @param classes output classes
  * @param parameters trainable parameters (as counted while building; equals the declared trainable sizes)
  * @param macs multiply-accumulates of one forward pass of one image
+ * @param channelsLastOnly whether the network must run channels-last whatever is asked (see {@link PyramidNet})
  */
 public record Network(String name, Layer body, List<Param> params, InputShape input, int classes, long parameters,
-                      long macs) {
+                      long macs, boolean channelsLastOnly) {
     public Network {
         params = List.copyOf(params);
+    }
+
+    /** A network that runs in either memory format. */
+    public Network(String name, Layer body, List<Param> params, InputShape input, int classes, long parameters,
+                   long macs) {
+        this(name, body, params, input, classes, parameters, macs, false);
     }
 
     /** GFLOPs of one forward pass of one image (2 x MACs). */

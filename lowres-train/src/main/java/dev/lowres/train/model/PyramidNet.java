@@ -26,6 +26,11 @@ import java.util.Locale;
  *
  * <p>Parameter names: {@code stem.conv}, {@code stem.bn}, {@code blocks.<i>.bn1}, {@code .conv1}, {@code .bn2},
  * {@code .conv2}, {@code .bn3}, {@code head.bn}, {@code fc}.
+ *
+ * <p>It runs channels-last whatever is asked: in NCHW its training forward pass gave NaN logits in a process
+ * that had run other networks before (never in a fresh one), with libtorch 2.5.1 and 2.10 alike, which points at
+ * a read of uninitialised memory in a CPU kernel; channels-last gives finite logits that match a fresh process's.
+ * The cause is not found yet (ModelRegistryTest keeps asking for both layouts).
  */
 public final class PyramidNet {
     private PyramidNet() {
@@ -83,7 +88,7 @@ public final class PyramidNet {
         }
         Layers.preActivationHead(net, p, cost, in, classes, dev.lowres.train.nn.BatchNorm.EPSILON);
         return new Network("pyramidnet-" + depth + "-" + alpha, net, p.all(),
-                new InputShape(channels, imageSize, imageSize), classes, cost.parameters(), cost.macs());
+                new InputShape(channels, imageSize, imageSize), classes, cost.parameters(), cost.macs(), true);
     }
 
     /** The paper's shortcut: average pooling where the block downsamples, then zero channels appended. */

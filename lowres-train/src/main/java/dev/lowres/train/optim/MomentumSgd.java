@@ -76,6 +76,15 @@ public final class MomentumSgd implements AutoCloseable {
             Scalar lrS = new Scalar(lr);
             Scalar mS = new Scalar(m);
             Scalar negLr = new Scalar(-lr);
+            Scalar negM = new Scalar(-m);
+            Scalar negLrM = new Scalar(-lr * m);
+            Scalar decay = switch (config.decayForm()) {
+                case "l2-penalty" -> new Scalar(2 * wd);
+                case "coupled" -> new Scalar(wd);
+                case "decoupled" -> new Scalar(1 - lr * wd);
+                default -> throw new IllegalStateException("unknown decay form " + config.decayForm());
+            };
+            boolean decoupled = config.decayForm().equals("decoupled");
             for (int i = 0; i < params.size(); i++) {
                 Tensor w = params.get(i).value();
                 Tensor g = w.grad();
@@ -83,11 +92,10 @@ public final class MomentumSgd implements AutoCloseable {
                     continue;
                 }
                 if (decayed[i]) {
-                    switch (config.decayForm()) {
-                        case "l2-penalty" -> g = g.add(w, new Scalar(2 * wd));
-                        case "coupled" -> g = g.add(w, new Scalar(wd));
-                        case "decoupled" -> w.mul_(new Scalar(1 - lr * wd));
-                        default -> throw new IllegalStateException("unknown decay form " + config.decayForm());
+                    if (decoupled) {
+                        w.mul_(decay);
+                    } else {
+                        g = g.add(w, decay);
                     }
                 }
                 Tensor v = velocity.get(i);
@@ -96,14 +104,14 @@ public final class MomentumSgd implements AutoCloseable {
                 } else if (lasagne) {
                     v.mul_(mS).add_(g, lrS);
                     if (config.nesterov()) {
-                        w.add_(v, new Scalar(-m)).add_(g, negLr);
+                        w.add_(v, negM).add_(g, negLr);
                     } else {
                         w.sub_(v);
                     }
                 } else {
                     v.mul_(mS).add_(g);
                     if (config.nesterov()) {
-                        w.add_(g, negLr).add_(v, new Scalar(-lr * m));
+                        w.add_(g, negLr).add_(v, negLrM);
                     } else {
                         w.add_(v, negLr);
                     }

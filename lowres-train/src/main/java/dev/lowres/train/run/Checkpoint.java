@@ -27,9 +27,30 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Writes a checkpoint atomically. */
-    public static void save(Path file, Model model, MomentumSgd sgd, WeightAverage ema, Position position)
-            throws IOException {
+    /** A checkpoint's contents, read from the tensors once, to be checked and written to one or more files. */
+    public record Snapshot(Map<String, Safetensors.Tensor> tensors, Map<String, String> metadata) {
+        /** The first parameter or buffer of the model (not momentum or average) with a NaN or infinity, or null. */
+        public String firstNonFinite() {
+            for (Map.Entry<String, Safetensors.Tensor> e : tensors.entrySet()) {
+                if (e.getKey().startsWith(MODEL)) {
+                    for (float f : e.getValue().data()) {
+                        if (!Float.isFinite(f)) {
+                            return e.getKey().substring(MODEL.length());
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Writes the checkpoint to {@code file} atomically. */
+        public void write(Path file) throws IOException {
+            Safetensors.write(file, tensors, metadata);
+        }
+    }
+
+    /** Takes a checkpoint's contents from the model, the optimizer and the weight average. */
+    public static Snapshot snapshot(Model model, MomentumSgd sgd, WeightAverage ema, Position position) {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         Map<String, float[]> values = model.values();
         for (Param p : model.params()) {
@@ -48,7 +69,7 @@ public final class Checkpoint {
         meta.put("best_val_top1", String.valueOf(position.bestTop1()));
         meta.put("epoch_tally", position.epochTally().encode());
         meta.put("window_tally", position.windowTally().encode());
-        Safetensors.write(file, tensors, meta);
+        return new Snapshot(tensors, meta);
     }
 
     private static void put(Map<String, Safetensors.Tensor> out, String prefix, Map<String, float[]> values,
@@ -88,6 +109,28 @@ public final class Checkpoint {
             throw new IOException(file + " is not a lowres checkpoint (format " + format + ")");
         }
         return c;
+    }
+
+    /**
+     * Reads a checkpoint or exported weights ({@value #WEIGHTS_FORMAT}), refusing the DJL engine's files of either
+     * kind with a message (their parameter names differ).
+     */
+    public static Safetensors.Contents readWeightsOrCheckpoint(Path file) throws IOException {
+        Safetensors.Contents c = Safetensors.read(file);
+        String format = c.metadata().get("format");
+        if (format != null && format.startsWith("lowres-checkpoint/")) {
+            return read(file);
+        }
+        if ("lowres-weights/1".equals(format)) {
+            throw new IOException(file + " was written by lowres's DJL engine (lowres-weights/1, other parameter "
+                    + "names); this version reads " + WEIGHTS_FORMAT + ": retrain the run");
+        }
+        return c;
+    }
+
+    /** Whether contents read by {@link #readWeightsOrCheckpoint} are a checkpoint (prefixed names). */
+    public static boolean isCheckpoint(Safetensors.Contents c) {
+        return FORMAT.equals(c.metadata().get("format"));
     }
 
     /** The tensors under {@code prefix}, by name without it. */

@@ -60,7 +60,7 @@ class EvaluationPipelineTest {
             float[] expected = new float[fb.size() * 3 * 8 * 8];
             fb.images().asFloatBuffer().get(expected);
             Batch ub = u.next();
-            float[] actual = Tensors.toFloats(reread.apply(CleanPass.pixels(ub.images(), Device.cpu(), ub.size(), 3,
+            float[] actual = Tensors.toFloats(reread.apply(Tensors.pixels(ub.images(), Device.cpu(), ub.size(), 3,
                     8, 8)));
             assertEquals(expected.length, actual.length);
             for (int i = 0; i < expected.length; i++) {

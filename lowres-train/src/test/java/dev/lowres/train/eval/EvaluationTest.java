@@ -174,7 +174,7 @@ class EvaluationTest {
             for (int i = 0; i < 8; i++) {
                 view.read(i, bytes, i * 3 * 8 * 8);
             }
-            Tensor x = CleanPass.pixels(java.nio.ByteBuffer.wrap(bytes), Device.cpu(), 8, 3, 8, 8);
+            Tensor x = Tensors.pixels(java.nio.ByteBuffer.wrap(bytes), Device.cpu(), 8, 3, 8, 8);
             Tensor y = Tensors.longs(java.util.Arrays.copyOf(subset.labels(), 8), Device.cpu());
             Tensor adv = x;
             for (int step = 0; step < 4; step++) {

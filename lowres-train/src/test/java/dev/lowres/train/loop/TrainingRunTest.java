@@ -105,8 +105,6 @@ class TrainingRunTest {
         for (String name : ema1.tensors().keySet()) {
             assertArrayEquals(ema1.tensors().get(name).data(), ema2.tensors().get(name).data(), name);
         }
-        assertArrayEquals(Files.readAllBytes(whole.resolve(RunDirectory.EXPORT)),
-                Files.readAllBytes(dir.resolve("whole").resolve(RunDirectory.EXPORT)));
     }
 
     @Test
@@ -131,8 +129,13 @@ class TrainingRunTest {
         Path out = dir.resolve("bf16");
         TrainingRun.Result r = train(out, recipe(), false, -1, Precision.BF16);
         assertTrue(r.last().valTop1() > 0.5, "bf16 learns too: " + r.last());
-        Safetensors.Contents exported = Safetensors.read(out.resolve(RunDirectory.EXPORT));
-        assertTrue(exported.tensors().get("stem.conv.weight").data().length == 16 * 3 * 9, "fp32 weights exported");
+        // the master weights stay fp32: trained in bf16, they still use the 16 mantissa bits bf16 lacks
+        float[] w = Safetensors.read(out.resolve(RunDirectory.EXPORT)).tensors().get("blocks.1.conv1.weight").data();
+        long fp32Only = 0;
+        for (float f : w) {
+            fp32Only += (Float.floatToRawIntBits(f) & 0xffff) != 0 ? 1 : 0;
+        }
+        assertTrue(fp32Only > w.length / 2, fp32Only + " of " + w.length + " weights are not bf16 values");
         assertEquals("bf16", Json.mapper().readTree(out.resolve(RunDirectory.RUN).toFile()).path("precision").asText());
     }
 
