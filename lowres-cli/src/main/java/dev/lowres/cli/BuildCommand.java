@@ -9,15 +9,13 @@ import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.DatasetBuilder;
 import dev.lowres.data.ingest.SourceTree;
 import dev.lowres.data.ingest.TreeLayout;
-import dev.lowres.data.store.Manifest;
+import dev.lowres.data.store.EmptyClasses;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +43,7 @@ import picocli.CommandLine.Spec;
                 + "stopped when run again with the same options.", ""},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success",
             "2:bad option, e.g. --layout imagenetv2 on folders that are not 0..999", "66:input not found",
-            "73:output holds a dataset or another build", "74:I/O error, e.g. disk full (finished shards are kept)"},
+            "73:output holds a dataset of other inputs, another build's journal, or another build is writing it", "74:I/O error, e.g. disk full (finished shards are kept)"},
         sortOptions = false, mixinStandardHelpOptions = true)
 final class BuildCommand implements Callable<Integer> {
     @Spec
@@ -137,7 +135,6 @@ final class BuildCommand implements Callable<Integer> {
                 .overwrite(overwrite)
                 .command(CommandLines.current(spec))
                 .build();
-        Map<String, Integer> skippedByReason = new ConcurrentHashMap<>();
         BuildResult result;
         try (Progress.Deferred bar = Progress.deferred("build", "img", common.quiet)) {
             result = DatasetBuilder.build(options, new BuildListener() {
@@ -163,26 +160,28 @@ final class BuildCommand implements Callable<Integer> {
                 public void progressed(long n) {
                     bar.progressed(n);
                 }
-
-                @Override
-                public void skipped(Manifest.Skipped skipped) {
-                    skippedByReason.merge(skipped.reason(), 1, Integer::sum);
-                }
             });
         }
         if (result.alreadyBuilt()) {
             out.printf(Locale.ROOT, "already built with these inputs and options (%,d records: %s); nothing to do%n",
                     result.totalRecords(), describe(result.records()));
+            reportEmptyClasses(out, result.emptyClasses());
             result.datasets().forEach(d -> out.println("  -> " + d));
             return ExitCodes.OK;
         }
         out.printf(Locale.ROOT, "built %,d records (%s), skipped %,d bad inputs%s, in %.1f s (%,.0f images/s, "
                         + "%s decode)%n",
-                result.totalRecords(), describe(result.records()), result.skipped(),
-                result.skipped() > 0 ? " " + new TreeMap<>(skippedByReason) + " (listed in manifest.json 'skipped')" : "",
+                result.totalRecords(), describe(result.records()), result.skippedCount(),
+                result.skippedCount() > 0 ? " " + result.skippedByReason() + " (listed in manifest.json 'skipped')" : "",
                 result.elapsed().toMillis() / 1000.0, result.imagesPerSecond(), fast ? "fast" : "exact");
+        reportEmptyClasses(out, result.emptyClasses());
         result.datasets().forEach(d -> out.println("  -> " + d));
         return ExitCodes.OK;
+    }
+
+    /** Warns of classes that got no record (every input of the folder bad, or none). */
+    private static void reportEmptyClasses(PrintWriter out, List<EmptyClasses> empty) {
+        empty.forEach(e -> out.println("  warning: " + e.describe()));
     }
 
     private static String splitCounts(SourceTree tree) {

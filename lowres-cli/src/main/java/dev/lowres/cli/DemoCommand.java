@@ -123,9 +123,9 @@ final class DemoCommand implements Callable<Integer> {
         report.step(new DemoReport.Step("build", "lowres build --input " + tree + " --output " + data
                 + " --size 16,32", seconds(t0), String.format(Locale.ROOT,
                 "%d records per size, %d inputs skipped with reasons, %.0f images/s", built.totalRecords(),
-                built.skipped(), built.imagesPerSecond())));
-        if (built.skipped() != synthResult.brokenFiles().size()) {
-            return fail(out, "build skipped " + built.skipped() + " inputs, the tree has "
+                built.skippedCount(), built.imagesPerSecond())));
+        if (built.skippedCount() != synthResult.brokenFiles().size()) {
+            return fail(out, "build skipped " + built.skippedCount() + " inputs, the tree has "
                     + synthResult.brokenFiles().size() + " broken files");
         }
 

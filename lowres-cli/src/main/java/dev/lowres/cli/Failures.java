@@ -2,6 +2,7 @@ package dev.lowres.cli;
 
 import dev.lowres.data.ingest.SourceException;
 import dev.lowres.data.store.DatasetException;
+import dev.lowres.data.store.OutputInUseException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,9 +35,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof SourceException || ex instanceof NoSuchFileException) {
             return ExitCodes.NO_INPUT;
         }
+        if (ex instanceof OutputInUseException) {
+            return ExitCodes.CANT_CREATE;
+        }
         if (ex instanceof DatasetException) {
-            String m = String.valueOf(ex.getMessage());
-            return m.contains("already holds") ? ExitCodes.CANT_CREATE : ExitCodes.NO_INPUT;
+            return ExitCodes.NO_INPUT;
         }
         if (ex instanceof AccessDeniedException || ex instanceof FileAlreadyExistsException) {
             return ExitCodes.CANT_CREATE;

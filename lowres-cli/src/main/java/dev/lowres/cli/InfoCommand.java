@@ -2,6 +2,7 @@ package dev.lowres.cli;
 
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.store.Dataset;
+import dev.lowres.data.store.EmptyClasses;
 import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import java.io.PrintWriter;
@@ -85,6 +86,9 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "          %-6s records per class: %,d .. %,d%n", "", min, max);
             }
+        }
+        for (EmptyClasses empty : EmptyClasses.of(m)) {
+            out.println("warning   " + empty.describe());
         }
         out.printf(Locale.ROOT, "size      %.1f MiB on disk%n", bytes / 1048576.0);
         Manifest.BuildInfo b = m.build();

@@ -164,4 +164,40 @@ class CliTest {
         assertEquals(ExitCodes.CANT_CREATE, other.code());
         assertTrue(other.err().contains("--overwrite"), other.err());
     }
+
+    @Test
+    void buildRefusalsExitWithTheirDocumentedCodes() throws Exception {
+        Path folders = TestTrees.classFolders(dir.resolve("folders"), 2, "cat", "dog");
+        Run inside = lowres("build", "-i", folders.toString(), "-o", folders.resolve("out").toString(), "-s", "8");
+        assertEquals(ExitCodes.USAGE, inside.code(), inside.err());
+        assertTrue(inside.err().contains("is inside --input"), inside.err());
+
+        Path out = dir.resolve("ds");
+        Files.createDirectories(out.resolve("train-00000-of-00001.images.npy.tmp")); // the first write fails
+        assertEquals(ExitCodes.IO, lowres("build", "-i", folders.toString(), "-o", out.toString(), "-s", "8").code());
+        Files.deleteIfExists(out.resolve("train-00000-of-00001.images.npy.tmp"));
+        Run other = lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8");
+        assertEquals(ExitCodes.CANT_CREATE, other.code(), other.err());
+        assertTrue(other.err().contains("unfinished build of other inputs"), other.err());
+
+        try (var held = dev.lowres.data.store.BuildLock.acquire(dir.resolve("locked"))) {
+            Run busy = lowres("build", "-i", folders.toString(), "-o", dir.resolve("locked").toString(), "-s", "8");
+            assertEquals(ExitCodes.CANT_CREATE, busy.code(), busy.err());
+            assertTrue(busy.err().contains("another lowres build is writing"), busy.err());
+        }
+    }
+
+    @Test
+    void emptyClassesAreReportedByBuildAndInfo() throws Exception {
+        Path folders = TestTrees.classFolders(dir.resolve("folders"), 2, "cat", "dog");
+        Files.createDirectories(folders.resolve("nothing-usable"));
+        Files.writeString(folders.resolve("nothing-usable/notes.txt"), "not an image");
+        Path out = dir.resolve("ds");
+        Run build = lowres("build", "-i", folders.toString(), "-o", out.toString(), "-s", "8");
+        assertEquals(0, build.code(), build.err());
+        String line = "train: 1 of 3 classes have no record: nothing-usable";
+        assertTrue(build.out().contains("warning: " + line), build.out());
+        Run info = lowres("info", out.toString());
+        assertTrue(info.out().contains("warning   " + line), info.out());
+    }
 }

@@ -22,7 +22,9 @@ public final class BadImageException extends Exception {
         /** A valid image of a kind that is not supported (e.g. 12-bit JPEG). */
         UNSUPPORTED,
         /** The file could not be read from disk. */
-        UNREADABLE;
+        UNREADABLE,
+        /** The file's name cannot be stored as a key (it holds a line break). */
+        BAD_FILE_NAME;
 
         /** The lower-case name used in manifests, e.g. {@code too_many_pixels}. */
         public String code() {

@@ -6,13 +6,16 @@ import dev.lowres.data.image.BadImageException;
 import dev.lowres.data.image.DecodedImage;
 import dev.lowres.data.image.ImageDecoder;
 import dev.lowres.data.image.Resampler;
+import dev.lowres.data.store.BuildLock;
 import dev.lowres.data.store.BuildState;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.DigestingWriter;
+import dev.lowres.data.store.EmptyClasses;
 import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.data.store.ManifestIO;
 import dev.lowres.data.store.Npy;
+import dev.lowres.data.store.OutputInUseException;
 import dev.lowres.data.store.ShardWriter;
 import dev.lowres.data.store.SplitStatistics;
 import java.io.IOException;
@@ -60,7 +63,6 @@ public final class DatasetBuilder {
     private final BuildOptions options;
     private final BuildListener listener;
     private final List<Target> targets = new ArrayList<>();
-    private final AtomicLong skippedCount = new AtomicLong();
     private final AtomicLong resumed = new AtomicLong();
 
     /** One output dataset (one size). */
@@ -151,6 +153,7 @@ public final class DatasetBuilder {
 
     private BuildResult run() throws IOException, SourceException, DatasetException {
         long start = System.nanoTime();
+        refuseOutputInsideInput();
         SourceTree tree = TreeScanner.scan(options.input(), options.scan());
         if (tree.totalImages() == 0) {
             throw new SourceException(options.input() + " has no input files");
@@ -158,11 +161,24 @@ public final class DatasetBuilder {
         listener.scanned(tree);
         Map<String, Object> plan = plan(tree);
         String fingerprint = fingerprint(plan, tree);
+        List<BuildLock> locks = new ArrayList<>();
+        try {
+            return run(tree, plan, fingerprint, locks, start);
+        } finally {
+            for (BuildLock lock : locks) {
+                lock.close();
+            }
+        }
+    }
+
+    private BuildResult run(SourceTree tree, Map<String, Object> plan, String fingerprint, List<BuildLock> locks,
+                            long start) throws IOException, DatasetException {
         List<Path> finished = new ArrayList<>();
         Map<String, Long> finishedRecords = new LinkedHashMap<>();
         for (int size : options.sizes()) {
             Target target = new Target(size, options.datasetDir(size));
             target.fingerprint = fingerprint + "/" + size;
+            locks.add(BuildLock.acquire(target.dir));
             if (options.overwrite()) {
                 removeDataset(target.dir);
             } else if (builtBefore(target)) {
@@ -177,8 +193,9 @@ public final class DatasetBuilder {
             targets.add(target);
         }
         if (targets.isEmpty()) {
-            return new BuildResult(finished, finishedRecords, 0, tree.totalImages(),
-                    Duration.ofNanos(System.nanoTime() - start), true);
+            Manifest built = ManifestIO.read(finished.get(0));
+            return new BuildResult(finished, finishedRecords, built.skipped() == null ? List.of() : built.skipped(), tree.totalImages(),
+                    EmptyClasses.of(built), Duration.ofNanos(System.nanoTime() - start), true);
         }
         long alreadyDone = countResumable(tree);
         listener.started(tree.totalImages(), alreadyDone);
@@ -216,7 +233,6 @@ public final class DatasetBuilder {
                     if (done != null) {
                         resumed.addAndGet(to - from);
                         skipsOfShard.addAll(done.get(0).skipped());
-                        skippedCount.addAndGet(done.get(0).skipped().size());
                         pending[slot] = writer.submit(() -> {
                             resumeShard(done);
                             return null;
@@ -255,14 +271,41 @@ public final class DatasetBuilder {
             }
         }
         List<Path> dirs = new ArrayList<>(finished);
+        List<EmptyClasses> empty = List.of();
         for (Target t : targets) {
-            ManifestIO.write(t.dir, manifest(tree, t, skipped));
+            Manifest manifest = manifest(tree, t, skipped);
+            ManifestIO.write(t.dir, manifest);
             t.state.complete();
             dirs.add(t.dir);
+            empty = EmptyClasses.of(manifest);
         }
         dirs.sort(java.util.Comparator.comparing(Path::toString));
-        return new BuildResult(dirs, records, skippedCount.get(), resumed.get(),
+        return new BuildResult(dirs, records, skipped, resumed.get(), empty,
                 Duration.ofNanos(System.nanoTime() - start), false);
+    }
+
+    /**
+     * Refuses an output inside the input: a second build would read the dataset directory as a class folder
+     * (or its files as inputs). Symbolic links are followed for the parts that exist.
+     */
+    private void refuseOutputInsideInput() throws IOException {
+        Path input = realPath(options.input());
+        Path output = realPath(options.output());
+        if (output.startsWith(input)) {
+            throw new IllegalArgumentException("--output " + options.output() + " is inside --input "
+                    + options.input() + (output.equals(input) ? " (the same folder)" : "")
+                    + ": a later build would read the dataset as input; choose an output outside the input tree");
+        }
+    }
+
+    /** The real path of the longest existing ancestor of {@code path}, with the rest appended. */
+    private static Path realPath(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
     }
 
     /**
@@ -287,7 +330,7 @@ public final class DatasetBuilder {
             }
             return true;
         }
-        throw new DatasetException(target.dir + " already holds a finished dataset of other inputs or options; "
+        throw new OutputInUseException(target.dir + " already holds a finished dataset of other inputs or options; "
                 + "use --overwrite to replace it");
     }
 
@@ -313,6 +356,12 @@ public final class DatasetBuilder {
         buf.keys[slot] = image.key();
         buf.labels[slot] = (short) image.label();
         buf.failures[slot] = null;
+        if (image.key().indexOf('\n') >= 0 || image.key().indexOf('\r') >= 0) {
+            buf.failures[slot] = new Manifest.Skipped(split.name(), image.key(),
+                    BadImageException.Reason.BAD_FILE_NAME.code(),
+                    "the file name holds a line break, which a keys file (one key per line) cannot store; rename it");
+            return;
+        }
         try {
             int length = worker.read(split.path(image));
             DecodedImage decoded = options.fast()
@@ -341,7 +390,6 @@ public final class DatasetBuilder {
         for (int i = 0; i < count; i++) {
             if (buf.failures[i] != null) {
                 skips.add(buf.failures[i]);
-                skippedCount.incrementAndGet();
                 listener.skipped(buf.failures[i]);
                 continue;
             }

@@ -44,7 +44,7 @@ public final class BuildState {
             throws IOException, DatasetException {
         Files.createDirectories(datasetDir);
         if (Files.exists(datasetDir.resolve(ManifestIO.FILE))) {
-            throw new DatasetException(datasetDir + " already holds a finished dataset; use --overwrite to "
+            throw new OutputInUseException(datasetDir + " already holds a finished dataset; use --overwrite to "
                     + "replace it");
         }
         BuildState state = new BuildState(datasetDir);
@@ -53,7 +53,7 @@ public final class BuildState {
             Map<String, Object> previous = Json.mapper().readValue(planFile.toFile(),
                     new TypeReference<Map<String, Object>>() { });
             if (!fingerprint.equals(previous.get("fingerprint"))) {
-                throw new DatasetException(datasetDir + " holds an unfinished build of other inputs or options; "
+                throw new OutputInUseException(datasetDir + " holds an unfinished build of other inputs or options; "
                         + "run that build again to finish it, or use --overwrite to discard it");
             }
         } else {

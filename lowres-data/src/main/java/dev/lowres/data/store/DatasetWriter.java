@@ -48,7 +48,7 @@ public final class DatasetWriter {
     public DatasetWriter(Path dir, Manifest.ImageShape shape, List<ClassEntry> classes, int shardSize)
             throws IOException, DatasetException {
         if (Files.exists(dir.resolve(ManifestIO.FILE))) {
-            throw new DatasetException(dir + " already holds a finished dataset; use --overwrite to replace it");
+            throw new OutputInUseException(dir + " already holds a finished dataset; use --overwrite to replace it");
         }
         if (shardSize < 1) {
             throw new IllegalArgumentException("shard size must be at least 1");

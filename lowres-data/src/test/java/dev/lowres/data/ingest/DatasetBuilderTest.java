@@ -51,7 +51,7 @@ class DatasetBuilderTest {
     void everyRecordEqualsPilAndBadInputsAreSkippedWithReasons() throws Exception {
         BuildResult result = DatasetBuilder.build(options(out, 32).build(), BuildListener.NONE);
         assertEquals(Map.of("train", 18L, "val", 3L), result.records());
-        assertEquals(5, result.skipped());
+        assertEquals(5, result.skippedCount());
 
         Dataset ds = Dataset.open(out);
         Manifest m = ds.manifest();

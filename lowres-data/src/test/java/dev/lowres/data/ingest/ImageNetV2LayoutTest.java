@@ -36,7 +36,7 @@ class ImageNetV2LayoutTest {
         Files.delete(tree.resolve("999/img1.jpeg"));
         BuildResult result = DatasetBuilder.build(BuildOptions.builder().input(tree).output(dir.resolve("ds"))
                 .sizes(List.of(8)).threads(2).shardSize(3).build(), BuildListener.NONE);
-        assertEquals(0, result.skipped());
+        assertEquals(0, result.skippedCount());
 
         Dataset ds = Dataset.open(dir.resolve("ds"));
         Manifest m = ds.manifest();

@@ -1,0 +1,94 @@
+package dev.lowres.data.store;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * The exclusive right to write a dataset directory: an operating-system lock on {@value #FILE} inside it,
+ * held from before the build looks at the directory until after its manifest is written. A second build
+ * into the same directory, from this process or another, fails at once naming the holder instead of
+ * mixing its files and journal into the first one's. The lock dies with its process, so a killed build
+ * never leaves a stale lock behind; the file itself is removed when the holder finishes.
+ */
+public final class BuildLock implements AutoCloseable {
+    /** The lock file's name. */
+    public static final String FILE = ".lowres-build.lock";
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private BuildLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the lock of {@code datasetDir}, creating the directory if needed.
+     *
+     * @throws OutputInUseException when another build holds it; the message says which (process id,
+     *                              start time) as the holder recorded it
+     */
+    public static BuildLock acquire(Path datasetDir) throws IOException, OutputInUseException {
+        Files.createDirectories(datasetDir);
+        Path file = datasetDir.resolve(FILE);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process (another build running in this JVM)
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            String holder = holder(channel);
+            channel.close();
+            throw new OutputInUseException("another lowres build is writing " + datasetDir
+                    + (holder.isEmpty() ? "" : " (" + holder + ")")
+                    + "; wait for it to finish, or stop it and run the build again to resume");
+        }
+        String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now()
+                + " on " + ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", "");
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+        channel.force(false);
+        return new BuildLock(file, channel, lock);
+    }
+
+    private static String holder(FileChannel channel) {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(512);
+            int n = channel.read(buf, 0);
+            return n <= 0 ? "" : new String(buf.array(), 0, n, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Removes the lock file and releases the lock. */
+    @Override
+    public void close() throws IOException {
+        try {
+            Files.deleteIfExists(file);
+        } finally {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+}
