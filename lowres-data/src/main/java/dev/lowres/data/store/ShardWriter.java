@@ -36,6 +36,15 @@ public final class ShardWriter {
      */
     public static Manifest.Shard write(Path dir, String baseName, Manifest.ImageShape shape, byte[] images,
                                        short[] labels, List<String> keys) throws IOException {
+        return write(dir, baseName, "", shape, images, labels, keys);
+    }
+
+    /**
+     * Writes a shard with {@code suffix} appended to each file's name (a task attempt's temporary name, which
+     * {@link #commit} renames to the final one); the entry returned names the final files.
+     */
+    public static Manifest.Shard write(Path dir, String baseName, String suffix, Manifest.ImageShape shape,
+                                       byte[] images, short[] labels, List<String> keys) throws IOException {
         int count = labels.length;
         if (keys.size() != count || (long) images.length < (long) count * shape.bytesPerImage()) {
             throw new IllegalArgumentException("shard arrays disagree: " + count + " labels, " + keys.size()
@@ -45,18 +54,25 @@ public final class ShardWriter {
         String labelsName = baseName + ".labels.npy";
         String keysName = baseName + ".keys.txt";
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put(imagesName, DigestingWriter.write(dir.resolve(imagesName), out -> {
+        digests.put(imagesName, DigestingWriter.write(dir.resolve(imagesName + suffix), out -> {
             out.write(Npy.header("|u1", count, shape.channels(), shape.height(), shape.width()));
             out.write(images, 0, count * shape.bytesPerImage());
         }));
-        digests.put(labelsName, DigestingWriter.write(dir.resolve(labelsName), out -> {
+        digests.put(labelsName, DigestingWriter.write(dir.resolve(labelsName + suffix), out -> {
             out.write(Npy.header("<i2", count));
             ByteBuffer buf = ByteBuffer.allocate(2 * count).order(ByteOrder.LITTLE_ENDIAN);
             buf.asShortBuffer().put(labels);
             out.write(buf.array());
         }));
-        digests.put(keysName, DigestingWriter.write(dir.resolve(keysName), out -> writeKeys(out, keys)));
+        digests.put(keysName, DigestingWriter.write(dir.resolve(keysName + suffix), out -> writeKeys(out, keys)));
         return new Manifest.Shard(imagesName, labelsName, keysName, count, digests);
+    }
+
+    /** Renames the files of {@code shard} written with {@code suffix} to their final names, each atomically. */
+    public static void commit(Path dir, Manifest.Shard shard, String suffix) throws IOException {
+        for (String file : shard.files()) {
+            AtomicFiles.commit(dir.resolve(file + suffix), dir.resolve(file));
+        }
     }
 
     private static void writeKeys(OutputStream out, List<String> keys) throws IOException {

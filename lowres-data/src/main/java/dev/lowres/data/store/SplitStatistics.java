@@ -45,6 +45,24 @@ public final class SplitStatistics {
         count += n;
     }
 
+    /** Adds another accumulator's records (of the same shape and classes); the sums are exact integers. */
+    public void merge(SplitStatistics other) {
+        if (!other.shape.equals(shape) || other.classCounts.length != classCounts.length) {
+            throw new IllegalArgumentException("statistics of " + other.shape + " and " + other.classCounts.length
+                    + " classes cannot join those of " + shape + " and " + classCounts.length + " classes");
+        }
+        for (int i = 0; i < pixelSums.length; i++) {
+            pixelSums[i] += other.pixelSums[i];
+        }
+        for (int c = 0; c < channelSquares.length; c++) {
+            channelSquares[c] += other.channelSquares[c];
+        }
+        for (int k = 0; k < classCounts.length; k++) {
+            classCounts[k] += other.classCounts[k];
+        }
+        count += other.count;
+    }
+
     public long count() {
         return count;
     }

@@ -59,7 +59,7 @@ class SynthBuildTest {
         BuildResult built = DatasetBuilder.build(BuildOptions.builder().input(tree).output(out).sizes(List.of(32))
                 .threads(2).build(), BuildListener.NONE);
 
-        assertEquals(3, built.skipped());
+        assertEquals(3, built.skippedCount());
         assertEquals(Map.of("train", 117L, "val", 40L), built.records());
         Dataset dataset = Dataset.open(out);
         Manifest manifest = dataset.manifest();

@@ -1,0 +1,91 @@
+package dev.lowres.data.ingest;
+
+import dev.lowres.data.image.BadImageException;
+import dev.lowres.data.image.DecodedImage;
+import dev.lowres.data.image.ImageDecoder;
+import dev.lowres.data.image.Resampler;
+import dev.lowres.data.store.Manifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Turns one input file into its records, one per output size: read, decode once (exactly as PIL, or
+ * reduced in the DCT domain with {@link RecordSpec#fast()}), resample to every size. Not thread-safe: each
+ * worker thread (or cluster task) has its own, with its decoder, resampler and read buffer. Records depend
+ * only on the input's bytes and the spec, never on the thread or machine that made them.
+ */
+public final class RecordMaker implements AutoCloseable {
+    /** In fast mode the DCT reduction keeps both sides at least this many times the largest output size. */
+    public static final int FAST_MIN_SIDE_FACTOR = 2;
+
+    private final RecordSpec spec;
+    private final ImageDecoder decoder;
+    private final Resampler resampler = new Resampler();
+    private byte[] file = new byte[1 << 20];
+
+    public RecordMaker(RecordSpec spec) {
+        this.spec = spec;
+        this.decoder = new ImageDecoder(spec.maxPixels());
+    }
+
+    /**
+     * Makes the records of {@code image} into {@code outputs[t]} at record {@code slot} (one array per size of
+     * the spec, in its order).
+     *
+     * @return null when the records were made; otherwise why the input is skipped (it never throws for a bad
+     *         input: one bad file never aborts a build)
+     */
+    public Manifest.Skipped make(SplitSource split, SourceImage image, byte[][] outputs, int slot) {
+        if (image.key().indexOf('\n') >= 0 || image.key().indexOf('\r') >= 0) {
+            return skipped(split, image, BadImageException.Reason.BAD_FILE_NAME,
+                    "the file name holds a line break, which a keys file (one key per line) cannot store; rename it");
+        }
+        try {
+            int length = read(split.path(image));
+            DecodedImage decoded = spec.fast()
+                    ? decoder.decodeReduced(file, length, FAST_MIN_SIDE_FACTOR * spec.maxSize())
+                    : decoder.decode(file, length);
+            for (int t = 0; t < outputs.length; t++) {
+                int size = spec.sizes().get(t);
+                resampler.resize(decoded, size, size, spec.filter(), outputs[t], slot * spec.bytesPerImage(t));
+            }
+            return null;
+        } catch (BadImageException e) {
+            return skipped(split, image, e.reason(), e.getMessage());
+        } catch (IOException e) {
+            return skipped(split, image, BadImageException.Reason.UNREADABLE, "cannot read: " + e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return skipped(split, image, BadImageException.Reason.CORRUPT, "decoder failed: " + e);
+        }
+    }
+
+    private static Manifest.Skipped skipped(SplitSource split, SourceImage image, BadImageException.Reason reason,
+                                            String message) {
+        return new Manifest.Skipped(split.name(), image.key(), reason.code(), message);
+    }
+
+    private int read(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("file too large: " + size + " bytes");
+            }
+            if (file.length < size) {
+                file = new byte[(int) Math.max(size, file.length * 2L)];
+            }
+            ByteBuffer buf = ByteBuffer.wrap(file, 0, (int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read fully
+            }
+            return buf.position();
+        }
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+    }
+}
