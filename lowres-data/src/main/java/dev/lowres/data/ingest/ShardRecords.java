@@ -90,16 +90,19 @@ public final class ShardRecords {
     /**
      * Makes one whole shard on this thread and writes it: what a cluster task does.
      *
+     * @param split the split (its name and root; its inputs are not read)
+     * @param inputs the shard's inputs, in record order
      * @param suffix appended to every file name (a task attempt's temporary name; the driver commits it)
      */
-    public static ShardOutcome makeShard(RecordSpec spec, SplitSource split, PlannedShard shard, List<Path> dirs,
-                                         String suffix, int classes) throws IOException {
-        ShardRecords records = new ShardRecords(spec, shard.inputs());
+    public static ShardOutcome makeShard(RecordSpec spec, SplitSource split, List<SourceImage> inputs,
+                                         String baseName, List<Path> dirs, String suffix, int classes)
+            throws IOException {
+        ShardRecords records = new ShardRecords(spec, Math.max(1, inputs.size()));
         try (RecordMaker maker = new RecordMaker(spec)) {
-            for (int i = 0; i < shard.inputs(); i++) {
-                records.make(i, maker, split, split.images().get(shard.from() + i));
+            for (int i = 0; i < inputs.size(); i++) {
+                records.make(i, maker, split, inputs.get(i));
             }
         }
-        return records.write(dirs, shard.baseName(), suffix, shard.inputs(), classes);
+        return records.write(dirs, baseName, suffix, inputs.size(), classes);
     }
 }

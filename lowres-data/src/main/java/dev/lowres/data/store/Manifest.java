@@ -28,7 +28,7 @@ public record Manifest(String format, String name, ImageShape image, List<ClassE
     public static final String FORMAT = "lowres-dataset/1";
 
     /** Height, width and channels of each record; images are stored (channels, height, width). */
-    public record ImageShape(int height, int width, int channels) {
+    public record ImageShape(int height, int width, int channels) implements java.io.Serializable {
         public int bytesPerImage() {
             return height * width * channels;
         }
@@ -60,7 +60,8 @@ public record Manifest(String format, String name, ImageShape image, List<ClassE
      * @param sha256 digest of each of the three files, by file name
      */
     @JsonPropertyOrder({"images", "labels", "keys", "count", "sha256"})
-    public record Shard(String images, String labels, String keys, long count, Map<String, String> sha256) {
+    public record Shard(String images, String labels, String keys, long count, Map<String, String> sha256)
+            implements java.io.Serializable {
         /** The three file names. */
         public List<String> files() {
             return List.of(images, labels, keys);
@@ -96,6 +97,6 @@ public record Manifest(String format, String name, ImageShape image, List<ClassE
      * @param reason a stable code, e.g. {@code truncated}, {@code too_many_pixels}
      * @param message the details
      */
-    public record Skipped(String split, String key, String reason, String message) {
+    public record Skipped(String split, String key, String reason, String message) implements java.io.Serializable {
     }
 }

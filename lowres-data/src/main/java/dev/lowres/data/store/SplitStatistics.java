@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * order in which shards are added: per-channel mean and standard deviation, the mean image, and the
  * number of records per class.
  */
-public final class SplitStatistics {
+public final class SplitStatistics implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Manifest.ImageShape shape;
     private final long[] pixelSums;
     private final long[] channelSquares;

@@ -1,0 +1,153 @@
+package dev.lowres.spark;
+
+import dev.lowres.data.ingest.BuildArguments;
+import dev.lowres.data.ingest.BuildListener;
+import dev.lowres.data.ingest.BuildOptions;
+import dev.lowres.data.ingest.BuildResult;
+import dev.lowres.data.ingest.BuildSummary;
+import dev.lowres.data.ingest.SourceException;
+import dev.lowres.data.ingest.SourceTree;
+import dev.lowres.data.store.DatasetException;
+import dev.lowres.data.store.OutputInUseException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lowres spark-build} and the {@code spark-submit} entry point: {@code lowres build}'s options, run as
+ * a Spark job ({@link SparkBuild}), with the same summary and exit codes.
+ */
+@Command(name = "spark-build",
+        description = {"Build downsampled datasets as an Apache Spark job: one task per shard, byte for byte the "
+                + "datasets of lowres build with the same options.",
+            "",
+            "Input and output are paths that the driver and every executor see at the same place: this machine "
+                + "(--master 'local[*]'), or a file system mounted alike on every node of a cluster. A killed job "
+                + "resumes when run again, without redoing committed shards; a failed or speculative task attempt "
+                + "writes under its own temporary names and only the attempt Spark accepts is committed.", ""},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success", "2:bad option",
+            "66:input not found", "73:output holds a dataset of other inputs, another build's journal, or another "
+                + "build is writing it", "74:I/O error or a task that failed (committed shards are kept)"},
+        sortOptions = false, mixinStandardHelpOptions = true)
+public final class BuildJob implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-q", "--quiet"}, description = "No line per committed shard.")
+    boolean quiet;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master, e.g. local[*], local[4], spark://head:7077. Default: spark-submit's, "
+                    + "else local[*].")
+    String master;
+
+    @Mixin
+    BuildArguments build;
+
+    /** The command line's entry point. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new BuildJob());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            err.println("lowres spark-build: error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (parsed.originalArgs().contains("--debug") || exitCode(ex) == 1) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return exitCode(ex);
+        });
+        return cli.execute(args);
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof IllegalArgumentException) {
+            return 2;
+        }
+        if (ex instanceof SourceException) {
+            return 66;
+        }
+        if (ex instanceof OutputInUseException) {
+            return 73;
+        }
+        if (ex instanceof DatasetException) {
+            return 66;
+        }
+        return ex instanceof IOException ? 74 : 1;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> command = new ArrayList<>(List.of("lowres", "spark-build"));
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        BuildOptions options = build.toOptions().threads(1).command(command).build();
+        SparkConf conf = new SparkConf().setAppName("lowres build " + options.output().getFileName());
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        BuildResult result;
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            spark.setLogLevel("WARN");
+            out.println("spark: " + spark.master() + ", " + spark.defaultParallelism() + " task slots, Spark "
+                    + spark.version());
+            result = SparkBuild.build(spark, options, listener(out));
+        }
+        BuildSummary.finished(result, build.fast()).forEach(out::println);
+        return 0;
+    }
+
+    private BuildListener listener(PrintWriter out) {
+        return new BuildListener() {
+            private final AtomicLong done = new AtomicLong();
+            private long total;
+            private long startNanos;
+
+            @Override
+            public void scanned(SourceTree tree) {
+                BuildSummary.scanned(tree).forEach(out::println);
+                out.flush();
+            }
+
+            @Override
+            public void started(long inputs, long resumed) {
+                total = inputs;
+                done.set(resumed);
+                startNanos = System.nanoTime();
+                if (resumed > 0) {
+                    out.println(BuildSummary.resuming(resumed));
+                }
+                out.flush();
+            }
+
+            @Override
+            public void progressed(long n) {
+                long now = done.addAndGet(n);
+                if (!quiet) {
+                    double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+                    out.printf(Locale.ROOT, "  shard committed: %,d of %,d inputs (%.0f%%), %.1f s%n", now, total,
+                            100.0 * now / Math.max(1, total), seconds);
+                    out.flush();
+                }
+            }
+        };
+    }
+}
