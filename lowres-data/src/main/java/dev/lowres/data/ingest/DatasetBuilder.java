@@ -496,7 +496,7 @@ public final class DatasetBuilder {
         String name = target.dir.toAbsolutePath().normalize().getFileName().toString();
         return new Manifest(Manifest.FORMAT, name, target.shape, tree.classes(), tree.classOrder().id(),
                 new LinkedHashMap<>(target.splits), build,
-                List.copyOf(skipped));
+                List.copyOf(skipped), null);
     }
 
     /** Removes what a build writes into a dataset directory (and nothing else). */
