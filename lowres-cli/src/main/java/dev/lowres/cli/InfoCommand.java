@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code lowres info}: the dataset card. */
 @Command(name = "info", description = "Print a dataset's card: shape, classes, splits, statistics, provenance.",
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success", "66:not a dataset (or an unfinished build)"},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success",
+            "66:not a dataset (or an unfinished build), or its manifest.json was changed after it was written "
+                + "(lowres verify DIR says what)"},
         mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -50,7 +52,9 @@ final class InfoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         out.printf("dataset   %s  (%s)%n", m.name(), dir.toAbsolutePath().normalize());
-        out.printf("format    %s%n", m.format());
+        out.printf("format    %s%s%n", m.format(), m.checksum() == null
+                ? " (manifest without a checksum, from an older lowres: lowres verify checks it against the files)"
+                : "");
         out.printf("image     %d x %d x %d (channels x height x width, uint8, %s)%n",
                 m.image().channels(), m.image().height(), m.image().width(),
                 m.image().channels() == 3 ? "planar RGB" : m.image().channels() == 1 ? "grey" : "planar");

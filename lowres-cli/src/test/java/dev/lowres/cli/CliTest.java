@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.store.Dataset;
+import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.data.testing.TestTrees;
 import java.io.IOException;
@@ -131,6 +134,42 @@ class CliTest {
         Files.delete(out.resolve(shard.keys()));
         Run missing = lowres("verify", out.toString());
         assertTrue(missing.err().contains(shard.keys() + ": missing"), missing.err());
+    }
+
+    @Test
+    void verifyNamesAHandEditedManifestAndInfoRefusesIt() throws Exception {
+        Path out = dir.resolve("ds");
+        assertEquals(0, lowres("build", "-i", tree.toString(), "-o", out.toString(), "-s", "8").code());
+        Path file = out.resolve("manifest.json");
+        ObjectNode manifest = (ObjectNode) Json.mapper().readTree(file.toFile());
+        ArrayNode classes = (ArrayNode) manifest.get("classes");
+        ObjectNode tench = (ObjectNode) classes.get(0);
+        ObjectNode goldfish = (ObjectNode) classes.get(1);
+        tench.put("wnid", TestTrees.GOLDFISH).put("name", "goldfish");
+        goldfish.put("wnid", TestTrees.TENCH).put("name", "tench");
+        Files.write(file, Json.mapper().writeValueAsBytes(manifest));
+
+        Run edited = lowres("verify", out.toString());
+        assertEquals(ExitCodes.DATA, edited.code(), edited.err());
+        assertTrue(edited.err().contains("manifest.json: checksum mismatch"), edited.err());
+        assertTrue(edited.err().contains("records in folder " + TestTrees.TENCH + "/ carry label 0 ("
+                + TestTrees.GOLDFISH + "): classes reordered or relabelled?"), edited.err());
+        Run info = lowres("info", out.toString());
+        assertEquals(ExitCodes.NO_INPUT, info.code());
+        assertTrue(info.err().contains("manifest.json was changed after it was written")
+                && info.err().contains("lowres verify " + out), info.err());
+
+        manifest.remove("checksum");
+        Files.write(file, Json.mapper().writeValueAsBytes(manifest));
+        Run stripped = lowres("verify", out.toString());
+        assertEquals(ExitCodes.DATA, stripped.code(), stripped.err());
+        assertTrue(stripped.err().contains("manifest.json: no checksum"), stripped.err());
+        assertTrue(stripped.err().contains("classes reordered or relabelled?"), stripped.err());
+        Run older = lowres("info", out.toString());
+        assertEquals(0, older.code(), older.err());
+        assertTrue(older.out().contains("manifest without a checksum"), older.out());
+
+        assertTrue(lowres("verify", "--help").out().contains("class_counts"));
     }
 
     @Test

@@ -177,7 +177,7 @@ class SparkBuildTest {
         Manifest.BuildInfo b = m.build();
         return new Manifest(m.format(), m.name(), m.image(), m.classes(), m.classOrder(), m.splits(),
                 new Manifest.BuildInfo(b.tool(), b.source(), b.sourceLayout(), b.resample(), b.decode(), b.options(),
-                        List.of()), m.skipped());
+                        List.of()), m.skipped(), null);
     }
 
     /** Every file of {@code expected} is in {@code actual} with the same bytes, and no other file is. */

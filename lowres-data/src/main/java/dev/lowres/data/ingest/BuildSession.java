@@ -281,7 +281,7 @@ public final class BuildSession implements AutoCloseable {
                 options.filter().id(), options.fast() ? "fast" : "exact", opts, options.command());
         String name = target.dir.toAbsolutePath().normalize().getFileName().toString();
         return new Manifest(Manifest.FORMAT, name, target.shape, tree.classes(), tree.classOrder().id(), splits,
-                build, List.copyOf(skips));
+                build, List.copyOf(skips), null);
     }
 
     /**

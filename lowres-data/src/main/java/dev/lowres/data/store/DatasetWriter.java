@@ -134,15 +134,14 @@ public final class DatasetWriter {
         images = null;
     }
 
-    /** Writes the manifest: the dataset exists from here on. */
+    /** Writes the manifest: the dataset exists from here on. Returns it as written, with its checksum. */
     public Manifest finish(String name, String classOrder, Manifest.BuildInfo build) throws IOException {
         if (split != null) {
             throw new IllegalStateException("split " + split + " is not finished");
         }
         Manifest manifest = new Manifest(Manifest.FORMAT, name, shape, classes, classOrder,
-                new LinkedHashMap<>(splits), build, List.copyOf(skipped));
-        ManifestIO.write(dir, manifest);
-        return manifest;
+                new LinkedHashMap<>(splits), build, List.copyOf(skipped), null);
+        return ManifestIO.write(dir, manifest);
     }
 
     private void flush() throws IOException {

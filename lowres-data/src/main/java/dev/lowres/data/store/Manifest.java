@@ -18,14 +18,21 @@ import java.util.Map;
  * @param splits the splits by name, in the order they were written
  * @param build how the dataset was made
  * @param skipped inputs that did not become records, with the reason
+ * @param checksum {@code sha256:<hex>} of the manifest's own canonical content (see {@link ManifestIO}),
+ *                 set by {@link ManifestIO#write}; {@code null} in manifests of older lowres versions
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"format", "name", "image", "class_order", "classes", "splits", "build", "skipped"})
+@JsonPropertyOrder({"format", "name", "image", "class_order", "classes", "splits", "build", "skipped", "checksum"})
 public record Manifest(String format, String name, ImageShape image, List<ClassEntry> classes, String classOrder,
-                       Map<String, Split> splits, BuildInfo build, List<Skipped> skipped) {
+                       Map<String, Split> splits, BuildInfo build, List<Skipped> skipped, String checksum) {
 
     /** The format identifier this version of lowres writes and reads. */
     public static final String FORMAT = "lowres-dataset/1";
+
+    /** This manifest with another {@code checksum} ({@code null}: none). */
+    public Manifest withChecksum(String newChecksum) {
+        return new Manifest(format, name, image, classes, classOrder, splits, build, skipped, newChecksum);
+    }
 
     /** Height, width and channels of each record; images are stored (channels, height, width). */
     public record ImageShape(int height, int width, int channels) implements java.io.Serializable {

@@ -19,6 +19,7 @@ public final class SplitStatistics implements java.io.Serializable {
     private final long[] classCounts;
     private long count;
 
+    /** Empty statistics for records of {@code shape} with labels {@code 0 .. classes - 1}. */
     public SplitStatistics(Manifest.ImageShape shape, int classes) {
         this.shape = shape;
         this.pixelSums = new long[shape.bytesPerImage()];
@@ -26,7 +27,10 @@ public final class SplitStatistics implements java.io.Serializable {
         this.classCounts = new long[classes];
     }
 
-    /** Adds {@code n} records stored consecutively in {@code images} from {@code offset}. */
+    /**
+     * Adds {@code n} records stored consecutively in {@code images} from {@code offset}, labelled by
+     * {@code labels} from {@code labelOffset} (each within {@code 0 .. classes - 1}).
+     */
     public void add(byte[] images, int offset, int n, short[] labels, int labelOffset) {
         int per = shape.bytesPerImage();
         int plane = shape.height() * shape.width();
@@ -65,10 +69,12 @@ public final class SplitStatistics implements java.io.Serializable {
         count += other.count;
     }
 
+    /** Records added. */
     public long count() {
         return count;
     }
 
+    /** Records added per label. */
     public long[] classCounts() {
         return classCounts.clone();
     }
@@ -101,13 +107,21 @@ public final class SplitStatistics implements java.io.Serializable {
 
     /** Writes the mean image as float32 npy of shape (channels, height, width); returns its digest. */
     public String writeMeanImage(Path file) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(4 * pixelSums.length).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] content = meanImageBytes();
+        return DigestingWriter.write(file, out -> out.write(content));
+    }
+
+    /**
+     * The bytes {@link #writeMeanImage} writes: a float32 npy of shape (channels, height, width), each
+     * element the mean of its integer pixel sum as a double, stored as float32.
+     */
+    public byte[] meanImageBytes() {
+        byte[] header = Npy.header("<f4", shape.channels(), shape.height(), shape.width());
+        ByteBuffer data = ByteBuffer.allocate(header.length + 4 * pixelSums.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.put(header);
         for (long sum : pixelSums) {
             data.putFloat(count == 0 ? 0f : (float) ((double) sum / count));
         }
-        return DigestingWriter.write(file, out -> {
-            out.write(Npy.header("<f4", shape.channels(), shape.height(), shape.width()));
-            out.write(data.array());
-        });
+        return data.array();
     }
 }
