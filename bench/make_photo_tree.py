@@ -44,10 +44,13 @@ def main():
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--per-class", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quality", default="90-95",
+                   help="JPEG quality range, e.g. 90-95 (default: ~54 KB a photo) or 97-100 (ImageNet's bytes, ~105 KB)")
     a = p.parse_args()
     sources = [Image.open(s).convert("RGB") for s in SOURCES if os.path.exists(s)]
     if not sources:
         sys.exit("no source photographs found: apt-get install python3-skimage python3-sklearn")
+    q_low, q_high = (int(q) for q in a.quality.split("-"))
     rng = random.Random(a.seed)
     weights = [w for _, _, w in SIZES]
     total_bytes = 0
@@ -70,7 +73,7 @@ def main():
             if rng.random() < 0.02:
                 img = img.convert("L")
             path = os.path.join(a.output, wnid, "%s_%d.JPEG" % (wnid, i))
-            img.save(path, quality=rng.randint(90, 95), subsampling=2)
+            img.save(path, quality=rng.randint(q_low, q_high), subsampling=2)
             total_bytes += os.path.getsize(path)
     n = a.classes * a.per_class
     print("wrote %d photos in %d classes to %s, %.0f KB each on average" % (n, a.classes, a.output, total_bytes / n / 1024))

@@ -2,6 +2,11 @@ package dev.lowres.cli;
 
 import dev.lowres.data.Version;
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,27 +16,36 @@ import picocli.CommandLine.Command;
         versionProvider = Main.VersionProvider.class,
         description = {"Image classification on ImageNet and its downsampled variants (Imagenet16/32/64).",
             "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
-        subcommands = {
-            DemoCommand.class,
-            SynthCommand.class,
-            BuildCommand.class,
-            TrainCommand.class,
-            EvalCommand.class,
-            CompareCommand.class,
-            ImportCommand.class,
-            ExportCommand.class,
-            InfoCommand.class,
-            VerifyCommand.class,
-            PreviewCommand.class,
-            BenchCommand.class,
-            ModelsCommand.class,
-            CommandLine.HelpCommand.class,
-        },
         footer = {"", "Run 'lowres COMMAND --help' for a command's options and exit codes.",
             "Set LOWRES_PROGRESS=always|never to force progress bars on or off."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /**
+     * The commands in the order of the help, each made only when used: picocli reads every command's
+     * annotations when it is added, and adding all thirteen costs a third of a second at every start.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("demo", DemoCommand::new);
+        commands.put("synth", SynthCommand::new);
+        commands.put("build", BuildCommand::new);
+        commands.put("train", TrainCommand::new);
+        commands.put("eval", EvalCommand::new);
+        commands.put("compare", CompareCommand::new);
+        commands.put("import", ImportCommand::new);
+        commands.put("export", ExportCommand::new);
+        commands.put("info", InfoCommand::new);
+        commands.put("verify", VerifyCommand::new);
+        commands.put("preview", PreviewCommand::new);
+        commands.put("bench", BenchCommand::new);
+        commands.put("models", ModelsCommand::new);
+        commands.put("help", CommandLine.HelpCommand::new);
+        return java.util.Collections.unmodifiableMap(commands);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -39,13 +53,23 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given streams; returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = commandLine(out, err);
+        // "lowres build ...": only build's command is made; anything else (help, a typo) gets them all
+        String first = args.length > 0 ? args[0] : "";
+        boolean one = COMMANDS.containsKey(first) && !first.equals("help");
+        CommandLine cli = commandLine(out, err, one ? List.of(first) : COMMANDS.keySet());
         return cli.execute(args);
     }
 
-    /** The configured command line. */
+    /** The command line with every command. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, COMMANDS.keySet());
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, Collection<String> names) {
         CommandLine cli = new CommandLine(new Main());
+        for (String name : names) {
+            cli.addSubcommand(name, COMMANDS.get(name).get());
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

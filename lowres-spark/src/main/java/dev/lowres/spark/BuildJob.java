@@ -3,6 +3,7 @@ package dev.lowres.spark;
 import dev.lowres.data.ingest.BuildArguments;
 import dev.lowres.data.ingest.BuildListener;
 import dev.lowres.data.ingest.BuildOptions;
+import dev.lowres.data.ingest.BuildPlan;
 import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.BuildSummary;
 import dev.lowres.data.ingest.SourceException;
@@ -104,15 +105,38 @@ public final class BuildJob implements Callable<Integer> {
         } else if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
         }
+        // the driver scans and plans before Spark starts: a wrong input fails at once
+        BuildPlan plan = BuildPlan.scan(options);
+        int taskCpus = taskCpus(conf, plan.shards().size());
+        conf.set("spark.task.cpus", Integer.toString(taskCpus));
         BuildResult result;
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             spark.setLogLevel("WARN");
-            out.println("spark: " + spark.master() + ", " + spark.defaultParallelism() + " task slots, Spark "
-                    + spark.version());
-            result = SparkBuild.build(spark, options, listener(out));
+            out.printf(Locale.ROOT, "spark: %s, %d task slots, %d thread%s a task, Spark %s%n", spark.master(),
+                    spark.defaultParallelism(), taskCpus, taskCpus == 1 ? "" : "s", spark.version());
+            result = SparkBuild.build(spark, plan, taskCpus, listener(out));
         }
         BuildSummary.finished(result, build.fast()).forEach(out::println);
         return 0;
+    }
+
+    /**
+     * Threads (cores) per task: Spark's {@code spark.task.cpus} when set; with a local master of N cores and
+     * fewer shards than cores, N / shards, so that a small build still uses every core (shards are the
+     * unit of a task, and their size is part of the output, so it is not changed to make more of them).
+     */
+    static int taskCpus(SparkConf conf, int shards) {
+        if (conf.contains("spark.task.cpus")) {
+            return conf.getInt("spark.task.cpus", 1);
+        }
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]")
+                .matcher(conf.get("spark.master"));
+        if (!local.matches()) {
+            return 1;
+        }
+        int cores = local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                : Integer.parseInt(local.group(1));
+        return Math.max(1, cores / Math.max(1, shards));
     }
 
     private BuildListener listener(PrintWriter out) {

@@ -24,14 +24,16 @@ import java.util.List;
  * @param inputs the shard's inputs in record order
  * @param dirs the dataset directory of each size, in the spec's order
  * @param classes how many classes the dataset has
+ * @param threads worker threads in the task (Spark's {@code spark.task.cpus})
  */
 record ShardTask(RecordSpec spec, PlannedShard shard, String splitRoot, ArrayList<SourceImage> inputs,
-                 ArrayList<String> dirs, int classes) implements Serializable {
+                 ArrayList<String> dirs, int classes, int threads) implements Serializable {
 
     /** Makes the shard and writes its files under their final names plus {@code suffix}. */
     ShardOutcome make(String suffix) throws IOException {
         SplitSource split = new SplitSource(shard.split(), Path.of(splitRoot), List.of());
-        return ShardRecords.makeShard(spec, split, inputs, shard.baseName(), directories(), suffix, classes);
+        return ShardRecords.makeShard(spec, split, inputs, shard.baseName(), directories(), suffix, classes,
+                threads);
     }
 
     List<Path> directories() {

@@ -1,13 +1,11 @@
 package dev.lowres.spark;
 
 import dev.lowres.data.ingest.BuildListener;
-import dev.lowres.data.ingest.BuildOptions;
 import dev.lowres.data.ingest.BuildPlan;
 import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.BuildSession;
 import dev.lowres.data.ingest.PlannedShard;
 import dev.lowres.data.ingest.ShardOutcome;
-import dev.lowres.data.ingest.SourceException;
 import dev.lowres.data.store.BuildState;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.ShardWriter;
@@ -48,18 +46,18 @@ public final class SparkBuild {
     }
 
     /**
-     * Builds the datasets of {@code options} on {@code spark}; {@code options.threads()} is not used (each
-     * executor core runs one task).
+     * Builds the datasets of {@code plan} on {@code spark}; each task makes its shard with
+     * {@code threadsPerTask} threads (Spark's {@code spark.task.cpus}); {@code plan.options().threads()} is
+     * not used.
      */
-    public static BuildResult build(JavaSparkContext spark, BuildOptions options, BuildListener listener)
-            throws IOException, SourceException, DatasetException {
-        return build(spark, options, listener, TaskFaults.NONE);
+    public static BuildResult build(JavaSparkContext spark, BuildPlan plan, int threadsPerTask,
+                                    BuildListener listener) throws IOException, DatasetException {
+        return build(spark, plan, threadsPerTask, listener, TaskFaults.NONE);
     }
 
-    static BuildResult build(JavaSparkContext spark, BuildOptions options, BuildListener listener,
-                             TaskFaults faults) throws IOException, SourceException, DatasetException {
+    static BuildResult build(JavaSparkContext spark, BuildPlan plan, int threadsPerTask, BuildListener listener,
+                             TaskFaults faults) throws IOException, DatasetException {
         long start = System.nanoTime();
-        BuildPlan plan = BuildPlan.scan(options);
         listener.scanned(plan.tree());
         try (BuildSession session = BuildSession.open(plan)) {
             if (!session.alreadyBuilt()) {
@@ -70,7 +68,7 @@ public final class SparkBuild {
                     if (done.isPresent()) {
                         session.resume(shard, done.get());
                     } else {
-                        tasks.add(task(plan, session, shard));
+                        tasks.add(task(plan, session, shard, threadsPerTask));
                     }
                 }
                 if (!tasks.isEmpty()) {
@@ -82,11 +80,11 @@ public final class SparkBuild {
         }
     }
 
-    private static ShardTask task(BuildPlan plan, BuildSession session, PlannedShard shard) {
+    private static ShardTask task(BuildPlan plan, BuildSession session, PlannedShard shard, int threads) {
         return new ShardTask(session.spec(), shard, plan.split(shard).root().toAbsolutePath().toString(),
                 new ArrayList<>(plan.inputs(shard)),
                 new ArrayList<>(session.directories().stream().map(p -> p.toAbsolutePath().toString()).toList()),
-                plan.tree().classes().size());
+                plan.tree().classes().size(), threads);
     }
 
     /** What a task sends back: its shard, the suffix its files were written under, and the outcome. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowres.data.ingest.BuildListener;
 import dev.lowres.data.ingest.BuildOptions;
+import dev.lowres.data.ingest.BuildPlan;
 import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.DatasetBuilder;
 import dev.lowres.data.store.BuildState;
@@ -86,8 +87,8 @@ class SparkBuildTest {
     void theDatasetsAreByteIdenticalToALocalBuildForAnyNumberOfExecutorCores() throws Exception {
         for (String master : List.of("local[1]", "local[3]")) {
             Path out = dir.resolve(master.replaceAll("\\W", ""));
-            BuildResult result = build(master, spark -> SparkBuild.build(spark, options(out).build(),
-                    BuildListener.NONE));
+            BuildResult result = build(master, spark -> SparkBuild.build(spark,
+                    BuildPlan.scan(options(out).build()), 1, BuildListener.NONE));
             assertEquals(Map.of("train", 18L, "val", 3L), result.records());
             assertEquals(5, result.skippedCount(), "the bad fixtures are skipped and recorded as locally");
             for (String size : List.of("8x8", "16x16")) {
@@ -101,8 +102,8 @@ class SparkBuildTest {
     void aTaskThatFailsAfterWritingIsRetriedAndGivesTheSameBytes() throws Exception {
         Path out = dir.resolve("retried");
         // local[2,3]: two cores, a task may fail 3 times; shards 0 and 3 of train fail on their first attempt
-        BuildResult result = build("local[2,3]", spark -> SparkBuild.build(spark, options(out).build(),
-                BuildListener.NONE, (shard, attempt) -> {
+        BuildResult result = build("local[2,3]", spark -> SparkBuild.build(spark,
+                BuildPlan.scan(options(out).build()), 2, BuildListener.NONE, (shard, attempt) -> {
                     if (attempt == 0 && shard.split().equals("train") && (shard.index() == 0 || shard.index() == 3)) {
                         throw new IOException("injected failure of " + shard.baseName() + " after its writes");
                     }
@@ -118,7 +119,8 @@ class SparkBuildTest {
         Path out = dir.resolve("killed");
         // the last train shard fails on every attempt: the job fails after committing the shards before it
         IOException failure = assertThrows(IOException.class, () -> build("local[1,2]",
-                spark -> SparkBuild.build(spark, options(out).build(), BuildListener.NONE, (shard, attempt) -> {
+                spark -> SparkBuild.build(spark, BuildPlan.scan(options(out).build()), 1, BuildListener.NONE,
+                        (shard, attempt) -> {
                     if (shard.baseName().equals("train-00004-of-00005")) {
                         throw new IOException("injected failure of " + shard.baseName());
                     }
@@ -136,8 +138,8 @@ class SparkBuildTest {
         Path first = out.resolve("8x8/train-00000-of-00005.images.npy");
         Object inode = Files.readAttributes(first, "unix:ino").get("ino");
 
-        BuildResult rerun = build("local[2]", spark -> SparkBuild.build(spark, options(out).build(),
-                BuildListener.NONE));
+        BuildResult rerun = build("local[2]", spark -> SparkBuild.build(spark, BuildPlan.scan(options(out).build()),
+                1, BuildListener.NONE));
         assertEquals(committedInputs, rerun.resumed(), "the committed shards are not made again");
         assertEquals(inode, Files.readAttributes(first, "unix:ino").get("ino"), "a committed shard is not rewritten");
         for (String size : List.of("8x8", "16x16")) {
@@ -171,6 +173,20 @@ class SparkBuildTest {
         assertEquals(2, BuildJob.run(new String[] {"--master", "local[1]", "-i", tree.toString(), "-o",
                 tree.resolve("inside").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
         assertTrue(err.toString().contains("is inside --input"), err.toString());
+
+        StringWriter url = new StringWriter();
+        assertEquals(2, BuildJob.run(new String[] {"-i", "hdfs://namenode/ILSVRC2012", "-o", out.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(url, true)));
+        assertTrue(url.toString().contains("hdfs://namenode/ILSVRC2012 is a URL"), url.toString());
+    }
+
+    @Test
+    void aSmallBuildOnALocalMasterGivesEachTaskTheCoresTheShardsLeave() {
+        assertEquals(2, BuildJob.taskCpus(new SparkConf().setMaster("local[2]"), 1));
+        assertEquals(1, BuildJob.taskCpus(new SparkConf().setMaster("local[2]"), 6));
+        assertEquals(2, BuildJob.taskCpus(new SparkConf().setMaster("local[4,3]"), 2));
+        assertEquals(3, BuildJob.taskCpus(new SparkConf().setMaster("local[4]").set("spark.task.cpus", "3"), 1));
+        assertEquals(1, BuildJob.taskCpus(new SparkConf().setMaster("spark://head:7077"), 1));
     }
 
     private static Manifest withoutProvenance(Manifest m) {

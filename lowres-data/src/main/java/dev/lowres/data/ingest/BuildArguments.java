@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
  * give the same {@link BuildOptions}.
  */
 public final class BuildArguments {
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "DIR", description = "The JPEG tree.")
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "DIR", converter = LocalPathConverter.class,
+            description = "The JPEG tree.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", converter = LocalPathConverter.class,
             description = "The dataset directory; with several sizes, one <S>x<S> folder per size inside it.")
     Path output;
 

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds dataset directories from a JPEG tree on this machine: the {@code ingest -> store} stage.
@@ -108,21 +107,7 @@ public final class DatasetBuilder {
 
     private void makeRecords(BuildPlan plan, PlannedShard shard, ShardRecords records, List<RecordMaker> makers,
                              ExecutorService pool) throws IOException {
-        SplitSource split = plan.split(shard);
-        AtomicInteger next = new AtomicInteger(shard.from());
-        List<Future<?>> tasks = new ArrayList<>();
-        for (RecordMaker maker : makers) {
-            tasks.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < shard.to()) {
-                    records.make(i - shard.from(), maker, split, split.images().get(i));
-                    listener.progressed(1);
-                }
-            }));
-        }
-        for (Future<?> task : tasks) {
-            await(task);
-        }
+        records.makeAll(plan.split(shard), plan.inputs(shard), makers, pool, listener::progressed);
     }
 
     private static void await(Future<?> future) throws IOException {

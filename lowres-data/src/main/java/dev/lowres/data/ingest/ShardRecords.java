@@ -3,11 +3,17 @@ package dev.lowres.data.ingest;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.data.store.ShardWriter;
 import dev.lowres.data.store.SplitStatistics;
+import dev.lowres.data.Concurrency;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * The records of one shard while it is made: one image array per size, the labels and keys, and why each
@@ -88,20 +94,50 @@ public final class ShardRecords {
     }
 
     /**
-     * Makes one whole shard on this thread and writes it: what a cluster task does.
+     * Makes the records of {@code inputs} into slots {@code 0 .. inputs.size()-1} with one worker per maker
+     * on {@code pool}: each takes the next input until none is left.
+     *
+     * @param progress told of each input done
+     */
+    public void makeAll(SplitSource split, List<SourceImage> inputs, List<RecordMaker> makers, ExecutorService pool,
+                        LongConsumer progress) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>();
+        for (RecordMaker maker : makers) {
+            tasks.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < inputs.size()) {
+                    make(i, maker, split, inputs.get(i));
+                    progress.accept(1);
+                }
+            }));
+        }
+        for (Future<?> task : tasks) {
+            Concurrency.await(task, "build");
+        }
+    }
+
+    /**
+     * Makes one whole shard with {@code threads} worker threads and writes it: what a cluster task does.
      *
      * @param split the split (its name and root; its inputs are not read)
      * @param inputs the shard's inputs, in record order
      * @param suffix appended to every file name (a task attempt's temporary name; the driver commits it)
      */
     public static ShardOutcome makeShard(RecordSpec spec, SplitSource split, List<SourceImage> inputs,
-                                         String baseName, List<Path> dirs, String suffix, int classes)
+                                         String baseName, List<Path> dirs, String suffix, int classes, int threads)
             throws IOException {
         ShardRecords records = new ShardRecords(spec, Math.max(1, inputs.size()));
-        try (RecordMaker maker = new RecordMaker(spec)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                records.make(i, maker, split, inputs.get(i));
+        List<RecordMaker> makers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Concurrency.daemonThreads("lowres-shard-"));
+        try {
+            for (int t = 0; t < threads; t++) {
+                makers.add(new RecordMaker(spec));
             }
+            records.makeAll(split, inputs, makers, pool, n -> { });
+        } finally {
+            pool.shutdownNow();
+            makers.forEach(RecordMaker::close);
         }
         return records.write(dirs, baseName, suffix, inputs.size(), classes);
     }

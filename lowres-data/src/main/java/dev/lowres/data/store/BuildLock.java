@@ -1,7 +1,6 @@
 package dev.lowres.data.store;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -60,12 +59,23 @@ public final class BuildLock implements AutoCloseable {
                     + (holder.isEmpty() ? "" : " (" + holder + ")")
                     + "; wait for it to finish, or stop it and run the build again to resume");
         }
+        String host = hostName();
         String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now()
-                + " on " + ManagementFactory.getRuntimeMXBean().getName().replaceFirst("^\\d+@", "");
+                + (host.isEmpty() ? "" : " on " + host);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(false);
         return new BuildLock(file, channel, lock);
+    }
+
+    /** This machine's name where the kernel tells it cheaply (Linux), else empty. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null ? "" : env;
+        }
     }
 
     private static String holder(FileChannel channel) {
