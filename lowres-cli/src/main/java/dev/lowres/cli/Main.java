@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         description = {"Image classification on ImageNet and its downsampled variants (Imagenet16/32/64).",
             "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
         footer = {"", "Run 'lowres COMMAND --help' for a command's options and exit codes.",
+            "The launcher also runs 'lowres spark-build': lowres build as an Apache Spark job (module lowres-spark,",
+            "built with Spark's jars on first use; README).",
             "Set LOWRES_PROGRESS=always|never to force progress bars on or off."})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -55,6 +57,12 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         // "lowres build ...": only build's command is made; anything else (help, a typo) gets them all
         String first = args.length > 0 ? args[0] : "";
+        if (first.equals("spark-build")) {
+            err.println("lowres: spark-build runs from its own module with Spark's jars: use the ./lowres launcher "
+                    + "(./lowres spark-build ...), or spark-submit --class dev.lowres.spark.BuildJob "
+                    + "lowres-spark/target/lowres-spark-job.jar ...");
+            return ExitCodes.USAGE;
+        }
         boolean one = COMMANDS.containsKey(first) && !first.equals("help");
         CommandLine cli = commandLine(out, err, one ? List.of(first) : COMMANDS.keySet());
         return cli.execute(args);
