@@ -51,4 +51,17 @@ public final class Concurrency {
             throw new IOException(cause);
         }
     }
+
+    /**
+     * Stops a pool and waits for its threads to end (up to a minute): after a failure no task of it may still
+     * write a file, or use a native decoder that is about to be closed.
+     */
+    public static void stop(java.util.concurrent.ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -99,8 +99,8 @@ public final class DatasetBuilder {
             await(pending[0]);
             await(pending[1]);
         } finally {
-            pool.shutdownNow();
-            writer.shutdownNow();
+            Concurrency.stop(pool);
+            Concurrency.stop(writer);
             makers.forEach(RecordMaker::close);
         }
     }

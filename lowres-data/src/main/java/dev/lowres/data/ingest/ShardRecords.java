@@ -136,7 +136,7 @@ public final class ShardRecords {
             }
             records.makeAll(split, inputs, makers, pool, n -> { });
         } finally {
-            pool.shutdownNow();
+            Concurrency.stop(pool);
             makers.forEach(RecordMaker::close);
         }
         return records.write(dirs, baseName, suffix, inputs.size(), classes);

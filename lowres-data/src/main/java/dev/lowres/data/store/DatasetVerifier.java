@@ -362,17 +362,24 @@ public final class DatasetVerifier {
             return added;
         }
 
+        /** The file's bytes (hashed as they are read), or null with the problem recorded. */
+        private byte[] readOrReport(String name, Manifest.Shard shard) {
+            try {
+                return read(name, shard);
+            } catch (IOException e) {
+                problems.add(name + ": unreadable: " + e.getMessage());
+                return null;
+            }
+        }
+
         /** The shard's labels when its labels file is well formed and every label is in range, else null. */
         private short[] checkLabels(String where, Manifest.Shard shard) {
             String name = shard.labels();
             if (!openable(where + " labels", name)) {
                 return null;
             }
-            byte[] all;
-            try {
-                all = read(name, shard);
-            } catch (IOException e) {
-                problems.add(name + ": unreadable: " + e.getMessage());
+            byte[] all = readOrReport(name, shard);
+            if (all == null) {
                 return null;
             }
             Npy.Header header;
@@ -412,11 +419,8 @@ public final class DatasetVerifier {
             if (!openable(where + " keys", name)) {
                 return null;
             }
-            byte[] all;
-            try {
-                all = read(name, shard);
-            } catch (IOException e) {
-                problems.add(name + ": unreadable: " + e.getMessage());
+            byte[] all = readOrReport(name, shard);
+            if (all == null) {
                 return null;
             }
             List<String> keys;

@@ -190,7 +190,8 @@ class DatasetBuilderTest {
             assertTrue(String.valueOf(e.getMessage()).contains("No space left"), String.valueOf(e.getMessage()));
             assertFalse(Files.exists(target.resolve("manifest.json")));
             try (Stream<Path> files = Files.list(target)) {
-                assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary files left");
+                List<String> left = files.map(p -> p.getFileName().toString()).toList();
+                assertTrue(left.stream().noneMatch(p -> p.endsWith(".tmp")), "no temporary files left: " + left);
             }
         } finally {
             BuildState.deleteRecursively(target);
