@@ -107,7 +107,7 @@ public final class BuildJob implements Callable<Integer> {
         }
         // the driver scans and plans before Spark starts: a wrong input fails at once
         BuildPlan plan = BuildPlan.scan(options);
-        int taskCpus = taskCpus(conf, plan.shards().size());
+        int taskCpus = taskCpus(conf);
         conf.set("spark.task.cpus", Integer.toString(taskCpus));
         BuildResult result;
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
@@ -121,11 +121,12 @@ public final class BuildJob implements Callable<Integer> {
     }
 
     /**
-     * Threads (cores) per task: Spark's {@code spark.task.cpus} when set; with a local master of N cores and
-     * fewer shards than cores, N / shards, so that a small build still uses every core (shards are the
-     * unit of a task, and their size is part of the output, so it is not changed to make more of them).
+     * Threads (cores) per task: Spark's {@code spark.task.cpus} when set; with a local master of N cores, N: one
+     * shard at a time with every core, as {@code lowres build -j N} (with one thread a task, shards of unequal
+     * size leave cores idle at the end: 16,000 photos in shards of 10,000 and 6,000 took 19.1 s against 15.2 for
+     * lowres build); 1 on a cluster, where the shards outnumber the cores.
      */
-    static int taskCpus(SparkConf conf, int shards) {
+    static int taskCpus(SparkConf conf) {
         if (conf.contains("spark.task.cpus")) {
             return conf.getInt("spark.task.cpus", 1);
         }
@@ -136,7 +137,7 @@ public final class BuildJob implements Callable<Integer> {
         }
         int cores = local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
                 : Integer.parseInt(local.group(1));
-        return Math.max(1, cores / Math.max(1, shards));
+        return cores;
     }
 
     private BuildListener listener(PrintWriter out) {

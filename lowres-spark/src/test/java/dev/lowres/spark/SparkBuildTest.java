@@ -181,12 +181,12 @@ class SparkBuildTest {
     }
 
     @Test
-    void aSmallBuildOnALocalMasterGivesEachTaskTheCoresTheShardsLeave() {
-        assertEquals(2, BuildJob.taskCpus(new SparkConf().setMaster("local[2]"), 1));
-        assertEquals(1, BuildJob.taskCpus(new SparkConf().setMaster("local[2]"), 6));
-        assertEquals(2, BuildJob.taskCpus(new SparkConf().setMaster("local[4,3]"), 2));
-        assertEquals(3, BuildJob.taskCpus(new SparkConf().setMaster("local[4]").set("spark.task.cpus", "3"), 1));
-        assertEquals(1, BuildJob.taskCpus(new SparkConf().setMaster("spark://head:7077"), 1));
+    void aLocalMasterGivesEachTaskEveryCoreAndAClusterOneUnlessSparkSaysOtherwise() {
+        assertEquals(2, BuildJob.taskCpus(new SparkConf().setMaster("local[2]")));
+        assertEquals(4, BuildJob.taskCpus(new SparkConf().setMaster("local[4,3]")));
+        assertEquals(Runtime.getRuntime().availableProcessors(), BuildJob.taskCpus(new SparkConf().setMaster("local[*]")));
+        assertEquals(3, BuildJob.taskCpus(new SparkConf().setMaster("local[4]").set("spark.task.cpus", "3")));
+        assertEquals(1, BuildJob.taskCpus(new SparkConf().setMaster("spark://head:7077")));
     }
 
     private static Manifest withoutProvenance(Manifest m) {
