@@ -146,7 +146,9 @@ public final class TrainingRun {
             boolean resumed = epoch == start.epoch() && firstBatch > 0;
             Window total = new Window(resumed ? start.epochTally() : Tally.ZERO);
             Window window = new Window(resumed ? start.windowTally() : Tally.ZERO);
-            double lr = ctx.schedule().at(step);
+            // the lr of the last step taken: an epoch resumed after its last batch (a checkpoint there, then a kill
+            // before its epoch line) writes the lr the uninterrupted run wrote, not the next step's
+            double lr = ctx.schedule().at(firstBatch > 0 ? step - 1 : step);
             try (Epoch it = ctx.train().epoch(epoch, firstBatch)) {
                 while (it.hasNext()) {
                     int batchIndex = it.position();

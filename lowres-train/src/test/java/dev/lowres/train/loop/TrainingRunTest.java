@@ -107,6 +107,31 @@ class TrainingRunTest {
         }
     }
 
+    /** Every metrics line but its timings. */
+    static List<String> metricLines(Path run) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve(RunDirectory.METRICS))) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.mapper().readTree(line);
+            n.remove(List.of("seconds", "images_per_second"));
+            out.add(n.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void aRunStoppedAfterAnEpochsLastBatchWritesTheSameEpochLineOnResume() throws Exception {
+        Recipe recipe = recipe();
+        Path whole = dir.resolve("whole");
+        train(whole, recipe, false, -1);
+        Path split = dir.resolve("split");
+        // step 20 is epoch 1's last batch: the checkpoint holds the whole epoch, its epoch line is not written yet
+        assertTrue(train(split, recipe, false, 20).stopped());
+        train(split, recipe, true, -1);
+        assertEquals(metricLines(whole), metricLines(split), "the epoch line after the resume (its lr is the last "
+                + "step's, as in the uninterrupted run)");
+    }
+
     @Test
     void thePapersEpochHoldsEveryImageAndItsMirror() throws Exception {
         Recipe paper = recipe("data.mirror_copies=true", "epochs=1", "schedule.warmup_epochs=0");
