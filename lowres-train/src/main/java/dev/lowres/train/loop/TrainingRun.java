@@ -125,7 +125,7 @@ public final class TrainingRun {
             Position start = Position.START;
             if (resume) {
                 start = Checkpoint.restore(dir.last(), model, sgd, ema);
-                ctx.metrics().truncate(start.step());
+                ctx.metrics().truncate(start);
                 listener.note(String.format(Locale.ROOT, "resuming at epoch %d, batch %d (step %d)",
                         start.epoch(), start.batch(), start.step()));
             }

@@ -64,8 +64,13 @@ public final class MetricsLog {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Keeps the lines of steps up to {@code step}, so a resumed run does not repeat them. */
-    public void truncate(long step) throws IOException {
+    /**
+     * Keeps the lines written before the checkpoint at {@code position}, so a resumed run does not repeat them:
+     * those of earlier steps, and of its step all but the epoch line of its own epoch, which a checkpoint inside
+     * an epoch (even after its last batch) precedes.
+     */
+    public void truncate(Position position) throws IOException {
+        long step = position.step();
         if (!Files.exists(file)) {
             return;
         }
@@ -80,7 +85,10 @@ public final class MetricsLog {
             } catch (IOException e) {
                 continue; // a line cut by a kill
             }
-            if (n.path("step").asLong(Long.MAX_VALUE) <= step) {
+            long lineStep = n.path("step").asLong(Long.MAX_VALUE);
+            boolean laterEpochLine = n.path("type").asText().equals("epoch")
+                    && n.path("epoch").asInt(Integer.MAX_VALUE) >= position.epoch();
+            if (lineStep < step || (lineStep == step && !laterEpochLine)) {
                 kept.add(line);
             }
         }
