@@ -6,7 +6,6 @@ import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.BuildSession;
 import dev.lowres.data.ingest.PlannedShard;
 import dev.lowres.data.ingest.ShardOutcome;
-import dev.lowres.data.store.BuildState;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.ShardWriter;
 import java.io.IOException;
@@ -64,7 +63,7 @@ public final class SparkBuild {
                 listener.started(plan.tree().totalImages(), session.resumable());
                 List<ShardTask> tasks = new ArrayList<>();
                 for (PlannedShard shard : plan.shards()) {
-                    Optional<List<BuildState.ShardRecord>> done = session.finished(shard);
+                    Optional<BuildSession.FinishedShard> done = session.finished(shard);
                     if (done.isPresent()) {
                         session.resume(shard, done.get());
                     } else {

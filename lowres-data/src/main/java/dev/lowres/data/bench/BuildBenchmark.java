@@ -11,6 +11,7 @@ import dev.lowres.data.ingest.BuildListener;
 import dev.lowres.data.ingest.BuildOptions;
 import dev.lowres.data.ingest.BuildResult;
 import dev.lowres.data.ingest.DatasetBuilder;
+import dev.lowres.data.ingest.RecordMaker;
 import dev.lowres.data.ingest.ScanOptions;
 import dev.lowres.data.ingest.SourceException;
 import dev.lowres.data.ingest.SourceImage;
@@ -192,7 +193,7 @@ public final class BuildBenchmark {
                 for (int i = 0; i < n; i++) {
                     byte[] b = jpegs.get(i);
                     long t0 = System.nanoTime();
-                    DecodedImage d = decoder.decodeReduced(b, b.length, DatasetBuilder.FAST_MIN_SIDE_FACTOR * size);
+                    DecodedImage d = decoder.decodeReduced(b, b.length, RecordMaker.FAST_MIN_SIDE_FACTOR * size);
                     long t1 = System.nanoTime();
                     resampler.resize(d, size, size, ResampleFilter.BOX, fast, i * per);
                     fastNanos += t1 - t0;

@@ -20,7 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,19 +127,54 @@ public final class BuildSession implements AutoCloseable {
     }
 
     /**
-     * The journal records of a shard if every size finished it in an earlier run and its files are intact;
-     * empty if it must be (re)made.
+     * A shard an earlier run finished: its journal records and its statistics in every size, summed from the
+     * same bytes that were checked against the journal's digests (each file is read once).
      */
-    public Optional<List<BuildState.ShardRecord>> finished(PlannedShard shard) throws IOException {
+    public record FinishedShard(List<BuildState.ShardRecord> records, List<SplitStatistics> statistics) {
+    }
+
+    /**
+     * The shard as an earlier run finished it, if every size did and its files are intact; empty if it must
+     * be (re)made.
+     */
+    public Optional<FinishedShard> finished(PlannedShard shard) throws IOException {
         List<BuildState.ShardRecord> records = new ArrayList<>();
+        List<SplitStatistics> statistics = new ArrayList<>();
         for (Target t : targets) {
             Optional<BuildState.ShardRecord> record = t.state.finished(shard.baseName());
-            if (record.isEmpty() || !intact(t.dir, record.get().shard())) {
+            Optional<SplitStatistics> stats = record.isEmpty() ? Optional.empty()
+                    : statisticsIfIntact(t, record.get().shard());
+            if (stats.isEmpty()) {
                 return Optional.empty();
             }
             records.add(record.get());
+            statistics.add(stats.get());
         }
-        return Optional.of(records);
+        return Optional.of(new FinishedShard(records, statistics));
+    }
+
+    /** The statistics of a committed shard's records if its three files match their digests. */
+    private Optional<SplitStatistics> statisticsIfIntact(Target target, Manifest.Shard files) throws IOException {
+        byte[] images = null;
+        byte[] labels = null;
+        for (String f : files.files()) {
+            Path file = target.dir.resolve(f);
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (!HexFormat.of().formatHex(DigestingWriter.sha256().digest(bytes)).equals(files.sha256().get(f))) {
+                return Optional.empty();
+            }
+            images = f.equals(files.images()) ? bytes : images;
+            labels = f.equals(files.labels()) ? bytes : labels;
+        }
+        short[] labelValues = new short[(int) files.count()];
+        ByteBuffer.wrap(Npy.data(labels, files.labels())).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer()
+                .get(labelValues);
+        SplitStatistics stats = new SplitStatistics(target.shape, plan.tree().classes().size());
+        stats.add(Npy.data(images, files.images()), 0, labelValues.length, labelValues, 0);
+        return Optional.of(stats);
     }
 
     /** Inputs in shards that an earlier run finished (for the progress display). */
@@ -155,22 +190,10 @@ public final class BuildSession implements AutoCloseable {
         return total;
     }
 
-    /** Takes in a shard that an earlier run finished: its records are read back for the statistics. */
-    public synchronized void resume(PlannedShard shard, List<BuildState.ShardRecord> records) throws IOException {
-        List<SplitStatistics> statistics = new ArrayList<>();
-        for (int t = 0; t < targets.size(); t++) {
-            Target target = targets.get(t);
-            Manifest.Shard files = records.get(t).shard();
-            byte[] images = readArray(target.dir.resolve(files.images()));
-            byte[] labelBytes = readArray(target.dir.resolve(files.labels()));
-            short[] labels = new short[(int) files.count()];
-            ByteBuffer.wrap(labelBytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(labels);
-            SplitStatistics stats = new SplitStatistics(target.shape, plan.tree().classes().size());
-            stats.add(images, 0, labels.length, labels, 0);
-            statistics.add(stats);
-        }
-        take(shard, records.stream().map(BuildState.ShardRecord::shard).toList(), statistics,
-                records.get(0).skipped());
+    /** Takes in a shard that an earlier run finished ({@link #finished}). */
+    public synchronized void resume(PlannedShard shard, FinishedShard finished) {
+        take(shard, finished.records().stream().map(BuildState.ShardRecord::shard).toList(), finished.statistics(),
+                finished.records().get(0).skipped());
         resumed += shard.inputs();
     }
 
@@ -308,22 +331,6 @@ public final class BuildSession implements AutoCloseable {
         }
         throw new OutputInUseException(target.dir + " already holds a finished dataset of other inputs or options; "
                 + "use --overwrite to replace it");
-    }
-
-    private static boolean intact(Path dir, Manifest.Shard shard) throws IOException {
-        for (String f : shard.files()) {
-            Path file = dir.resolve(f);
-            if (!Files.isRegularFile(file) || !DigestingWriter.sha256(file).equals(shard.sha256().get(f))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] readArray(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        Npy.Header header = Npy.parse(ByteBuffer.wrap(all), file.toString());
-        return Arrays.copyOfRange(all, (int) header.dataOffset(), (int) (header.dataOffset() + header.dataLength()));
     }
 
     /** Removes what a build writes into a dataset directory (and nothing else). */

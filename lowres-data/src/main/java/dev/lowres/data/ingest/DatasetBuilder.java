@@ -1,7 +1,6 @@
 package dev.lowres.data.ingest;
 
 import dev.lowres.data.Concurrency;
-import dev.lowres.data.store.BuildState;
 import dev.lowres.data.store.DatasetException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,9 +23,6 @@ import java.util.concurrent.Future;
  * plan and session).
  */
 public final class DatasetBuilder {
-    /** In fast mode the DCT reduction keeps both sides at least this many times the largest output size. */
-    public static final int FAST_MIN_SIDE_FACTOR = RecordMaker.FAST_MIN_SIDE_FACTOR;
-
     private final BuildOptions options;
     private final BuildListener listener;
 
@@ -77,7 +73,7 @@ public final class DatasetBuilder {
             int slot = 0;
             for (PlannedShard shard : plan.shards()) {
                 await(pending[slot]);
-                Optional<List<BuildState.ShardRecord>> done = session.finished(shard);
+                Optional<BuildSession.FinishedShard> done = session.finished(shard);
                 if (done.isPresent()) {
                     pending[slot] = writer.submit(() -> {
                         session.resume(shard, done.get());

@@ -160,6 +160,15 @@ public final class Npy {
         if (h.itemSize() != 1) {
             throw new IOException(file + ": expected a one-byte dtype, found " + h.descr());
         }
-        return Arrays.copyOfRange(all, (int) h.dataOffset(), (int) (h.dataOffset() + h.dataLength()));
+        return data(all, h);
+    }
+
+    /** The array data of a whole npy file's bytes (any dtype), after its header. */
+    public static byte[] data(byte[] file, String what) throws IOException {
+        return data(file, parse(ByteBuffer.wrap(file), what));
+    }
+
+    private static byte[] data(byte[] file, Header h) {
+        return Arrays.copyOfRange(file, (int) h.dataOffset(), (int) (h.dataOffset() + h.dataLength()));
     }
 }
