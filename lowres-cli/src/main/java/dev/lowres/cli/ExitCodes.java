@@ -15,6 +15,11 @@ public final class ExitCodes {
     public static final int DATA = 65;
     /** An input named on the command line does not exist or is not a dataset. */
     public static final int NO_INPUT = 66;
+    /**
+     * A data-parallel peer is unavailable: another rank died, cannot be reached, or fell behind by more than the
+     * timeout; relaunching resumes from the last checkpoint.
+     */
+    public static final int UNAVAILABLE = 69;
     /** The output cannot be written: full disk, no permission, an output that already exists. */
     public static final int CANT_CREATE = 73;
     /** An I/O error while working. */

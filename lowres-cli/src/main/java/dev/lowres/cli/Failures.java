@@ -32,6 +32,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
+        if (ex instanceof dev.lowres.train.dist.DistributedException) {
+            return ExitCodes.UNAVAILABLE;
+        }
         if (ex instanceof SourceException || ex instanceof NoSuchFileException) {
             return ExitCodes.NO_INPUT;
         }

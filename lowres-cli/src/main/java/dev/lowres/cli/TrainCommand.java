@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:finished (or stopped by Ctrl-C with a checkpoint)", "2:bad option or recipe",
             "65:the loss became NaN (the step is printed; the last good checkpoint is kept)",
-            "66:dataset or run not found", "74:I/O error"},
+            "66:dataset or run not found", "69:another rank died or cannot be reached (relaunch to resume)",
+            "74:I/O error"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -84,6 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    DistributedOptions distributed;
+
     /** Options that would change what a resumed run computes: refused with --resume. */
     private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
             "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out");
@@ -91,6 +95,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        int localRanks = distributed.localRanks();
+        if (localRanks > 0) {
+            return launchRanks(localRanks);
+        }
+        world = distributed.world(System.getenv());
         Device device = engine.device();
         if (resume != null) {
             for (String name : FIXED_ON_RESUME) {
@@ -209,8 +218,50 @@ final class TrainCommand implements Callable<Integer> {
 
     private volatile boolean stopped;
 
-    private int train(RunOptions options) throws Exception {
+    /** This process's place in a data-parallel group, or null. */
+    private dev.lowres.train.dist.World world;
+
+    /** --nproc N: the same command as N ranks on this machine. */
+    private int launchRanks(int n) throws Exception {
+        Path dir = resume != null ? resume : this.out;
+        if (dir == null || (resume == null && data == null)) {
+            throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
+        }
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (args.isEmpty() || !args.get(0).equals(spec.name())) {
+            args.add(0, spec.name());
+        }
+        removeOption(args, "--nproc");
+        int threads = engine.threads != null ? engine.threads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
+        removeOption(args, "--threads");
+        removeOption(args, "-j");
+        return LocalRanks.run(args, n, threads, dir.resolve("logs"), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+    }
+
+    /** Removes {@code name VALUE} and {@code name=VALUE} from {@code args}. */
+    static void removeOption(List<String> args, String name) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(name)) {
+                args.remove(i);
+                if (i < args.size()) {
+                    args.remove(i);
+                }
+                i--;
+            } else if (args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+                i--;
+            }
+        }
+    }
+
+    private int train(RunOptions plain) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        RunOptions options = world == null ? plain : plain.inWorld(world, distributed.checkSyncEvery);
+        if (world != null) {
+            out.printf("%s%n", world);
+        }
         out.printf("training on %s (%s%s) -> %s%n", options.device(), options.precision().resolve(options.device()).id(),
                 options.channelsLast() ? ", channels-last" : "", options.runDir());
         out.flush();
@@ -245,6 +296,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (TrainingDiverged e) {
             spec.commandLine().getErr().println("lowres train: " + e.getMessage());
             return ExitCodes.DATA;
+        } catch (dev.lowres.train.dist.ReplicasDiverged e) {
+            spec.commandLine().getErr().println("lowres train: " + e.getMessage());
+            return ExitCodes.SOFTWARE;
         } finally {
             progress.close();
             finished.countDown();

@@ -122,9 +122,13 @@ public final class Loader implements AutoCloseable {
         return config.dropLast() ? batches * config.batchSize() : recordsPerRank;
     }
 
-    /** Batches per epoch for this rank. */
+    /**
+     * Batches per epoch for this rank. With {@code dropLast} every rank gets the same count, that of the rank
+     * with the fewest records (data-parallel ranks must take the same number of steps); without it, a rank
+     * delivers all its records.
+     */
     public int batchesPerEpoch() {
-        return config.dropLast() ? recordsPerRank / config.batchSize()
+        return config.dropLast() ? samples(view, config) / config.worldSize() / config.batchSize()
                 : (recordsPerRank + config.batchSize() - 1) / config.batchSize();
     }
 

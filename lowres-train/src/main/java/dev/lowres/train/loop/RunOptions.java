@@ -1,5 +1,6 @@
 package dev.lowres.train.loop;
 
+import dev.lowres.train.dist.World;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
 import dev.lowres.train.recipe.Recipe;
@@ -17,9 +18,30 @@ import java.util.List;
  * @param channelsLast keep weights and activations channels-last (faster convolutions on CPU and GPU)
  * @param resume continue the run in {@code runDir} from its last checkpoint
  * @param command the command line, for the run's config
+ * @param world this process's place in a data-parallel group, or null to train alone
+ * @param checkSyncEvery with a world: check every so many steps that all ranks hold the same weights (0: never)
  */
 public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
-                         boolean channelsLast, boolean resume, List<String> command) {
+                         boolean channelsLast, boolean resume, List<String> command, World world,
+                         int checkSyncEvery) {
+    public RunOptions {
+        if (checkSyncEvery < 0) {
+            throw new IllegalArgumentException("the weight check interval must be >= 0: " + checkSyncEvery);
+        }
+    }
+
+    /** Options of a process that trains alone. */
+    public RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
+                      boolean channelsLast, boolean resume, List<String> command) {
+        this(data, runDir, recipe, device, precision, channelsLast, resume, command, null, 0);
+    }
+
+    /** These options as one rank of {@code world}, checking the weights every {@code checkSyncEvery} steps. */
+    public RunOptions inWorld(World world, int checkSyncEvery) {
+        return new RunOptions(data, runDir, recipe, device, precision, channelsLast, resume, command, world,
+                checkSyncEvery);
+    }
+
     /** Options on the CPU in fp32, channels-last. */
     public static RunOptions cpu(Path data, Path runDir, Recipe recipe, boolean resume, List<String> command) {
         return new RunOptions(data, runDir, recipe, Device.cpu(), Precision.FP32, true, resume, command);

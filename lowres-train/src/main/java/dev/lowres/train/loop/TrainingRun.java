@@ -9,6 +9,9 @@ import dev.lowres.data.load.Normalization;
 import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
+import dev.lowres.train.dist.Group;
+import dev.lowres.train.dist.Replicas;
+import dev.lowres.train.dist.World;
 import dev.lowres.train.engine.Autocast;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
@@ -55,6 +58,13 @@ import org.bytedeco.pytorch.global.torch;
  * non-finite loss stops the run at that step, keeping the last good checkpoint: a checkpoint is only written
  * from finite weights. A run that stopped before its first checkpoint starts over when run again.
  *
+ * <p>With a {@link World} (data-parallel training) this process is one rank: the recipe's batch size is the
+ * global batch, split evenly over the ranks, each rank reads its share of every global batch (the same images
+ * a single process would read in that step, with the same augmentation), gradients are averaged over the ranks
+ * ({@link Replicas}), and rank 0 alone writes the run directory. A run resumes with any world size that divides
+ * its batch: the steps, batches and rates do not depend on it (batch-norm statistics are per rank, as in
+ * PyTorch's DDP, so they do).
+ *
  * <p>Each step runs inside one {@link PointerScope}: every tensor it makes (inputs, activations, gradients'
  * handles) is freed when the step ends, not by the garbage collector.
  */
@@ -80,7 +90,7 @@ public final class TrainingRun {
     /** The parts of a run the loop works with. */
     private record Context(RunDirectory dir, Recipe recipe, Model model, MomentumSgd sgd, WeightAverage ema,
                            Loader train, Loader val, LearningRateSchedule schedule, MetricsLog metrics,
-                           Precision precision, SoftCrossEntropy loss) {
+                           Precision precision, SoftCrossEntropy loss, Replicas replicas) {
     }
 
     public Result run() throws IOException, DatasetException {
@@ -94,11 +104,30 @@ public final class TrainingRun {
         }
         Device device = options.device();
         Precision precision = options.precision().resolve(device);
-        boolean resume = options.resume() && Files.exists(dir.last());
-        Recipe recipe = prepare(dir, manifest, precision);
+        World world = options.world();
+        try (Group group = world == null ? null : Group.connect(world)) {
+            boolean resume = options.resume() && Files.exists(dir.last());
+            if (group != null) {
+                agreeOnResume(group, resume, dir);
+            }
+            Recipe recipe = prepare(dir, manifest, precision, world == null || world.leader());
+            return run(dir, manifest, recipe, device, precision, resume, group);
+        }
+    }
+
+    private Result run(RunDirectory dir, Manifest manifest, Recipe recipe, Device device, Precision precision,
+                       boolean resume, Group group) throws IOException, DatasetException {
+        Manifest.ImageShape shape = manifest.image();
+        int classes = manifest.classes().size();
+        int rank = group == null ? 0 : group.rank();
+        int ranks = group == null ? 1 : group.size();
+        if (recipe.batchSize() % ranks != 0) {
+            throw new IllegalArgumentException("the batch size " + recipe.batchSize() + " is the global batch and must "
+                    + "divide evenly over the " + ranks + " ranks (each takes batch / ranks)");
+        }
         Network network = ModelRegistry.create(recipe.model(), shape.channels(), shape.height(), classes);
         LoaderConfig trainConfig = LoaderConfig.builder().data(options.data()).split(recipe.data().trainSplit())
-                .batchSize(recipe.batchSize()).seed(recipe.seed()).dropLast(true)
+                .batchSize(recipe.batchSize() / ranks).shard(rank, ranks).seed(recipe.seed()).dropLast(true)
                 .mirrorCopies(recipe.data().mirrorCopies())
                 .order(EpochOrder.parse(recipe.data().order())).augment(recipe.data().augment())
                 .normalization(Normalization.parse(recipe.data().normalization()))
@@ -108,28 +137,53 @@ public final class TrainingRun {
         Torch.seed(recipe.seed());
         try (Loader train = Loader.open(trainConfig);
              Loader val = validate ? Loader.open(LoaderConfig.builder().data(options.data())
-                     .split(recipe.data().valSplit()).batchSize(Math.min(256, valSize(manifest, recipe)))
+                     .split(recipe.data().valSplit()).shard(rank, ranks)
+                     .batchSize(Math.min(256, Math.max(1, valSize(manifest, recipe) / ranks)))
                      .order(EpochOrder.SEQUENTIAL).normalization(trainConfig.normalization())
                      .statisticsSplit(recipe.data().trainSplit()).threads(threads(recipe)).build()) : null;
              Model model = Model.create(network, device, recipe.seed(), options.channelsLast());
              MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
              WeightAverage ema = recipe.ema().decay() > 0 ? new WeightAverage(recipe.ema().decay(), model.params())
                      : null) {
-            if (!Files.exists(dir.dir().resolve(InputStats.FILE))) {
+            if (rank == 0 && !Files.exists(dir.dir().resolve(InputStats.FILE))) {
                 InputStats.of(train).write(dir.dir()); // what evaluation must feed the network
             }
             LearningRateSchedule schedule = new LearningRateSchedule(recipe.schedule(), recipe.batchSize(),
                     train.batchesPerEpoch(), recipe.epochs());
-            Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule,
-                    new MetricsLog(dir.metrics()), precision, new SoftCrossEntropy(recipe.labelSmoothing()));
             Position start = Position.START;
+            MetricsLog metrics = rank == 0 ? new MetricsLog(dir.metrics()) : MetricsLog.discard();
             if (resume) {
                 start = Checkpoint.restore(dir.last(), model, sgd, ema);
-                ctx.metrics().truncate(start);
+                metrics.truncate(start);
                 listener.note(String.format(Locale.ROOT, "resuming at epoch %d, batch %d (step %d)",
                         start.epoch(), start.batch(), start.step()));
             }
-            return loop(ctx, start);
+            try (Replicas replicas = group == null ? Replicas.SINGLE
+                    : new Replicas.DataParallel(group, model.params(), model.trainable())) {
+                if (ema != null) {
+                    replicas.broadcast(ema.averages(), "the weight average");
+                }
+                if (group != null) {
+                    listener.note(String.format(Locale.ROOT, "rank %d of %d: batch %d of the global %d, %d steps per "
+                            + "epoch", rank, ranks, recipe.batchSize() / ranks, recipe.batchSize(),
+                            train.batchesPerEpoch()));
+                }
+                Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule, metrics, precision,
+                        new SoftCrossEntropy(recipe.labelSmoothing()), replicas);
+                return loop(ctx, start);
+            }
+        }
+    }
+
+    /** Every rank resumes, or none: a rank that cannot see the checkpoint fails all of them with the reason. */
+    private static void agreeOnResume(Group group, boolean resume, RunDirectory dir) {
+        double[] count = {resume ? 1 : 0};
+        group.sum(count, "the agreement on resuming");
+        if (count[0] != 0 && count[0] != group.size()) {
+            throw new IllegalArgumentException("rank " + group.rank() + (resume ? " sees " : " does not see ")
+                    + dir.last() + " but " + (resume ? (int) (group.size() - count[0]) : (int) count[0])
+                    + " other rank(s) " + (resume ? "do not" : "do") + ": the run directory must be on a file system "
+                    + "every rank shares");
         }
     }
 
@@ -154,24 +208,28 @@ public final class TrainingRun {
                     int batchIndex = it.position();
                     Batch b = it.next();
                     lr = ctx.schedule().at(step);
-                    StepResult r = trainStep(ctx, b, lr, step);
+                    StepResult r = trainStep(ctx, b, lr, step, stopRequested);
                     if (!Double.isFinite(r.loss())) {
                         diverged(ctx, epoch, batchIndex, step, lr, "the loss became " + r.loss());
                     }
                     step++;
-                    total.add(b.size(), r.loss(), r.correct());
-                    window.add(b.size(), r.loss(), r.correct());
+                    int images = b.size() * ctx.replicas().size();
+                    total.add(images, r.loss(), r.correct());
+                    window.add(images, r.loss(), r.correct());
+                    if (options.checkSyncEvery() > 0 && step % options.checkSyncEvery() == 0) {
+                        ctx.replicas().checkInSync(step);
+                    }
                     listener.step(epoch, batchIndex, step, r.loss(), lr, window.rate());
                     if (step % recipe.logEverySteps() == 0) {
                         ctx.metrics().append(new MetricsLog.Step(epoch, step, window.meanLoss(), lr, window.rate()));
                         window = new Window(Tally.ZERO);
                     }
                     boolean periodic = recipe.checkpointEverySteps() > 0 && step % recipe.checkpointEverySteps() == 0;
-                    if (periodic || stopRequested) {
+                    if (periodic || r.stop()) {
                         checkpoint(ctx, new Position(epoch, batchIndex + 1, step, best, total.tally(), window.tally()),
                                 epoch, batchIndex, lr, ctx.dir().last());
                     }
-                    if (stopRequested) {
+                    if (r.stop()) {
                         listener.note("stopped at step " + step + "; resume with --resume " + ctx.dir().dir());
                         return new Result(ctx.dir().dir(), epoch, step, best, last, true);
                     }
@@ -199,12 +257,14 @@ public final class TrainingRun {
             // the best first: a kill between the two writes resumes from the older last and redoes this epoch
             Path[] files = improved ? new Path[] {ctx.dir().best(), ctx.dir().last()} : new Path[] {ctx.dir().last()};
             checkpoint(ctx, next, epoch, batches - 1, lr, files);
-            if (stopRequested) {
+            if (ctx.replicas().anyStop(stopRequested, step)) {
                 listener.note("stopped after epoch " + epoch + "; resume with --resume " + ctx.dir().dir());
                 return new Result(ctx.dir().dir(), epoch + 1, step, best, last, true);
             }
         }
-        Checkpoint.export(ctx.dir().export(), ctx.model());
+        if (ctx.replicas().leader()) {
+            Checkpoint.export(ctx.dir().export(), ctx.model());
+        }
         return new Result(ctx.dir().dir(), recipe.epochs(), step, best, last, false);
     }
 
@@ -275,16 +335,22 @@ public final class TrainingRun {
         if (bad != null) {
             diverged(ctx, epoch, batch, position.step(), lr, "the weights became non-finite (" + bad + ")");
         }
-        for (Path file : files) {
-            snapshot.write(file);
+        if (ctx.replicas().leader()) {
+            for (Path file : files) {
+                snapshot.write(file);
+            }
         }
     }
 
-    private record StepResult(double loss, long correct) {
+    /** A step's loss and correct predictions (over all ranks), and whether any rank asked to stop after it. */
+    private record StepResult(double loss, long correct, boolean stop) {
     }
 
-    /** Forward (under autocast), backward, clipping, the optimizer step and the weight average. */
-    private static StepResult trainStep(Context ctx, Batch b, double lr, long step) {
+    /**
+     * Forward (under autocast), the ranks' agreement on the loss, backward, the gradients' all-reduce, clipping,
+     * the optimizer step, the buffers' broadcast and the weight average.
+     */
+    private static StepResult trainStep(Context ctx, Batch b, double lr, long step, boolean stop) {
         Model model = ctx.model();
         Device device = model.device();
         InputShape image = model.network().input();
@@ -299,24 +365,27 @@ public final class TrainingRun {
                 logits = model.forward(x, true);
             }
             Tensor loss = ctx.loss().apply(logits, target);
-            double value = loss.item_double();
-            if (!Double.isFinite(value)) {
-                return new StepResult(value, 0);
-            }
-            loss.backward();
             long correct;
             try (NoGradGuard g = new NoGradGuard()) {
                 correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(labels).sum().item_long();
             }
+            // every rank learns the others' loss and stop requests, so that all of them stop at the same step
+            Replicas.StepAgreement agreed = ctx.replicas().agree(loss.item_double(), correct, stop, step);
+            if (!Double.isFinite(agreed.loss())) {
+                return new StepResult(agreed.loss(), 0, agreed.stop());
+            }
+            loss.backward();
+            ctx.replicas().reduceGradients(step);
             if (ctx.recipe().gradClipNorm() > 0) {
                 clip(model.trainable(), ctx.recipe().gradClipNorm());
             }
             ctx.sgd().step(lr, ctx.schedule().momentumAt(step, ctx.recipe().optimizer().momentum()));
             zeroGradients(model.trainable());
+            ctx.replicas().syncBuffers(step);
             if (ctx.ema() != null) {
                 ctx.ema().update();
             }
-            return new StepResult(value, correct);
+            return new StepResult(agreed.loss(), agreed.correct(), agreed.stop());
         }
     }
 
@@ -387,14 +456,17 @@ public final class TrainingRun {
                 }
             }
         }
-        return new double[] {lossSum / n, (double) top1 / n, (double) top5 / n};
+        double[] sums = {lossSum, top1, top5, n};
+        ctx.replicas().sum(sums, "the validation figures");
+        return new double[] {sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3]};
     }
 
     /**
      * Creates the run directory and its config, or reads them back to resume. A directory whose run never
      * wrote a checkpoint (it failed in its first steps) is started over, with its own recipe when resumed.
      */
-    private Recipe prepare(RunDirectory dir, Manifest manifest, Precision precision) throws IOException {
+    private Recipe prepare(RunDirectory dir, Manifest manifest, Precision precision, boolean writes)
+            throws IOException {
         boolean started = dir.started();
         boolean hasCheckpoint = Files.exists(dir.last());
         if (options.resume()) {
@@ -407,11 +479,14 @@ public final class TrainingRun {
                 return own;
             }
             listener.note(dir.dir() + " has no checkpoint yet (the run stopped in its first steps): starting over");
-            return fresh(dir, manifest, own, precision);
+            return writes ? fresh(dir, manifest, own, precision) : own;
         }
         if (started && (hasCheckpoint || Files.exists(dir.export()))) {
             throw new IllegalArgumentException(dir.dir() + " already holds a run; resume it with --resume or choose "
                     + "another --out");
+        }
+        if (!writes) {
+            return options.recipe();
         }
         if (started) {
             listener.note(dir.dir() + " holds a run that stopped before its first checkpoint: starting over");
@@ -442,8 +517,9 @@ public final class TrainingRun {
         return Path.of(RunRecord.read(new RunDirectory(dir).runJson()).data());
     }
 
+    /** The loader's threads: the recipe's, else the engine's (--threads; each data-parallel rank's share). */
     private static int threads(Recipe recipe) {
-        return recipe.data().threads() > 0 ? recipe.data().threads() : Runtime.getRuntime().availableProcessors();
+        return recipe.data().threads() > 0 ? recipe.data().threads() : Math.max(1, Torch.threads());
     }
 
     private static int valSize(Manifest manifest, Recipe recipe) {

@@ -57,6 +57,11 @@ public final class WeightAverage implements AutoCloseable {
         }
     }
 
+    /** The average tensors themselves, in parameter order (to broadcast them between data-parallel ranks). */
+    public List<Tensor> averages() {
+        return java.util.Collections.unmodifiableList(average);
+    }
+
     /** The averages by parameter name (for checkpoints), as float32 row-major arrays. */
     public Map<String, float[]> state() {
         Map<String, float[]> out = new LinkedHashMap<>();

@@ -26,6 +26,11 @@ public final class MetricsLog {
         this.file = file;
     }
 
+    /** A log that writes nothing: a data-parallel rank other than 0, whose figures rank 0 logs. */
+    public static MetricsLog discard() {
+        return new MetricsLog(null);
+    }
+
     /** A logging window's figures. */
     @JsonPropertyOrder({"type", "epoch", "step", "loss", "lr", "images_per_second"})
     public record Step(String type, int epoch, long step, double loss, double lr, double imagesPerSecond) {
@@ -52,6 +57,9 @@ public final class MetricsLog {
 
     /** Appends one line. */
     public void append(Object line) throws IOException {
+        if (file == null) {
+            return;
+        }
         ObjectNode node = Json.mapper().valueToTree(line);
         List<String> nan = new ArrayList<>();
         node.fields().forEachRemaining(f -> {
@@ -71,7 +79,7 @@ public final class MetricsLog {
      */
     public void truncate(Position position) throws IOException {
         long step = position.step();
-        if (!Files.exists(file)) {
+        if (file == null || !Files.exists(file)) {
             return;
         }
         List<String> kept = new ArrayList<>();

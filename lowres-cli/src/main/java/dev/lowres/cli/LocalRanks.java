@@ -1,0 +1,172 @@
+package dev.lowres.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code --nproc N}: starts N ranks of the same command on this machine, as torchrun's standalone mode does, and
+ * watches them. Each rank is this JVM's command again (same Java, options and class path) with torch's
+ * environment ({@code RANK}, {@code WORLD_SIZE}, {@code LOCAL_RANK}, {@code MASTER_ADDR=127.0.0.1}), its share
+ * of the cores as {@code --threads}, and a fresh {@code file://} rendezvous in a temporary directory; Gloo's
+ * traffic stays on 127.0.0.1. Rank 0 writes to this terminal, the others to {@code <logs>/rank-<r>.log}.
+ *
+ * <p>When a rank fails, the launcher names it and its exit status, gives the others {@link #GRACE_SECONDS} to
+ * stop on their own (a peer's death fails their next collective at once), then stops them. A signal to the
+ * launcher (Ctrl-C, SIGTERM) reaches every rank, which all stop at the same step with a checkpoint.
+ */
+final class LocalRanks {
+    /** How long the other ranks get to exit after one failed. */
+    static final int GRACE_SECONDS = 30;
+
+    private LocalRanks() {
+    }
+
+    /**
+     * Runs {@code command} (a lowres command line without {@code --nproc}) as {@code n} ranks.
+     *
+     * @param command the command and its options, e.g. {@code train --data D ...}
+     * @param threads each rank's threads (the option given, or the cores divided among the ranks)
+     * @param logs where ranks 1..n-1 write their output
+     * @return 0 when every rank finished; else the exit code of the first rank that failed
+     */
+    static int run(List<String> command, int n, int threads, Path logs, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
+        Files.createDirectories(logs);
+        Path rendezvous = Files.createTempDirectory("lowres-rdv-");
+        Path store = rendezvous.resolve("store");
+        List<Process> ranks = new ArrayList<>();
+        Thread forward = new Thread(() -> stopAll(ranks), "lowres-ranks-stop");
+        Runtime.getRuntime().addShutdownHook(forward);
+        try {
+            for (int rank = 0; rank < n; rank++) {
+                ranks.add(start(command, rank, n, threads, store, logs));
+            }
+            out.printf("started %d ranks on this machine (%d threads each, pids %s); ranks 1-%d log to %s%n", n,
+                    threads, ranks.stream().map(p -> String.valueOf(p.pid())).toList(), n - 1, logs);
+            out.flush();
+            return watch(ranks, err);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(forward);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the ranks
+            }
+            Files.deleteIfExists(store);
+            Files.deleteIfExists(rendezvous);
+        }
+    }
+
+    private static Process start(List<String> command, int rank, int n, int threads, Path store, Path logs)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(command);
+        cmd.add("--threads");
+        cmd.add(String.valueOf(threads));
+        cmd.add("--init");
+        cmd.add(store.toUri().toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.put("RANK", String.valueOf(rank));
+        env.put("LOCAL_RANK", String.valueOf(rank));
+        env.put("WORLD_SIZE", String.valueOf(n));
+        env.put("MASTER_ADDR", "127.0.0.1");
+        env.remove("MASTER_PORT");
+        if (rank == 0) {
+            pb.inheritIO();
+        } else {
+            Path log = logs.resolve("rank-" + rank + ".log");
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        }
+        return pb.start();
+    }
+
+    /** Waits for every rank; after the first failure, gives the others the grace period, then stops them. */
+    private static int watch(List<Process> ranks, PrintWriter err) throws InterruptedException {
+        int failedRank = -1;
+        int failedCode = 0;
+        long deadline = Long.MAX_VALUE;
+        while (ranks.stream().anyMatch(Process::isAlive)) {
+            for (int r = 0; r < ranks.size() && failedRank < 0; r++) {
+                Process p = ranks.get(r);
+                if (!p.isAlive() && p.exitValue() != 0) {
+                    failedRank = r;
+                    failedCode = p.exitValue();
+                    err.printf("lowres train: rank %d (pid %d) %s; stopping the other ranks%n", r, p.pid(),
+                            describe(failedCode));
+                    err.flush();
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                stopAll(ranks);
+                break;
+            }
+            ranks.stream().filter(Process::isAlive).findFirst().ifPresent(p -> {
+                try {
+                    p.waitFor(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        if (failedRank < 0) {
+            for (int r = 0; r < ranks.size(); r++) {
+                if (ranks.get(r).exitValue() != 0) {
+                    failedRank = r;
+                    failedCode = ranks.get(r).exitValue();
+                }
+            }
+        }
+        if (failedRank < 0) {
+            return ExitCodes.OK;
+        }
+        // a rank killed by a signal left no exit code of its own: the group was unavailable
+        return failedCode > 128 ? ExitCodes.UNAVAILABLE : failedCode;
+    }
+
+    static String describe(int exitValue) {
+        if (exitValue > 128) {
+            int signal = exitValue - 128;
+            String name = switch (signal) {
+                case 9 -> " (SIGKILL: out of memory, or killed)";
+                case 15 -> " (SIGTERM)";
+                case 6 -> " (SIGABRT: a native crash)";
+                case 11 -> " (SIGSEGV: a native crash)";
+                default -> "";
+            };
+            return "was killed by signal " + signal + name;
+        }
+        return "exited with code " + exitValue;
+    }
+
+    /** Asks every live rank to stop (SIGTERM: a checkpoint, then exit), and kills those still alive after 60 s. */
+    private static void stopAll(List<Process> ranks) {
+        List<Process> live = ranks.stream().filter(Process::isAlive).toList();
+        live.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (Process p : live) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

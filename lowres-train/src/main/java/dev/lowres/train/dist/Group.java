@@ -1,0 +1,244 @@
+package dev.lowres.train.dist;
+
+import dev.lowres.train.engine.Torch;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.BroadcastOptions;
+import org.bytedeco.pytorch.FileStore;
+import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Store;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.gloo.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A c10d process group over Gloo (CPU tensors), with the few collectives data-parallel training needs. The store
+ * and the group are libtorch's own ({@code FileStore} or {@code TCPStore}, {@code ProcessGroupGloo}); they live
+ * until {@link #close()}.
+ *
+ * <p>Gloo's transport binds to the interface named by {@code GLOO_SOCKET_IFNAME} (as torch's does), else to
+ * 127.0.0.1 when the master ({@code tcp://} host, or {@code MASTER_ADDR} with a {@code file://} rendezvous) is a
+ * loopback address, else to the address this host's name resolves to.
+ *
+ * <p>Every failure of the rendezvous or of a collective (a rank died, cannot be reached, or is slower than
+ * the timeout) is a {@link DistributedException} saying what was being done.
+ */
+public final class Group implements AutoCloseable {
+    private final World world;
+    private final Store store;
+    private final ProcessGroupGloo gloo;
+    private boolean closed;
+
+    private Group(World world, Store store, ProcessGroupGloo gloo) {
+        this.world = world;
+        this.store = store;
+        this.gloo = gloo;
+    }
+
+    /**
+     * Meets the other ranks and makes the group (waits up to the world's timeout for all of them).
+     *
+     * @throws DistributedException when the master or the store cannot be reached in time
+     */
+    public static Group connect(World world) {
+        Torch.load();
+        Store store = null;
+        try {
+            Milliseconds timeout = new Milliseconds(world.timeout().toMillis());
+            store = store(world, timeout);
+            ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(timeout);
+            options.devices(new GlooDeviceVector(device(world)));
+            ProcessGroupGloo gloo = new ProcessGroupGloo(store, world.rank(), world.size(), options);
+            return new Group(world, store, gloo);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw new DistributedException(world + ": cannot form the group within " + seconds(world) + ": "
+                    + message(e) + hint(world), e);
+        }
+    }
+
+    private static Store store(World world, Milliseconds timeout) {
+        if (world.rendezvous() instanceof Rendezvous.File f) {
+            return new FileStore(f.file().toAbsolutePath().toString(), world.size());
+        }
+        Rendezvous.Tcp tcp = (Rendezvous.Tcp) world.rendezvous();
+        TCPStoreOptions o = new TCPStoreOptions();
+        o.port((short) tcp.port()).isServer(world.rank() == 0).numWorkers(new SizeTPointer(1).put(world.size()))
+                .waitWorkers(true).timeout(timeout);
+        return new TCPStore(tcp.host(), o);
+    }
+
+    private static Device device(World world) {
+        String ifname = System.getenv("GLOO_SOCKET_IFNAME");
+        if (ifname != null && !ifname.isBlank()) {
+            return ProcessGroupGloo.createDeviceForInterface(ifname.split(",")[0].trim());
+        }
+        String master = System.getenv("MASTER_ADDR");
+        if (world.rendezvous() instanceof Rendezvous.Tcp tcp ? loopback(tcp.host()) : master != null && loopback(master)) {
+            return ProcessGroupGloo.createDeviceForHostname("127.0.0.1");
+        }
+        return ProcessGroupGloo.createDefaultDevice();
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public World world() {
+        return world;
+    }
+
+    public int rank() {
+        return world.rank();
+    }
+
+    public int size() {
+        return world.size();
+    }
+
+    /** Overwrites {@code tensors} on every rank with rank 0's values (one flat broadcast). */
+    public void broadcast(List<Tensor> tensors, String what) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor flat = flatten(tensors);
+            BroadcastOptions options = new BroadcastOptions();
+            options.rootRank(0);
+            run(() -> gloo.broadcast(new TensorVector(flat), options), "broadcast of " + what);
+            unflatten(flat, tensors);
+        }
+    }
+
+    /** Sums {@code values} over the ranks, in place (float64: counts and loss sums stay exact). */
+    public void sum(double[] values, String what) {
+        reduce(values, ReduceOp.RedOpType.SUM, what);
+    }
+
+    /** The largest of {@code values} over the ranks, in place. */
+    public void max(double[] values, String what) {
+        reduce(values, ReduceOp.RedOpType.MAX, what);
+    }
+
+    private void reduce(double[] values, ReduceOp.RedOpType op, String what) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor t = torch.empty(values.length).to(torch.ScalarType.Double);
+            t.data_ptr_double().put(values);
+            AllreduceOptions options = new AllreduceOptions();
+            options.reduceOp(new ReduceOp(op));
+            run(() -> gloo.allreduce(new TensorVector(t), options), what);
+            t.data_ptr_double().get(values);
+        }
+    }
+
+    /** Sums a contiguous fp32 tensor over the ranks, in place, and waits. */
+    void sumInPlace(Tensor flat, String what) {
+        run(() -> gloo.allreduce(new TensorVector(flat)), what);
+    }
+
+    /** Starts summing a contiguous tensor over the ranks in place; {@link #await} waits for it. */
+    Work sumAsync(Tensor flat, String what) {
+        try {
+            return gloo.allreduce(new TensorVector(flat));
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** Waits for collective {@code work} started for {@code what}. */
+    void await(Work work, String what) {
+        try {
+            work._wait();
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** Waits until every rank has reached this point. */
+    public void barrier(String what) {
+        sum(new double[] {1}, what);
+    }
+
+    private void run(Supplier<Work> collective, String what) {
+        Work work;
+        try {
+            work = collective.get();
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+        await(work, what);
+    }
+
+    private DistributedException failure(String what, RuntimeException e) {
+        return new DistributedException(world + ": " + what + " failed: " + message(e)
+                + " (another rank stopped, died or fell more than " + seconds(world) + " behind; its log says why)", e);
+    }
+
+    static Tensor flatten(List<Tensor> tensors) {
+        List<Tensor> parts = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) {
+            parts.add(t.detach().to(torch.ScalarType.Float).reshape(-1));
+        }
+        return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), 0);
+    }
+
+    static void unflatten(Tensor flat, List<Tensor> into) {
+        long offset = 0;
+        for (Tensor t : into) {
+            long n = t.numel();
+            t.detach().copy_(flat.narrow(0, offset, n).view(t.sizes().vec().get()));
+            offset += n;
+        }
+    }
+
+    private static String message(RuntimeException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // c10 errors carry a C++ backtrace after the first line
+        int nl = m.indexOf('\n');
+        return (nl > 0 ? m.substring(0, nl) : m).trim();
+    }
+
+    private static String seconds(World world) {
+        return String.format(Locale.ROOT, "%d s", world.timeout().toSeconds());
+    }
+
+    private static String hint(World world) {
+        return world.rendezvous() instanceof Rendezvous.Tcp tcp
+                ? "; check that rank 0 runs and that " + tcp.host() + ":" + tcp.port() + " is reachable from here"
+                : "; check that every rank was started with the same --init file and WORLD_SIZE, and that the file was "
+                        + "not left over from another run";
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            gloo.close();
+            store.close();
+        }
+    }
+
+    /** The divisor that turns summed gradients into their mean. */
+    Scalar meanScale() {
+        return new Scalar(1.0 / world.size());
+    }
+}
