@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * launcher (Ctrl-C, SIGTERM) reaches every rank, which all stop at the same step with a checkpoint.
  */
 final class LocalRanks {
-    /** How long the other ranks get to exit after one failed. */
-    static final int GRACE_SECONDS = 30;
+    /**
+     * How long the other ranks get to exit on their own after one failed (they cannot go on without it: a rank in a
+     * collective fails at once, one in the rendezvous only at the timeout).
+     */
+    static final int GRACE_SECONDS = 10;
 
     private LocalRanks() {
     }
@@ -42,7 +45,7 @@ final class LocalRanks {
         Path rendezvous = Files.createTempDirectory("lowres-rdv-");
         Path store = rendezvous.resolve("store");
         List<Process> ranks = new ArrayList<>();
-        Thread forward = new Thread(() -> stopAll(ranks), "lowres-ranks-stop");
+        Thread forward = new Thread(() -> stopAll(ranks, 60), "lowres-ranks-stop");
         Runtime.getRuntime().addShutdownHook(forward);
         try {
             for (int rank = 0; rank < n; rank++) {
@@ -67,7 +70,12 @@ final class LocalRanks {
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // the launcher script's first run dumps a class-data archive at exit: that is the launcher's to write
+            if (!option.startsWith("-XX:ArchiveClassesAtExit")) {
+                cmd.add(option);
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
@@ -111,7 +119,7 @@ final class LocalRanks {
                 }
             }
             if (System.nanoTime() > deadline) {
-                stopAll(ranks);
+                stopAll(ranks, 5);
                 break;
             }
             ranks.stream().filter(Process::isAlive).findFirst().ifPresent(p -> {
@@ -152,11 +160,14 @@ final class LocalRanks {
         return "exited with code " + exitValue;
     }
 
-    /** Asks every live rank to stop (SIGTERM: a checkpoint, then exit), and kills those still alive after 60 s. */
-    private static void stopAll(List<Process> ranks) {
+    /**
+     * Asks every live rank to stop (SIGTERM: they agree on a step, checkpoint and exit), and kills those still alive
+     * after {@code seconds}.
+     */
+    private static void stopAll(List<Process> ranks, int seconds) {
         List<Process> live = ranks.stream().filter(Process::isAlive).toList();
         live.forEach(Process::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         for (Process p : live) {
             try {
                 long left = deadline - System.nanoTime();

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:finished (or stopped by Ctrl-C with a checkpoint)", "2:bad option or recipe",
             "65:the loss became NaN (the step is printed; the last good checkpoint is kept)",
             "66:dataset or run not found", "69:another rank died or cannot be reached (relaunch to resume)",
+            "73:another process is training into the run directory",
             "74:I/O error"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
@@ -227,6 +228,15 @@ final class TrainCommand implements Callable<Integer> {
         if (dir == null || (resume == null && data == null)) {
             throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
         }
+        if (resume == null && seeds == null) {
+            // the ranks would each fail on a bad recipe or an uneven batch: say it once, before starting them
+            Recipe r = Recipes.resolve(recipe, batchSize == null ? overrides
+                    : concat(overrides, "batch_size=" + batchSize));
+            if (r.batchSize() % n != 0) {
+                throw new IllegalArgumentException("the batch size " + r.batchSize() + " is the global batch and must "
+                        + "divide evenly over --nproc " + n + " (each rank takes batch / ranks)");
+            }
+        }
         List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         if (args.isEmpty() || !args.get(0).equals(spec.name())) {
             args.add(0, spec.name());
@@ -240,10 +250,21 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr());
     }
 
-    /** Removes {@code name VALUE} and {@code name=VALUE} from {@code args}. */
+    private static List<String> concat(List<String> list, String item) {
+        List<String> out = new ArrayList<>(list);
+        out.add(item);
+        return out;
+    }
+
+    /** Removes {@code name VALUE}, {@code name=VALUE} and (a short option) {@code -jVALUE} from {@code args}. */
     static void removeOption(List<String> args, String name) {
+        boolean shortOption = !name.startsWith("--");
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(name)) {
+            if (shortOption && args.get(i).startsWith(name) && args.get(i).length() > name.length()
+                    && !args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+                i--;
+            } else if (args.get(i).equals(name)) {
                 args.remove(i);
                 if (i < args.size()) {
                     args.remove(i);

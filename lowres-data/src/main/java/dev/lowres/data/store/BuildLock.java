@@ -16,11 +16,14 @@ import java.time.Instant;
  * held from before the build looks at the directory until after its manifest is written. A second build
  * into the same directory, from this process or another, fails at once naming the holder instead of
  * mixing its files and journal into the first one's. The lock dies with its process, so a killed build
- * never leaves a stale lock behind; the file itself is removed when the holder finishes.
+ * never leaves a stale lock behind; the file itself is removed when the holder finishes. A training run's
+ * directory is held the same way ({@link #forRun}, {@value #RUN_FILE}).
  */
 public final class BuildLock implements AutoCloseable {
     /** The lock file's name. */
     public static final String FILE = ".lowres-build.lock";
+    /** The lock file of a training run's directory. */
+    public static final String RUN_FILE = ".lowres-train.lock";
 
     private final Path file;
     private final FileChannel channel;
@@ -39,8 +42,24 @@ public final class BuildLock implements AutoCloseable {
      *                              start time) as the holder recorded it
      */
     public static BuildLock acquire(Path datasetDir) throws IOException, OutputInUseException {
-        Files.createDirectories(datasetDir);
-        Path file = datasetDir.resolve(FILE);
+        return acquire(datasetDir, FILE, "another lowres build is writing ",
+                "; wait for it to finish, or stop it and run the build again to resume");
+    }
+
+    /**
+     * Takes the lock of a training run's directory (created if needed): one training process writes it at a time.
+     *
+     * @throws OutputInUseException when another training process holds it, naming that process
+     */
+    public static BuildLock forRun(Path runDir) throws IOException, OutputInUseException {
+        return acquire(runDir, RUN_FILE, "another lowres train is writing ",
+                "; wait for it to finish, or stop it (Ctrl-C) and continue it with --resume");
+    }
+
+    private static BuildLock acquire(Path dir, String name, String inUse, String advice)
+            throws IOException, OutputInUseException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -55,9 +74,7 @@ public final class BuildLock implements AutoCloseable {
         if (lock == null) {
             String holder = holder(channel);
             channel.close();
-            throw new OutputInUseException("another lowres build is writing " + datasetDir
-                    + (holder.isEmpty() ? "" : " (" + holder + ")")
-                    + "; wait for it to finish, or stop it and run the build again to resume");
+            throw new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice);
         }
         String host = hostName();
         String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now()

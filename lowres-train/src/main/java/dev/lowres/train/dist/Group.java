@@ -210,11 +210,13 @@ public final class Group implements AutoCloseable {
         }
     }
 
-    private static String message(RuntimeException e) {
+    static String message(RuntimeException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // c10 errors carry a C++ backtrace after the first line
         int nl = m.indexOf('\n');
-        return (nl > 0 ? m.substring(0, nl) : m).trim();
+        String line = (nl > 0 ? m.substring(0, nl) : m).trim();
+        // and gloo's start with the source file of its build: [/home/.../gloo/transport/tcp/pair.cc:538]
+        return line.replaceFirst("^\\[[^\\]]*\\.(cc|cpp|h):\\d+\\]\\s*", "");
     }
 
     private static String seconds(World world) {

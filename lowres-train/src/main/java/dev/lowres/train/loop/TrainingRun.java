@@ -7,6 +7,7 @@ import dev.lowres.data.load.Loader;
 import dev.lowres.data.load.LoaderConfig;
 import dev.lowres.data.load.Normalization;
 import dev.lowres.data.store.AtomicFiles;
+import dev.lowres.data.store.BuildLock;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.train.dist.Group;
@@ -105,7 +106,9 @@ public final class TrainingRun {
         Device device = options.device();
         Precision precision = options.precision().resolve(device);
         World world = options.world();
-        try (Group group = world == null ? null : Group.connect(world)) {
+        // one process writes a run directory at a time: a second train into it fails at once, naming the first
+        try (BuildLock lock = world == null || world.leader() ? BuildLock.forRun(dir.dir()) : null;
+             Group group = world == null ? null : Group.connect(world)) {
             boolean resume = options.resume() && Files.exists(dir.last());
             if (group != null) {
                 agreeOnResume(group, resume, dir);
@@ -153,6 +156,7 @@ public final class TrainingRun {
             Position start = Position.START;
             MetricsLog metrics = rank == 0 ? new MetricsLog(dir.metrics()) : MetricsLog.discard();
             if (resume) {
+                noteWorldChange(dir, ranks, recipe.batchSize());
                 start = Checkpoint.restore(dir.last(), model, sgd, ema);
                 metrics.truncate(start);
                 listener.note(String.format(Locale.ROOT, "resuming at epoch %d, batch %d (step %d)",
@@ -172,6 +176,17 @@ public final class TrainingRun {
                         new SoftCrossEntropy(recipe.labelSmoothing()), replicas);
                 return loop(ctx, start);
             }
+        }
+    }
+
+    /** Says when a run resumes on another number of ranks than it started on, and what that changes. */
+    private void noteWorldChange(RunDirectory dir, int ranks, int batch) throws IOException {
+        Integer was = RunRecord.read(dir.runJson()).worldSize();
+        int before = was == null ? 1 : was;
+        if (before != ranks) {
+            listener.note(String.format(Locale.ROOT, "the run started on %d rank(s) and resumes on %d: the same global "
+                    + "batches of %d, steps and rates; batch-norm statistics now over %d images per rank instead of %d",
+                    before, ranks, batch, batch / ranks, batch / before));
         }
     }
 
@@ -508,7 +523,7 @@ public final class TrainingRun {
         new RunRecord(options.data().toAbsolutePath().normalize().toString(), options.device().toString(),
                 precision.id(), options.channelsLast(), options.command(), dev.lowres.data.Version.TOOL,
                 Torch.engine(), manifest.classes(), new RunRecord.Image(image.channels(), image.height(),
-                image.width())).write(dir.runJson());
+                image.width()), options.world() == null ? null : options.world().size()).write(dir.runJson());
         return recipe;
     }
 

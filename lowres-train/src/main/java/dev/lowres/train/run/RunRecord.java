@@ -24,12 +24,13 @@ import java.util.List;
  * @param engine the engine, e.g. {@code libtorch 2.10.0 (JavaCPP 1.5.13)}
  * @param classes the network's outputs in order, by wnid
  * @param image the input shape
+ * @param worldSize the data-parallel ranks the run was started on (null: one process)
  */
-@JsonPropertyOrder({"data", "device", "precision", "channels_last", "command", "tool", "engine", "classes", "image"})
+@JsonPropertyOrder({"data", "device", "precision", "channels_last", "command", "tool", "engine", "classes", "image", "world_size"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRecord(String data, String device, String precision, Boolean channelsLast, List<String> command,
-                        String tool, String engine, List<ClassEntry> classes, Image image) {
+                        String tool, String engine, List<ClassEntry> classes, Image image, Integer worldSize) {
     /**
      * The input shape.
      *

@@ -143,6 +143,13 @@ class GroupTest {
     }
 
     @Test
+    void glooMessagesLoseTheirBuildPathsAndBacktraces() {
+        assertEquals("Read error [127.0.0.1]:43444: Connection reset by peer", Group.message(new RuntimeException(
+                "[/home/runner/work/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:538] Read error "
+                        + "[127.0.0.1]:43444: Connection reset by peer\nException raised from ...")));
+    }
+
+    @Test
     void aRankThatNeverComesFailsTheRendezvousWithinTheTimeout() {
         Torch.load();
         World alone = new World(0, 2, 0, new Rendezvous.File(dir.resolve("lonely")), Duration.ofSeconds(2));

@@ -1,0 +1,154 @@
+package dev.lowres.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.data.store.Json;
+import dev.lowres.train.export.Safetensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --nproc}: two ranks on this machine (Gloo on 127.0.0.1) train as one process at the global batch,
+ * and a misconfigured launch fails with the reason.
+ */
+class DistributedTrainTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+
+    /** ViT has no batch norm: two ranks at batch 16 compute the same step as one process at 32. */
+    static final String[] VIT = {"-m", "vit-tiny-p8", "-r", "cosine", "--precision", "fp32",
+        "--set", "schedule.warmup_epochs=0", "--set", "ema.decay=0", "-q"};
+
+    @BeforeAll
+    static void dataset() {
+        data = dir.resolve("ds");
+        CliTest.Run synth = CliTest.lowres("synth", "-o", dir.resolve("tree").toString(), "--classes", "4",
+                "--train-per-class", "32", "--val-per-class", "5", "--min-side", "40", "--max-side", "60",
+                "--no-broken-files", "-q");
+        assertEquals(0, synth.code(), synth.err());
+        CliTest.Run build = CliTest.lowres("build", "-i", dir.resolve("tree").toString(), "-o", data.toString(), "-s",
+                "16", "-q");
+        assertEquals(0, build.code(), build.err());
+    }
+
+    static CliTest.Run train(String out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "-d", data.toString(), "-o", dir.resolve(out).toString()));
+        args.addAll(List.of(more));
+        return CliTest.lowres(args.toArray(new String[0]));
+    }
+
+    static String[] with(String[] base, String... more) {
+        List<String> all = new ArrayList<>(List.of(base));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void twoRanksTrainAsOneProcessAtTheGlobalBatch() throws Exception {
+        CliTest.Run one = train("one", with(VIT, "-j", "1", "-b", "32", "--epochs", "2"));
+        assertEquals(0, one.code(), one.out() + one.err());
+        // the weight check every step: the run fails if the ranks ever hold different weights
+        CliTest.Run two = train("two", with(VIT, "-b", "32", "--epochs", "2", "--nproc", "2", "--check-sync", "1"));
+        assertEquals(0, two.code(), two.out() + two.err());
+        assertTrue(two.out().contains("started 2 ranks on this machine (1 threads each"), two.out());
+        String log = Files.readString(dir.resolve("two/logs/rank-1.log"));
+        assertTrue(log.contains("rank 1 of 2: batch 16 of the global 32, 4 steps per epoch"), log);
+        assertTrue(log.contains("finished 2 epochs (8 steps)"), log);
+        // what one rank would do alone, to show that the tolerance below tells the two apart
+        CliTest.Run half = train("half", with(VIT, "-j", "1", "-b", "16", "--epochs", "1"));
+        assertEquals(0, half.code(), half.out() + half.err());
+
+        double twoVsOne = maxDifference(dir.resolve("one/model.safetensors"), dir.resolve("two/model.safetensors"));
+        double halfVsOne = maxDifference(dir.resolve("one/model.safetensors"), dir.resolve("half/model.safetensors"));
+        assertTrue(twoVsOne < 1e-4, "2 ranks x 16 against 1 x 32: weights differ by up to " + twoVsOne);
+        assertTrue(halfVsOne > 100 * 1e-4, "the check is too loose: another run differs by only " + halfVsOne);
+        List<JsonNode> a = epochs(dir.resolve("one"));
+        List<JsonNode> b = epochs(dir.resolve("two"));
+        assertEquals(2, b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).path("step").asLong(), b.get(i).path("step").asLong());
+            assertEquals(a.get(i).path("train_loss").asDouble(), b.get(i).path("train_loss").asDouble(), 1e-5);
+            assertEquals(a.get(i).path("train_top1").asDouble(), b.get(i).path("train_top1").asDouble(), 1e-9);
+            assertEquals(a.get(i).path("val_top1").asDouble(), b.get(i).path("val_top1").asDouble(), 1e-9,
+                    "validation is sharded over the ranks and summed");
+            assertEquals(a.get(i).path("val_loss").asDouble(), b.get(i).path("val_loss").asDouble(), 1e-5);
+        }
+    }
+
+    @Test
+    void aLaunchThatCannotWorkFailsBeforeTraining() {
+        CliTest.Run uneven = train("uneven", with(VIT, "-b", "32", "--nproc", "3"));
+        assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());
+        assertTrue(uneven.err().contains("the batch size 32 is the global batch and must divide evenly over --nproc 3"),
+                uneven.err());
+        assertTrue(!Files.exists(dir.resolve("uneven")), "nothing written");
+        CliTest.Run zero = train("zero", with(VIT, "--nproc", "0"));
+        assertEquals(ExitCodes.USAGE, zero.code(), zero.err());
+        CliTest.Run init = train("init", with(VIT, "--init", "file:///tmp/lowres-test-rdv"));
+        assertEquals(ExitCodes.USAGE, init.code(), init.err());
+        assertTrue(init.err().contains("--init needs WORLD_SIZE and RANK"), init.err());
+        CliTest.Run both = train("both", with(VIT, "--nproc", "2", "--init", "file:///tmp/lowres-test-rdv"));
+        assertEquals(ExitCodes.USAGE, both.code(), both.err());
+        assertTrue(both.err().contains("--nproc makes its own rendezvous"), both.err());
+    }
+
+    @Test
+    void aRunDirectoryIsWrittenByOneTrainingAtATime() throws Exception {
+        Path run = dir.resolve("busy");
+        try (var held = dev.lowres.data.store.BuildLock.forRun(run)) {
+            CliTest.Run second = train("busy", with(VIT, "-b", "32", "--epochs", "1"));
+            assertEquals(ExitCodes.CANT_CREATE, second.code(), second.err());
+            assertTrue(second.err().contains("another lowres train is writing " + run + " (pid "
+                    + ProcessHandle.current().pid()), second.err());
+            assertTrue(!Files.exists(run.resolve("config.yaml")), "nothing written");
+        }
+        CliTest.Run after = train("busy", with(VIT, "-b", "32", "--epochs", "1", "-j", "1"));
+        assertEquals(0, after.code(), after.err());
+        assertTrue(!Files.exists(run.resolve(dev.lowres.data.store.BuildLock.RUN_FILE)), "the lock file is removed");
+    }
+
+    @Test
+    void removingAnOptionTakesEveryForm() {
+        List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
+                "--nproc=5"));
+        TrainCommand.removeOption(args, "--nproc");
+        TrainCommand.removeOption(args, "--threads");
+        TrainCommand.removeOption(args, "-j");
+        assertEquals(List.of("train", "-q"), args);
+    }
+
+    static double maxDifference(Path a, Path b) throws Exception {
+        Map<String, Safetensors.Tensor> x = Safetensors.read(a).tensors();
+        Map<String, Safetensors.Tensor> y = Safetensors.read(b).tensors();
+        assertEquals(x.keySet(), y.keySet());
+        double max = 0;
+        for (String name : x.keySet()) {
+            float[] u = x.get(name).data();
+            float[] v = y.get(name).data();
+            for (int i = 0; i < u.length; i++) {
+                max = Math.max(max, Math.abs(u[i] - v[i]));
+            }
+        }
+        return max;
+    }
+
+    static List<JsonNode> epochs(Path run) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode n = Json.mapper().readTree(line);
+            if ("epoch".equals(n.path("type").asText())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+}
