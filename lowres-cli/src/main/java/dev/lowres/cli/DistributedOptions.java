@@ -31,6 +31,11 @@ final class DistributedOptions {
                     + "Default: 0 (never).")
     int checkSyncEvery;
 
+    @Option(names = "--sync-bn",
+            description = "Batch norm normalises by the statistics of the global batch (all ranks' images), as "
+                    + "torch.nn.SyncBatchNorm; default: per-rank statistics, as DistributedDataParallel.")
+    boolean syncBatchNorm;
+
     /** The N of --nproc, checked; 0 without it. */
     int localRanks() {
         if (nproc == null) {

@@ -279,7 +279,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(RunOptions plain) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOptions options = world == null ? plain : plain.inWorld(world, distributed.checkSyncEvery);
+        RunOptions options = world == null ? plain : plain.inWorld(world, distributed.checkSyncEvery,
+                distributed.syncBatchNorm);
         if (world != null) {
             out.printf("%s%n", world);
         }

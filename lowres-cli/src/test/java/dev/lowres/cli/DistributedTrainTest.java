@@ -85,6 +85,24 @@ class DistributedTrainTest {
     }
 
     @Test
+    void syncBatchNormTrainsAsOneProcessAtTheGlobalBatch() throws Exception {
+        String[] wrn = {"-m", "wrn-8-1", "-r", "cosine", "--precision", "fp32", "-b", "32", "--epochs", "2", "--set",
+            "schedule.warmup_epochs=0", "--set", "ema.decay=0", "-q"};
+        CliTest.Run one = train("bn-one", with(wrn, "-j", "1"));
+        assertEquals(0, one.code(), one.out() + one.err());
+        CliTest.Run synced = train("bn-sync", with(wrn, "--nproc", "2", "--sync-bn", "--check-sync", "1"));
+        assertEquals(0, synced.code(), synced.out() + synced.err());
+        CliTest.Run perRank = train("bn-rank", with(wrn, "--nproc", "2"));
+        assertEquals(0, perRank.code(), perRank.out() + perRank.err());
+        Path reference = dir.resolve("bn-one/model.safetensors");
+        double sync = maxDifference(reference, dir.resolve("bn-sync/model.safetensors"));
+        double own = maxDifference(reference, dir.resolve("bn-rank/model.safetensors"));
+        assertTrue(sync < 1e-4, "--sync-bn, 2 ranks x 16 against 1 x 32: weights (and running statistics) differ by "
+                + "up to " + sync);
+        assertTrue(own > 100 * 1e-4, "per-rank statistics should differ from the global batch's: " + own);
+    }
+
+    @Test
     void aLaunchThatCannotWorkFailsBeforeTraining() {
         CliTest.Run uneven = train("uneven", with(VIT, "-b", "32", "--nproc", "3"));
         assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());

@@ -1,11 +1,14 @@
 package dev.lowres.train.dist;
 
+import dev.lowres.train.nn.BatchNormSync;
 import dev.lowres.train.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.TensorTensorHook;
 
 /**
  * The copies of a network that train together: one process alone ({@link Single}), or one replica per rank of a
@@ -50,6 +53,9 @@ public sealed interface Replicas extends AutoCloseable {
 
     /** Sums figures over the ranks, in place (validation counts). */
     void sum(double[] values, String what);
+
+    /** The batch-norm sync of {@code --sync-bn} to enter around the training forward pass, or null. */
+    BatchNormSync batchNormSync();
 
     /**
      * Checks that the weights are the same on every rank.
@@ -117,6 +123,11 @@ public sealed interface Replicas extends AutoCloseable {
         }
 
         @Override
+        public BatchNormSync batchNormSync() {
+            return null;
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -127,6 +138,7 @@ public sealed interface Replicas extends AutoCloseable {
         private final List<Param> params;
         private final List<Param> buffers = new ArrayList<>();
         private final GradientReducer reducer;
+        private final StatisticsSum sync;
 
         /**
          * Joins the group: rank 0's weights and buffers are broadcast to every rank.
@@ -136,7 +148,20 @@ public sealed interface Replicas extends AutoCloseable {
          * @param trainable the parameters that get gradients
          */
         public DataParallel(Group group, List<Param> params, List<Param> trainable) {
+            this(group, params, trainable, false);
+        }
+
+        /**
+         * Joins the group, with batch norm synchronised over the ranks when {@code syncBatchNorm}.
+         *
+         * @param group the process group (closed with this)
+         * @param params every parameter and buffer of the network
+         * @param trainable the parameters that get gradients
+         * @param syncBatchNorm normalise by the global batch's statistics ({@code --sync-bn})
+         */
+        public DataParallel(Group group, List<Param> params, List<Param> trainable, boolean syncBatchNorm) {
             this.group = group;
+            this.sync = syncBatchNorm ? new StatisticsSum() : null;
             this.params = List.copyOf(params);
             for (Param p : params) {
                 if (!p.kind().trainable()) {
@@ -198,6 +223,44 @@ public sealed interface Replicas extends AutoCloseable {
         @Override
         public void sum(double[] values, String what) {
             group.sum(values, what);
+        }
+
+        @Override
+        public BatchNormSync batchNormSync() {
+            return sync;
+        }
+
+        /**
+         * Sums batch-norm statistics over the ranks: forward, an all-reduce of the values; backward, a hook on the
+         * sum that all-reduces its gradient (every rank's loss depends on every rank's statistics).
+         */
+        private final class StatisticsSum implements BatchNormSync {
+            private final TensorTensorHook sumGradient = new TensorTensorHook() {
+                @Override
+                public TensorBase call(TensorBase gradient) {
+                    Tensor sum = new Tensor(gradient).clone();
+                    group.sumInPlace(sum, "the all-reduce of a batch-norm gradient (--sync-bn)");
+                    return sum;
+                }
+            };
+
+            @Override
+            public int ranks() {
+                return group.size();
+            }
+
+            @Override
+            public Tensor sumOverRanks(Tensor local) {
+                Tensor global;
+                try (NoGradGuard g = new NoGradGuard()) {
+                    global = local.detach().clone();
+                    group.sumInPlace(global, "the all-reduce of batch-norm statistics (--sync-bn)");
+                }
+                // the value of the global sum, the gradient of the local one
+                Tensor out = local.add(global.sub(local.detach()));
+                out.register_hook(sumGradient);
+                return out;
+            }
         }
 
         @Override

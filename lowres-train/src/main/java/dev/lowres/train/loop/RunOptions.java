@@ -20,10 +20,11 @@ import java.util.List;
  * @param command the command line, for the run's config
  * @param world this process's place in a data-parallel group, or null to train alone
  * @param checkSyncEvery with a world: check every so many steps that all ranks hold the same weights (0: never)
+ * @param syncBatchNorm with a world: batch norm normalises by the statistics of the global batch
  */
 public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
                          boolean channelsLast, boolean resume, List<String> command, World world,
-                         int checkSyncEvery) {
+                         int checkSyncEvery, boolean syncBatchNorm) {
     public RunOptions {
         if (checkSyncEvery < 0) {
             throw new IllegalArgumentException("the weight check interval must be >= 0: " + checkSyncEvery);
@@ -33,13 +34,16 @@ public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, P
     /** Options of a process that trains alone. */
     public RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
                       boolean channelsLast, boolean resume, List<String> command) {
-        this(data, runDir, recipe, device, precision, channelsLast, resume, command, null, 0);
+        this(data, runDir, recipe, device, precision, channelsLast, resume, command, null, 0, false);
     }
 
-    /** These options as one rank of {@code world}, checking the weights every {@code checkSyncEvery} steps. */
-    public RunOptions inWorld(World world, int checkSyncEvery) {
+    /**
+     * These options as one rank of {@code world}, checking the weights every {@code checkSyncEvery} steps, batch
+     * norm synchronised over the ranks when {@code syncBatchNorm}.
+     */
+    public RunOptions inWorld(World world, int checkSyncEvery, boolean syncBatchNorm) {
         return new RunOptions(data, runDir, recipe, device, precision, channelsLast, resume, command, world,
-                checkSyncEvery);
+                checkSyncEvery, syncBatchNorm);
     }
 
     /** Options on the CPU in fp32, channels-last. */

@@ -23,6 +23,7 @@ import dev.lowres.train.model.InputShape;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
+import dev.lowres.train.nn.BatchNormSync;
 import dev.lowres.train.nn.Param;
 import dev.lowres.train.optim.MomentumSgd;
 import dev.lowres.train.optim.WeightAverage;
@@ -163,7 +164,7 @@ public final class TrainingRun {
                         start.epoch(), start.batch(), start.step()));
             }
             try (Replicas replicas = group == null ? Replicas.SINGLE
-                    : new Replicas.DataParallel(group, model.params(), model.trainable())) {
+                    : new Replicas.DataParallel(group, model.params(), model.trainable(), options.syncBatchNorm())) {
                 if (ema != null) {
                     replicas.broadcast(ema.averages(), "the weight average");
                 }
@@ -376,7 +377,8 @@ public final class TrainingRun {
             Tensor target = b.hasTargets() ? Tensors.floats(b.targets().asFloatBuffer(), device, n,
                     b.targets().remaining() / 4 / n) : labels;
             Tensor logits;
-            try (Autocast autocast = Autocast.enter(device, ctx.precision())) {
+            try (Autocast autocast = Autocast.enter(device, ctx.precision());
+                 BatchNormSync.Scope sync = BatchNormSync.enter(ctx.replicas().batchNormSync())) {
                 logits = model.forward(x, true);
             }
             Tensor loss = ctx.loss().apply(logits, target);
