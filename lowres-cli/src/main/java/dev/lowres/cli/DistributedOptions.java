@@ -6,13 +6,13 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The data-parallel options of {@code train}: start ranks on this machine, or join a group that a launcher
- * (torchrun, SLURM, Kubernetes) started with torch's environment variables.
+ * The data-parallel options of {@code train} and {@code eval}: start ranks on this machine, or join a group that a
+ * launcher (torchrun, SLURM, Kubernetes) started with torch's environment variables.
  */
 final class DistributedOptions {
     @Option(names = "--nproc", paramLabel = "N",
-            description = "Train data-parallel in N processes on this machine (each with its share of the cores; "
-                    + "ranks 1..N-1 log to <run>/logs/rank-<r>.log). The recipe's batch size is the global batch.")
+            description = "Run as N data-parallel processes on this machine, each with its share of the cores "
+                    + "(train: ranks 1..N-1 log to <run>/logs/rank-<r>.log; the recipe's batch size is the global batch).")
     Integer nproc;
 
     @Option(names = "--init", paramLabel = "URL",
@@ -25,16 +25,6 @@ final class DistributedOptions {
             description = "How long a rank waits for the others (rendezvous and each collective) before it fails. "
                     + "Default: 300.")
     int timeoutSeconds;
-
-    @Option(names = "--check-sync", paramLabel = "K", defaultValue = "0",
-            description = "Check every K steps that all ranks hold the same weights, and stop if not (debugging). "
-                    + "Default: 0 (never).")
-    int checkSyncEvery;
-
-    @Option(names = "--sync-bn",
-            description = "Batch norm normalises by the statistics of the global batch (all ranks' images), as "
-                    + "torch.nn.SyncBatchNorm; default: per-rank statistics, as DistributedDataParallel.")
-    boolean syncBatchNorm;
 
     /** The N of --nproc, checked; 0 without it. */
     int localRanks() {
@@ -59,9 +49,6 @@ final class DistributedOptions {
     World world(Map<String, String> env) {
         if (timeoutSeconds < 1) {
             throw new IllegalArgumentException("--dist-timeout must be at least 1 second: " + timeoutSeconds);
-        }
-        if (checkSyncEvery < 0) {
-            throw new IllegalArgumentException("--check-sync must be >= 0: " + checkSyncEvery);
         }
         return World.fromEnvironment(env, init, Duration.ofSeconds(timeoutSeconds));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.lowres.train.dist.Group;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
                 + "spaced subset (--robust-records), batch by batch.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:evaluated", "2:bad option, labels that do not fit the split, classes the model does not "
-                + "know, a run without weights", "66:run or dataset not found", "74:I/O error"},
+                + "know, a run without weights", "66:run or dataset not found",
+            "69:another rank died or cannot be reached", "74:I/O error"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -128,6 +130,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    DistributedOptions distributed;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -136,6 +141,18 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (realLabels != null && labels != null) {
             throw new IllegalArgumentException("give --real-labels or --labels, not both");
+        }
+        int localRanks = distributed.localRanks();
+        dev.lowres.train.dist.World world = localRanks > 0 ? null : distributed.world(System.getenv());
+        if ((localRanks > 0 || world != null) && torchscript != null) {
+            throw new IllegalArgumentException("--torchscript evaluates in one process (no --nproc or WORLD_SIZE)");
+        }
+        if (localRanks > 0) {
+            if (run == null) {
+                throw new IllegalArgumentException("give --run DIR (a lowres run)");
+            }
+            return LocalRanks.launch(spec, localRanks, engine.threads,
+                    (this.out != null ? this.out : run.resolve("eval")).resolve("logs"));
         }
         if (torchscript != null) {
             if (classes == null || data == null) {
@@ -157,9 +174,14 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation.Options options = new Evaluation.Options(run, RunInfo.Weights.parse(weights), data, split,
                 this.out, batchSize, flipTta, realLabels, labels, list, robustRecords, attack, !noEfficiency, gallery,
                 seed, n, CommandLines.current(spec));
-        try (BarListener bars = new BarListener(common.quiet)) {
-            Evaluation.Outcome o = Evaluation.run(options, dev, engine.precision(), engine.channelsLast, bars);
+        try (BarListener bars = new BarListener(common.quiet);
+             Group group = world == null ? null : Group.connect(world)) {
+            Evaluation.Outcome o = Evaluation.run(options, dev, engine.precision(), engine.channelsLast, bars, group);
             bars.close();
+            if (world != null && !world.leader()) {
+                out.printf("%s: done (rank 0 writes the metrics)%n", world);
+                return ExitCodes.OK;
+            }
             Path report = Evaluation.report(o);
             summary(out, o.metrics());
             out.printf("  -> %s%n  -> %s%n", o.out().resolve(Evaluation.METRICS), report);

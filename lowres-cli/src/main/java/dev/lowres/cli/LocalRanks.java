@@ -32,6 +32,48 @@ final class LocalRanks {
     }
 
     /**
+     * Runs the command that {@code spec} parsed, without its {@code --nproc}, as {@code n} ranks: each with
+     * {@code threads} threads if given, else the cores divided among the ranks.
+     */
+    static int launch(picocli.CommandLine.Model.CommandSpec spec, int n, Integer threads, Path logs)
+            throws IOException, InterruptedException {
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1: " + threads);
+        }
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (args.isEmpty() || !args.get(0).equals(spec.name())) {
+            args.add(0, spec.name());
+        }
+        removeOption(args, "--nproc");
+        removeOption(args, "--threads");
+        removeOption(args, "-j");
+        int each = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
+        return run(args, n, each, logs, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Removes {@code name VALUE}, {@code name=VALUE} and (a short option) {@code -jVALUE} from {@code args}. */
+    static void removeOption(List<String> args, String name) {
+        boolean shortOption = !name.startsWith("--");
+        for (int i = 0; i < args.size(); i++) {
+            if (shortOption && args.get(i).startsWith(name) && args.get(i).length() > name.length()
+                    && !args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+                i--;
+            } else if (args.get(i).equals(name)) {
+                args.remove(i);
+                if (i < args.size()) {
+                    args.remove(i);
+                }
+                i--;
+            } else if (args.get(i).startsWith(name + "=")) {
+                args.remove(i);
+                i--;
+            }
+        }
+    }
+
+
+    /**
      * Runs {@code command} (a lowres command line without {@code --nproc}) as {@code n} ranks.
      *
      * @param command the command and its options, e.g. {@code train --data D ...}

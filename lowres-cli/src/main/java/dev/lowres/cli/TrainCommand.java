@@ -89,6 +89,17 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DistributedOptions distributed;
 
+    @Option(names = "--check-sync", paramLabel = "K", defaultValue = "0",
+            description = "Check every K steps that all ranks hold the same weights, and stop if not (debugging). "
+                    + "Default: 0 (never).")
+    int checkSyncEvery;
+
+
+    @Option(names = "--sync-bn",
+            description = "Batch norm normalises by the statistics of the global batch (all ranks' images), as "
+                    + "torch.nn.SyncBatchNorm; default: per-rank statistics, as DistributedDataParallel.")
+    boolean syncBatchNorm;
+
     /** Options that would change what a resumed run computes: refused with --resume. */
     private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
             "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out");
@@ -101,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
             return launchRanks(localRanks);
         }
         world = distributed.world(System.getenv());
+        if (checkSyncEvery < 0) {
+            throw new IllegalArgumentException("--check-sync must be >= 0: " + checkSyncEvery);
+        }
         Device device = engine.device();
         if (resume != null) {
             for (String name : FIXED_ON_RESUME) {
@@ -237,17 +251,7 @@ final class TrainCommand implements Callable<Integer> {
                         + "divide evenly over --nproc " + n + " (each rank takes batch / ranks)");
             }
         }
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (args.isEmpty() || !args.get(0).equals(spec.name())) {
-            args.add(0, spec.name());
-        }
-        removeOption(args, "--nproc");
-        int threads = engine.threads != null ? engine.threads()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-        removeOption(args, "--threads");
-        removeOption(args, "-j");
-        return LocalRanks.run(args, n, threads, dir.resolve("logs"), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        return LocalRanks.launch(spec, n, engine.threads, dir.resolve("logs"));
     }
 
     private static List<String> concat(List<String> list, String item) {
@@ -256,31 +260,9 @@ final class TrainCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Removes {@code name VALUE}, {@code name=VALUE} and (a short option) {@code -jVALUE} from {@code args}. */
-    static void removeOption(List<String> args, String name) {
-        boolean shortOption = !name.startsWith("--");
-        for (int i = 0; i < args.size(); i++) {
-            if (shortOption && args.get(i).startsWith(name) && args.get(i).length() > name.length()
-                    && !args.get(i).startsWith(name + "=")) {
-                args.remove(i);
-                i--;
-            } else if (args.get(i).equals(name)) {
-                args.remove(i);
-                if (i < args.size()) {
-                    args.remove(i);
-                }
-                i--;
-            } else if (args.get(i).startsWith(name + "=")) {
-                args.remove(i);
-                i--;
-            }
-        }
-    }
-
     private int train(RunOptions plain) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOptions options = world == null ? plain : plain.inWorld(world, distributed.checkSyncEvery,
-                distributed.syncBatchNorm);
+        RunOptions options = world == null ? plain : plain.inWorld(world, checkSyncEvery, syncBatchNorm);
         if (world != null) {
             out.printf("%s%n", world);
         }

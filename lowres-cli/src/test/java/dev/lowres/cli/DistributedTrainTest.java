@@ -103,6 +103,31 @@ class DistributedTrainTest {
     }
 
     @Test
+    void twoRanksEvaluateToTheMetricsOfOneProcess() throws Exception {
+        CliTest.Run trained = train("to-eval", "-m", "wrn-8-1", "-b", "32", "--epochs", "1", "-q");
+        assertEquals(0, trained.code(), trained.err());
+        String run = dir.resolve("to-eval").toString();
+        String[] eval = {"eval", "--run", run, "-d", data.toString(), "--robust-records", "30", "--corruptions",
+            "gaussian_noise,contrast", "--pgd-steps", "3", "--no-efficiency", "-q"};
+        CliTest.Run one = CliTest.lowres(with(eval, "-o", dir.resolve("eval-one").toString(), "-j", "1"));
+        assertEquals(0, one.code(), one.err());
+        CliTest.Run two = CliTest.lowres(with(eval, "-o", dir.resolve("eval-two").toString(), "--nproc", "2"));
+        assertEquals(0, two.code(), two.out() + two.err());
+        assertTrue(Files.readString(dir.resolve("eval-two/logs/rank-1.log")).contains("done (rank 0 writes"));
+        assertEquals(Files.readAllLines(dir.resolve("eval-one/predictions.jsonl")),
+                Files.readAllLines(dir.resolve("eval-two/predictions.jsonl")), "every record's top-5 and probabilities");
+        JsonNode a = Json.mapper().readTree(dir.resolve("eval-one/metrics.json").toFile());
+        JsonNode b = Json.mapper().readTree(dir.resolve("eval-two/metrics.json").toFile());
+        for (String section : new String[] {"data", "accuracy", "calibration", "robustness", "mistakes", "multilabel"}) {
+            assertEquals(a.path(section), b.path(section), section);
+        }
+        assertEquals(2, b.path("efficiency").path("ranks").asInt());
+        CliTest.Run script = CliTest.lowres("eval", "--torchscript", "x.pt", "--classes", "c.txt", "-d", data.toString(),
+                "--nproc", "2");
+        assertEquals(ExitCodes.USAGE, script.code(), script.err());
+    }
+
+    @Test
     void aLaunchThatCannotWorkFailsBeforeTraining() {
         CliTest.Run uneven = train("uneven", with(VIT, "-b", "32", "--nproc", "3"));
         assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());
@@ -138,9 +163,9 @@ class DistributedTrainTest {
     void removingAnOptionTakesEveryForm() {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
                 "--nproc=5"));
-        TrainCommand.removeOption(args, "--nproc");
-        TrainCommand.removeOption(args, "--threads");
-        TrainCommand.removeOption(args, "-j");
+        LocalRanks.removeOption(args, "--nproc");
+        LocalRanks.removeOption(args, "--threads");
+        LocalRanks.removeOption(args, "-j");
         assertEquals(List.of("train", "-q"), args);
     }
 

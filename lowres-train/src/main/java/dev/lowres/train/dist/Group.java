@@ -150,8 +150,8 @@ public final class Group implements AutoCloseable {
         }
     }
 
-    /** Sums a contiguous fp32 tensor over the ranks, in place, and waits. */
-    void sumInPlace(Tensor flat, String what) {
+    /** Sums a contiguous tensor over the ranks, in place, and waits. */
+    public void sumInPlace(Tensor flat, String what) {
         run(() -> gloo.allreduce(new TensorVector(flat)), what);
     }
 

@@ -67,6 +67,131 @@ public final class CleanPass {
                 pass.seconds());
     }
 
+    /** Records whose scores the ranks of a sharded pass gather at a time. */
+    static final int GATHER_RECORDS = 4096;
+
+    /**
+     * The pass over a split shared by the ranks of {@code group} (each scores records rank, rank + world, ...), with
+     * every record's scores handed to {@code sink} on every rank, in split order, as {@link #stream} does alone:
+     * the ranks gather the scores {@value #GATHER_RECORDS} records at a time by summing buffers in which each rank
+     * filled only its own rows (adding zeros is exact, so the scores are each rank's own bits).
+     *
+     * @param classes the network's outputs
+     */
+    public static Pass streamSharded(dev.lowres.train.dist.Group group, TrainedModel model, Path data, String split,
+                                     ClassMapping mapping, int batchSize, boolean flip, int threads, int classes,
+                                     LongConsumer progress, Sink sink) throws IOException, DatasetException {
+        if (group == null || group.size() == 1) {
+            return stream(model, data, split, mapping, batchSize, flip, threads, progress, sink);
+        }
+        long start = System.nanoTime();
+        int n = Math.toIntExact(Dataset.open(data).split(split).count());
+        Gather gather = new Gather(group, n, classes, sink);
+        int perRank = n / group.size();
+        LoaderConfig config = LoaderConfig.builder().data(data).split(split)
+                .batchSize(Math.max(1, Math.min(batchSize, Math.max(1, perRank)))).shard(group.rank(), group.size())
+                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads).build();
+        Manifest.ImageShape shape = Dataset.open(data).manifest().image();
+        long done = 0;
+        if (n >= group.size()) {
+            try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
+                while (epoch.hasNext()) {
+                    Batch b = epoch.next();
+                    int size = b.size();
+                    float[] flat = scores(model, b, shape, flip);
+                    for (int i = 0; i < size; i++) {
+                        gather.put(b.record(i), mapping.toModel(b.label(i)), flat, i);
+                    }
+                    done += size;
+                    progress.accept(done * group.size());
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("the split has " + n + " records, fewer than the " + group.size()
+                    + " ranks");
+        }
+        gather.finish();
+        return new Pass(gather.labels, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Scores of one batch, row-major (records x classes). */
+    private static float[] scores(TrainedModel model, Batch b, Manifest.ImageShape shape, boolean flip) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor pixels = Tensors.pixels(b.images(), model.device(), b.size(), shape.channels(), shape.height(),
+                    shape.width());
+            Tensor out = model.logits(pixels);
+            if (flip) {
+                Tensor mirrored = model.logits(pixels.flip(3));
+                out = out.softmax(1).add(mirrored.softmax(1)).div(new Scalar(2.0)).log();
+            }
+            return Tensors.toFloats(out);
+        }
+    }
+
+    /** The ranks' scores, gathered chunk by chunk in split order. */
+    private static final class Gather {
+        private final dev.lowres.train.dist.Group group;
+        private final int n;
+        private final int classes;
+        private final Sink sink;
+        private final float[] rows;
+        private final double[] chunkLabels;
+        final int[] labels;
+        private int chunkStart;
+
+        Gather(dev.lowres.train.dist.Group group, int n, int classes, Sink sink) {
+            this.group = group;
+            this.n = n;
+            this.classes = classes;
+            this.sink = sink;
+            int chunk = Math.max(1, Math.min(n, GATHER_RECORDS));
+            this.rows = new float[chunk * classes];
+            this.chunkLabels = new double[chunk];
+            this.labels = new int[n];
+        }
+
+        private int chunkLength() {
+            return Math.min(GATHER_RECORDS, n - chunkStart);
+        }
+
+        void put(int record, int label, float[] flat, int row) {
+            while (record >= chunkStart + chunkLength()) {
+                flush();
+            }
+            int at = record - chunkStart;
+            System.arraycopy(flat, row * classes, rows, at * classes, classes);
+            chunkLabels[at] = label;
+        }
+
+        void finish() {
+            while (chunkStart < n) {
+                flush();
+            }
+        }
+
+        /** Sums the current chunk over the ranks, hands it to the sink and moves on; every rank calls it alike. */
+        private void flush() {
+            int length = chunkLength();
+            float[] summed;
+            try (PointerScope scope = new PointerScope()) {
+                Tensor t = Tensors.floats(java.util.Arrays.copyOf(rows, length * classes),
+                        dev.lowres.train.engine.Device.cpu(), (long) length * classes);
+                group.sumInPlace(t, "the gathering of the scores");
+                summed = Tensors.toFloats(t);
+            }
+            double[] l = java.util.Arrays.copyOf(chunkLabels, length);
+            group.sum(l, "the gathering of the labels");
+            for (int i = 0; i < length; i++) {
+                int record = chunkStart + i;
+                labels[record] = (int) l[i];
+                sink.accept(record, labels[record], java.util.Arrays.copyOfRange(summed, i * classes, (i + 1) * classes));
+            }
+            java.util.Arrays.fill(rows, 0f);
+            java.util.Arrays.fill(chunkLabels, 0);
+            chunkStart += length;
+        }
+    }
+
     /**
      * Runs the pass, handing each record's scores to {@code sink} batch by batch; memory stays at one batch
      * whatever the split's size.

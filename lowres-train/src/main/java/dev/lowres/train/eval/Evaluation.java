@@ -109,6 +109,19 @@ public final class Evaluation {
      */
     public static Outcome run(Options o, Device device, Precision precision, boolean channelsLast, Listener listener)
             throws IOException, DatasetException {
+        return run(o, device, precision, channelsLast, listener, null);
+    }
+
+    /**
+     * Evaluates as {@code o} says, shared by the ranks of {@code group} when it is not null: each rank scores its
+     * share of the split and of the robustness subset, the ranks gather the scores and sum the counts, and every
+     * rank computes the same metrics as one process would; rank 0 alone measures the efficiency and writes the files.
+     */
+    public static Outcome run(Options o, Device device, Precision precision, boolean channelsLast, Listener listener,
+                              dev.lowres.train.dist.Group group) throws IOException, DatasetException {
+        int rank = group == null ? 0 : group.rank();
+        int ranks = group == null ? 1 : group.size();
+        boolean leader = rank == 0;
         Precision resolved = precision.resolve(device);
         RunInfo run = RunInfo.load(o.run());
         Path data = o.data() != null ? o.data() : run.trainData();
@@ -129,7 +142,9 @@ public final class Evaluation {
                 run.classes());
         Path out = o.out() != null ? o.out()
                 : o.run().resolve("eval").resolve(dataset.dir().toAbsolutePath().normalize().getFileName() + "-" + split);
-        Files.createDirectories(out);
+        if (leader) {
+            Files.createDirectories(out);
+        }
         MultiLabels multi = null;
         List<String> keys = CleanPass.keys(dataset, split);
         if (o.realLabels() != null) {
@@ -153,8 +168,8 @@ public final class Evaluation {
             int stride = Math.max(1, (n + TEMPERATURE_RECORDS - 1) / TEMPERATURE_RECORDS);
             List<float[]> sampleScores = new ArrayList<>();
             List<Integer> sampleLabels = new ArrayList<>();
-            CleanPass.Pass p = CleanPass.stream(model, data, split, mapping, o.batchSize(), o.flipTta(), o.threads(),
-                    listener::progress, (record, label, scores) -> {
+            CleanPass.Pass p = CleanPass.streamSharded(group, model, data, split, mapping, o.batchSize(), o.flipTta(),
+                    o.threads(), classes, listener::progress, (record, label, scores) -> {
                         float[] probs = Temperature.softmax(scores, 1.0);
                         int[] top = TopK.indices(probs, Math.min(5, classes));
                         top5[record] = top;
@@ -205,17 +220,20 @@ public final class Evaluation {
             }
             m.set("calibration", calibrationSection(calibration.result(), sampleScores.toArray(new float[0][]),
                     sampleLabels.stream().mapToInt(Integer::intValue).toArray()));
-            writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5);
+            if (leader) {
+                writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5);
+            }
 
             SplitView view = SplitView.open(data, split, false);
             Subset subset = Subset.of(view, mapping, o.robustRecords());
+            Subset mine = subset.shard(rank, ranks);
             ObjectNode robust = Json.mapper().createObjectNode();
             robust.put("records", subset.size());
             boolean anyRobust = false;
             if (!o.corruptions().isEmpty()) {
                 listener.phase("corruptions", (long) subset.size() * (1 + 5L * o.corruptions().size()));
-                Robustness.Result r = Robustness.run(model, view, subset, o.corruptions(), o.seed(), o.batchSize(),
-                        listener::progress);
+                Robustness.Result r = merge(group, Robustness.run(model, view, mine, o.corruptions(), o.seed(),
+                        o.batchSize(), listener::progress), subset.size());
                 num(robust, "clean_top1", r.clean());
                 ArrayNode list = robust.putArray("corruptions");
                 for (Robustness.CorruptionResult c : r.corruptions()) {
@@ -233,8 +251,8 @@ public final class Evaluation {
             }
             if (o.attack() != null) {
                 listener.phase("attacks", subset.size());
-                Attacks.Result r = Attacks.run(model, view, subset, o.attack(), Math.min(o.batchSize(), 128),
-                        listener::progress);
+                Attacks.Result r = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
+                        listener::progress), subset.size());
                 ObjectNode adv = robust.putObject("adversarial");
                 adv.put("epsilon", o.attack().epsilon());
                 adv.put("records", r.records());
@@ -258,24 +276,72 @@ public final class Evaluation {
             e.put("device", device.toString());
             e.put("precision", resolved.id());
             e.put("threads", o.threads());
-            if (o.efficiency()) {
+            if (o.efficiency() && leader) {
                 listener.phase("efficiency", 0);
                 Efficiency eff = Efficiency.measure(model, Math.min(256, Math.max(1, o.batchSize())), 21, 3);
                 e.put("latency_ms_batch1", round(eff.latencyMsBatch1(), 3));
                 e.put("throughput_batch", eff.throughputBatch());
                 e.put("throughput_images_per_second", round(eff.throughputImagesPerSecond(), 1));
-            } else {
+            } else if (!o.efficiency()) {
                 skipped.put("efficiency", "--no-efficiency");
+            }
+            if (ranks > 1) {
+                e.put("ranks", ranks);
             }
             e.put("eval_images_per_second", round(n / Math.max(1e-9, p.seconds()), 1));
             m.set("mistakes", mistakes(p, keys, top5, prob5, multi, o.gallery()));
             if (skipped.isEmpty()) {
                 m.remove("skipped");
             }
-            AtomicFiles.write(out.resolve(METRICS), Json.mapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(m));
+            if (leader) {
+                AtomicFiles.write(out.resolve(METRICS), Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsBytes(m));
+            }
             return new Outcome(out, m, p, run, data, split);
         }
+    }
+
+    /** The whole subset's corruption figures from each rank's part: correct counts summed over the ranks. */
+    private static Robustness.Result merge(dev.lowres.train.dist.Group group, Robustness.Result part, int records) {
+        if (group == null || group.size() == 1) {
+            return part;
+        }
+        double[] counts = new double[1 + 5 * part.corruptions().size()];
+        counts[0] = count(part.clean(), part.records());
+        for (int c = 0; c < part.corruptions().size(); c++) {
+            for (int s = 0; s < 5; s++) {
+                counts[1 + 5 * c + s] = count(part.corruptions().get(c).top1()[s], part.records());
+            }
+        }
+        group.sum(counts, "the corruption counts");
+        List<Robustness.CorruptionResult> all = new ArrayList<>();
+        for (int c = 0; c < part.corruptions().size(); c++) {
+            double[] top1 = new double[5];
+            for (int s = 0; s < 5; s++) {
+                top1[s] = share(counts[1 + 5 * c + s], records);
+            }
+            all.add(new Robustness.CorruptionResult(part.corruptions().get(c).corruption(), top1));
+        }
+        return new Robustness.Result(records, share(counts[0], records), List.copyOf(all));
+    }
+
+    /** The whole subset's attack figures from each rank's part. */
+    private static Attacks.Result merge(dev.lowres.train.dist.Group group, Attacks.Result part, int records) {
+        if (group == null || group.size() == 1) {
+            return part;
+        }
+        double[] counts = {count(part.fgsmTop1(), part.records()), count(part.pgdTop1(), part.records())};
+        group.sum(counts, "the attack counts");
+        return new Attacks.Result(part.settings(), records, share(counts[0], records), share(counts[1], records));
+    }
+
+    /** The correct records behind a top-1 share of {@code records} (0 for an empty part). */
+    private static double count(double top1, int records) {
+        return records == 0 || Double.isNaN(top1) ? 0 : Math.round(top1 * records);
+    }
+
+    private static double share(double correct, int records) {
+        return records == 0 ? Double.NaN : correct / records;
     }
 
     private static String defaultSplit(RunInfo run, Manifest manifest) {

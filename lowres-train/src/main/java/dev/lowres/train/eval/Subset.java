@@ -26,4 +26,23 @@ public record Subset(int[] records, int[] labels) {
     public int size() {
         return records.length;
     }
+
+    /**
+     * The part of this subset that data-parallel rank {@code rank} of {@code world} evaluates: positions rank,
+     * rank + world, ... (the robustness passes draw their noise per record, so the parts' results add up to the
+     * whole's).
+     */
+    public Subset shard(int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("rank " + rank + " of world size " + world);
+        }
+        int k = (records.length - rank + world - 1) / world;
+        int[] r = new int[Math.max(0, k)];
+        int[] l = new int[r.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = records[rank + i * world];
+            l[i] = labels[rank + i * world];
+        }
+        return new Subset(r, l);
+    }
 }
