@@ -241,11 +241,13 @@ public final class TrainingRun {
                         window = new Window(Tally.ZERO);
                     }
                     boolean periodic = recipe.checkpointEverySteps() > 0 && step % recipe.checkpointEverySteps() == 0;
-                    if (periodic || r.stop()) {
+                    // alone, a request made during this step stops after it; ranks stop at the step they agreed on
+                    boolean stop = r.stop() || (ctx.replicas().size() == 1 && stopRequested);
+                    if (periodic || stop) {
                         checkpoint(ctx, new Position(epoch, batchIndex + 1, step, best, total.tally(), window.tally()),
                                 epoch, batchIndex, lr, ctx.dir().last());
                     }
-                    if (r.stop()) {
+                    if (stop) {
                         listener.note("stopped at step " + step + "; resume with --resume " + ctx.dir().dir());
                         return new Result(ctx.dir().dir(), epoch, step, best, last, true);
                     }
