@@ -116,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--check-sync must be >= 0: " + checkSyncEvery);
         }
         Device device = engine.device();
+        if (world != null && device.isCuda() && !engine.device.contains(":")) {
+            // one GPU per rank of a machine, as torchrun's LOCAL_RANK means it (not run yet: no GPU was at hand)
+            device = Device.cuda(world.localRank() % Math.max(1, dev.lowres.train.engine.Torch.cudaDevices()));
+        }
         if (resume != null) {
             for (String name : FIXED_ON_RESUME) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(name)) {

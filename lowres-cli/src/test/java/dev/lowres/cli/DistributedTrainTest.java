@@ -160,6 +160,30 @@ class DistributedTrainTest {
     }
 
     @Test
+    void aRankThatCannotReachTheMasterFailsWithinTheTimeout() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "-d", data.toString(),
+                "-o", dir.resolve("unreachable").toString(), "-m", "wrn-8-1", "--dist-timeout", "2", "-q"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("unreachable.log").toFile());
+        pb.environment().putAll(Map.of("WORLD_SIZE", "2", "RANK", "1", "MASTER_ADDR", "127.0.0.1",
+                "MASTER_PORT", String.valueOf(port)));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String log = Files.readString(dir.resolve("unreachable.log"));
+        assertEquals(ExitCodes.UNAVAILABLE, p.exitValue(), log);
+        assertTrue(log.contains("rank 1 of 2 (tcp://127.0.0.1:" + port + "): cannot form the group within 2 s")
+                && log.contains("check that rank 0 runs and that 127.0.0.1:" + port + " is reachable"), log);
+        assertTrue(seconds < 60, "failed after " + seconds + " s");
+    }
+
+    @Test
     void removingAnOptionTakesEveryForm() {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
                 "--nproc=5"));

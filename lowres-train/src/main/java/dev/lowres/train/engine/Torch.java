@@ -47,6 +47,8 @@ public final class Torch {
                      FileLock lock = channel.lock()) {
                     unpackOnce(cache);
                     Loader.load(torch.class);
+                    // libtorch's log level from TORCH_CPP_LOG_LEVEL (the launcher sets ERROR), as torch's Python does
+                    torch.initLogging();
                     // NNPACK is not built for this CPU family and would warn at every convolution it is asked to run
                     torch.globalContext().setUserEnabledNNPACK(false);
                 }
