@@ -34,7 +34,7 @@ public class AllreduceProbe {
                     p.value().mutable_grad().put(torch.ones_like(p.value()));
                 }
             }
-            try (GradientReducer reducer = new GradientReducer(g, m.trainable())) {
+            try (GradientReducer reducer = new GradientReducer(g, m.trainable(), false)) {
                 for (int i = 0; i < 3; i++) {
                     reducer.reduce(i);
                 }

@@ -100,6 +100,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "torch.nn.SyncBatchNorm; default: per-rank statistics, as DistributedDataParallel.")
     boolean syncBatchNorm;
 
+    @Option(names = "--dist-overlap", paramLabel = "auto|on|off", defaultValue = "auto",
+            description = "All-reduce the gradients during the backward pass (DDP's way) or after it; auto: during on "
+                    + "GPUs, after on CPUs, whose cores all compute. Default: auto.")
+    String overlap;
+
     /** Options that would change what a resumed run computes: refused with --resume. */
     private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
             "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out");
@@ -107,6 +112,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        dev.lowres.train.dist.Overlap.parse(overlap); // a bad value fails before any rank starts
         int localRanks = distributed.localRanks();
         if (localRanks > 0) {
             return launchRanks(localRanks);
@@ -266,7 +272,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(RunOptions plain) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOptions options = world == null ? plain : plain.inWorld(world, checkSyncEvery, syncBatchNorm);
+        RunOptions options = world == null ? plain : plain.inWorld(world, checkSyncEvery, syncBatchNorm,
+                dev.lowres.train.dist.Overlap.parse(overlap));
         if (world != null) {
             out.printf("%s%n", world);
         }

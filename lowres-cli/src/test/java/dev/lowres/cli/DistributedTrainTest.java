@@ -128,6 +128,20 @@ class DistributedTrainTest {
     }
 
     @Test
+    void theAllReduceDuringTheBackwardPassGivesTheSameBitsAsAfterIt() throws Exception {
+        String[] wrn = {"-m", "wrn-8-1", "-b", "32", "--epochs", "1", "--nproc", "2", "-q"};
+        CliTest.Run during = train("overlap-on", with(wrn, "--dist-overlap", "on"));
+        assertEquals(0, during.code(), during.err());
+        CliTest.Run after = train("overlap-off", with(wrn, "--dist-overlap", "off"));
+        assertEquals(0, after.code(), after.err());
+        assertEquals(0.0, maxDifference(dir.resolve("overlap-on/model.safetensors"),
+                dir.resolve("overlap-off/model.safetensors")));
+        CliTest.Run bad = train("overlap-bad", with(wrn, "--dist-overlap", "sometimes"));
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--dist-overlap takes auto, on or off"), bad.err());
+    }
+
+    @Test
     void aLaunchThatCannotWorkFailsBeforeTraining() {
         CliTest.Run uneven = train("uneven", with(VIT, "-b", "32", "--nproc", "3"));
         assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());

@@ -148,18 +148,21 @@ public sealed interface Replicas extends AutoCloseable {
          * @param trainable the parameters that get gradients
          */
         public DataParallel(Group group, List<Param> params, List<Param> trainable) {
-            this(group, params, trainable, false);
+            this(group, params, trainable, false, false);
         }
 
         /**
-         * Joins the group, with batch norm synchronised over the ranks when {@code syncBatchNorm}.
+         * Joins the group, with batch norm synchronised over the ranks when {@code syncBatchNorm}, the gradients'
+         * all-reduce overlapped with the backward pass when {@code overlap}.
          *
          * @param group the process group (closed with this)
          * @param params every parameter and buffer of the network
          * @param trainable the parameters that get gradients
          * @param syncBatchNorm normalise by the global batch's statistics ({@code --sync-bn})
+         * @param overlap all-reduce the gradients during the backward pass ({@link Overlap})
          */
-        public DataParallel(Group group, List<Param> params, List<Param> trainable, boolean syncBatchNorm) {
+        public DataParallel(Group group, List<Param> params, List<Param> trainable, boolean syncBatchNorm,
+                            boolean overlap) {
             this.group = group;
             this.sync = syncBatchNorm ? new StatisticsSum() : null;
             this.params = List.copyOf(params);
@@ -168,7 +171,7 @@ public sealed interface Replicas extends AutoCloseable {
                     buffers.add(p);
                 }
             }
-            this.reducer = new GradientReducer(group, trainable);
+            this.reducer = new GradientReducer(group, trainable, overlap);
             broadcast(values(this.params), "the initial weights");
         }
 

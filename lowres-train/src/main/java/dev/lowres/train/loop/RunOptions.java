@@ -1,5 +1,6 @@
 package dev.lowres.train.loop;
 
+import dev.lowres.train.dist.Overlap;
 import dev.lowres.train.dist.World;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
@@ -21,11 +22,13 @@ import java.util.List;
  * @param world this process's place in a data-parallel group, or null to train alone
  * @param checkSyncEvery with a world: check every so many steps that all ranks hold the same weights (0: never)
  * @param syncBatchNorm with a world: batch norm normalises by the statistics of the global batch
+ * @param overlap with a world: whether the gradients' all-reduce overlaps the backward pass
  */
 public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
                          boolean channelsLast, boolean resume, List<String> command, World world,
-                         int checkSyncEvery, boolean syncBatchNorm) {
+                         int checkSyncEvery, boolean syncBatchNorm, Overlap overlap) {
     public RunOptions {
+        overlap = overlap == null ? Overlap.AUTO : overlap;
         if (checkSyncEvery < 0) {
             throw new IllegalArgumentException("the weight check interval must be >= 0: " + checkSyncEvery);
         }
@@ -34,16 +37,16 @@ public record RunOptions(Path data, Path runDir, Recipe recipe, Device device, P
     /** Options of a process that trains alone. */
     public RunOptions(Path data, Path runDir, Recipe recipe, Device device, Precision precision,
                       boolean channelsLast, boolean resume, List<String> command) {
-        this(data, runDir, recipe, device, precision, channelsLast, resume, command, null, 0, false);
+        this(data, runDir, recipe, device, precision, channelsLast, resume, command, null, 0, false, Overlap.AUTO);
     }
 
     /**
      * These options as one rank of {@code world}, checking the weights every {@code checkSyncEvery} steps, batch
-     * norm synchronised over the ranks when {@code syncBatchNorm}.
+     * norm synchronised over the ranks when {@code syncBatchNorm}, the all-reduce overlapped as {@code overlap} says.
      */
-    public RunOptions inWorld(World world, int checkSyncEvery, boolean syncBatchNorm) {
+    public RunOptions inWorld(World world, int checkSyncEvery, boolean syncBatchNorm, Overlap overlap) {
         return new RunOptions(data, runDir, recipe, device, precision, channelsLast, resume, command, world,
-                checkSyncEvery, syncBatchNorm);
+                checkSyncEvery, syncBatchNorm, overlap);
     }
 
     /** Options on the CPU in fp32, channels-last. */

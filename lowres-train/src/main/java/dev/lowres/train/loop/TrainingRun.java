@@ -164,7 +164,8 @@ public final class TrainingRun {
                         start.epoch(), start.batch(), start.step()));
             }
             try (Replicas replicas = group == null ? Replicas.SINGLE
-                    : new Replicas.DataParallel(group, model.params(), model.trainable(), options.syncBatchNorm())) {
+                    : new Replicas.DataParallel(group, model.params(), model.trainable(), options.syncBatchNorm(),
+                    options.overlap().on(device))) {
                 if (ema != null) {
                     replicas.broadcast(ema.averages(), "the weight average");
                 }

@@ -89,36 +89,46 @@ class GroupTest {
     }
 
     @Test
-    void gradientsAreAveragedInEveryBucket() throws Exception {
-        List<float[]> grads = onTwoRanks(g -> {
-            List<Param> params = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Param p = new Params().param("p" + i, Param.Kind.WEIGHT, dev.lowres.train.nn.Init.ZEROS, 2, 3);
-                p.bind(Tensors.floats(new float[6], Device.cpu(), 2, 3).set_requires_grad(true));
-                params.add(p);
+    void gradientsAreAveragedInEveryBucketDuringOrAfterTheBackwardPass() throws Exception {
+        for (boolean overlap : new boolean[] {false, true}) {
+            List<float[]> grads = onTwoRanks(g -> averagedGradients(g, overlap));
+            for (int i = 0; i < 18; i++) {
+                assertEquals(1.5f * (i / 6 + 1), grads.get(0)[i], "overlap " + overlap + ": the mean of (1 and 2) x "
+                        + (i / 6 + 1));
             }
-            // a loss whose gradient is (rank + 1) * (i + 1) for every value of parameter i
-            Tensor loss = null;
-            for (int i = 0; i < 3; i++) {
-                Tensor s = params.get(i).value().sum().mul(Tensors.scalar((g.rank() + 1.0) * (i + 1)));
-                loss = loss == null ? s : loss.add(s);
-            }
-            loss.backward();
-            // 24-byte buckets: one parameter each, so three all-reduces are in flight at once
-            try (GradientReducer reducer = new GradientReducer(g, params, 24)) {
-                assertEquals(3, reducer.buckets());
-                reducer.reduce(0);
-            }
-            float[] out = new float[18];
-            for (int i = 0; i < 3; i++) {
-                System.arraycopy(Tensors.toFloats(params.get(i).value().grad()), 0, out, 6 * i, 6);
-            }
-            return out;
-        });
-        for (int i = 0; i < 18; i++) {
-            assertEquals(1.5f * (i / 6 + 1), grads.get(0)[i], "the mean of (1 and 2) x " + (i / 6 + 1));
+            assertArrayEquals(grads.get(0), grads.get(1));
         }
-        assertArrayEquals(grads.get(0), grads.get(1));
+    }
+
+    /** Three parameters in 24-byte buckets (one each: three all-reduces in flight); two steps. */
+    static float[] averagedGradients(Group g, boolean overlap) {
+        List<Param> params = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Param p = new Params().param("p" + i, Param.Kind.WEIGHT, dev.lowres.train.nn.Init.ZEROS, 2, 3);
+            p.bind(Tensors.floats(new float[6], Device.cpu(), 2, 3).set_requires_grad(true));
+            params.add(p);
+        }
+        float[] out = new float[18];
+        try (GradientReducer reducer = new GradientReducer(g, params, 24, overlap)) {
+            assertEquals(3, reducer.buckets());
+            for (long step = 0; step < 2; step++) {
+                for (Param p : params) {
+                    p.value().mutable_grad().reset();
+                }
+                // a loss whose gradient is (rank + 1) * (i + 1) for every value of parameter i
+                Tensor loss = null;
+                for (int i = 0; i < 3; i++) {
+                    Tensor s = params.get(i).value().sum().mul(Tensors.scalar((g.rank() + 1.0) * (i + 1)));
+                    loss = loss == null ? s : loss.add(s);
+                }
+                loss.backward();
+                reducer.reduce(step);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(Tensors.toFloats(params.get(i).value().grad()), 0, out, 6 * i, 6);
+        }
+        return out;
     }
 
     @Test
