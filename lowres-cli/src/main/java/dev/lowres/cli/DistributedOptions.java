@@ -26,7 +26,7 @@ final class DistributedOptions {
                     + "Default: 300.")
     int timeoutSeconds;
 
-    /** The N of --nproc, checked; 0 without it. */
+    /** The N of --nproc, checked; 0 without it (1: this process alone, as without it). */
     int localRanks() {
         if (nproc == null) {
             return 0;

@@ -143,11 +143,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --real-labels or --labels, not both");
         }
         int localRanks = distributed.localRanks();
-        dev.lowres.train.dist.World world = localRanks > 0 ? null : distributed.world(System.getenv());
-        if ((localRanks > 0 || world != null) && torchscript != null) {
+        dev.lowres.train.dist.World world = localRanks > 1 ? null : distributed.world(System.getenv());
+        if ((localRanks > 1 || world != null) && torchscript != null) {
             throw new IllegalArgumentException("--torchscript evaluates in one process (no --nproc or WORLD_SIZE)");
         }
-        if (localRanks > 0) {
+        if (localRanks > 1) {
             if (run == null) {
                 throw new IllegalArgumentException("give --run DIR (a lowres run)");
             }

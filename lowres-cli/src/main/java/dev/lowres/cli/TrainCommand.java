@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         dev.lowres.train.dist.Overlap.parse(overlap); // a bad value fails before any rank starts
         int localRanks = distributed.localRanks();
-        if (localRanks > 0) {
+        if (localRanks > 1) {
             return launchRanks(localRanks);
         }
         world = distributed.world(System.getenv());

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("heavy")
 class DistributedKillTest {
     @TempDir
-    Path dir;
+    static Path dir;
+    static Path data;
+    static Path whole;
+    static final String[] RECIPE = {"-m", "wrn-8-1", "-b", "16", "--epochs", "12", "--set", "checkpoint_every_steps=5",
+        "--set", "log_every_steps=3", "--dist-timeout", "60", "-q"};
 
-    @Test
-    void aDeadRankStopsTheGroupAndTheRunResumesExactly() throws Exception {
-        Path data = dir.resolve("ds");
+    @BeforeAll
+    static void dataAndAnUninterruptedRun() throws Exception {
+        data = dir.resolve("ds");
         assertEquals(0, CliTest.lowres("synth", "-o", dir.resolve("tree").toString(), "--classes", "4",
                 "--train-per-class", "32", "--val-per-class", "5", "--min-side", "40", "--max-side", "60",
                 "--no-broken-files", "-q").code());
         assertEquals(0, CliTest.lowres("build", "-i", dir.resolve("tree").toString(), "-o", data.toString(), "-s",
                 "16", "-q").code());
-        String[] recipe = {"-m", "wrn-8-1", "-b", "16", "--epochs", "12", "--set", "checkpoint_every_steps=5",
-            "--set", "log_every_steps=3", "--dist-timeout", "60", "-q"};
-
-        Path whole = dir.resolve("whole");
-        Process uninterrupted = lowres(dir.resolve("whole.log"), train(data, "-o", whole, recipe));
+        whole = dir.resolve("whole");
+        Process uninterrupted = lowres(dir.resolve("whole.log"), train(data, "-o", whole, RECIPE));
         assertTrue(uninterrupted.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, uninterrupted.exitValue(), Files.readString(dir.resolve("whole.log")));
+    }
 
+    @Test
+    void aDeadRankStopsTheGroupAndTheRunResumesExactly() throws Exception {
+        String[] recipe = RECIPE;
         Path killed = dir.resolve("killed");
         Path log = dir.resolve("killed.log");
         Process launcher = lowres(log, train(data, "-o", killed, recipe));
@@ -69,13 +75,42 @@ class DistributedKillTest {
         assertTrue(seconds < 60, "stopped " + seconds + " s after the kill");
         assertTrue(!Files.exists(killed.resolve("model.safetensors")), "the killed run was finished");
 
-        Process resumed = lowres(dir.resolve("resumed.log"), List.of("train", "--resume", killed.toString(),
-                "--nproc", "2", "-q"));
+        resumeAndCompare(killed, "resumed.log");
+    }
+
+    @Test
+    void aSignalToTheLauncherStopsEveryRankAtTheSameStepWithACheckpoint() throws Exception {
+        Path stopped = dir.resolve("stopped");
+        Path log = dir.resolve("stopped.log");
+        Process launcher = lowres(log, train(data, "-o", stopped, RECIPE));
+        pidOfRank1(log);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(stopped.resolve("checkpoints/last.safetensors")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(launcher.isAlive(), "the run finished before it could be stopped: " + Files.readString(log));
+        launcher.destroy(); // SIGTERM, as a scheduler or a Ctrl-C would
+        assertTrue(launcher.waitFor(2, TimeUnit.MINUTES), "the launcher did not stop");
+        String rank0 = Files.readString(log);
+        String rank1 = Files.readString(stopped.resolve("logs/rank-1.log"));
+        Matcher m0 = Pattern.compile("stopped at step (\\d+)").matcher(rank0);
+        Matcher m1 = Pattern.compile("stopped at step (\\d+)").matcher(rank1);
+        assertTrue(m0.find(), rank0);
+        assertTrue(m1.find(), rank1);
+        assertEquals(m0.group(1), m1.group(1), "both ranks stop after the step they agreed on");
+        assertTrue(!Files.exists(stopped.resolve("model.safetensors")), "the stopped run was finished");
+        resumeAndCompare(stopped, "stopped-resumed.log");
+    }
+
+    /** --resume --nproc 2 finishes the run with the uninterrupted run's metrics and weights, bit for bit. */
+    private static void resumeAndCompare(Path run, String logName) throws Exception {
+        Process resumed = lowres(dir.resolve(logName), List.of("train", "--resume", run.toString(), "--nproc", "2",
+                "-q"));
         assertTrue(resumed.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, resumed.exitValue(), Files.readString(dir.resolve("resumed.log")));
-        assertEquals(lines(whole), lines(killed), "metrics.jsonl, timings aside");
+        assertEquals(0, resumed.exitValue(), Files.readString(dir.resolve(logName)));
+        assertEquals(lines(whole), lines(run), "metrics.jsonl, timings aside");
         Map<String, Safetensors.Tensor> a = Safetensors.read(whole.resolve("model.safetensors")).tensors();
-        Map<String, Safetensors.Tensor> b = Safetensors.read(killed.resolve("model.safetensors")).tensors();
+        Map<String, Safetensors.Tensor> b = Safetensors.read(run.resolve("model.safetensors")).tensors();
         assertEquals(a.keySet(), b.keySet());
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).data(), b.get(name).data(), name);
