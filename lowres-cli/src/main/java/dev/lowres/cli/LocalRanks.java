@@ -48,7 +48,8 @@ final class LocalRanks {
         removeOption(args, "--threads");
         removeOption(args, "-j");
         int each = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-        return run(args, n, each, logs, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return run(args, CommandLines.typed(spec), n, each, logs, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /** Removes {@code name VALUE}, {@code name=VALUE} and (a short option) {@code -jVALUE} from {@code args}. */
@@ -77,12 +78,13 @@ final class LocalRanks {
      * Runs {@code command} (a lowres command line without {@code --nproc}) as {@code n} ranks.
      *
      * @param command the command and its options, e.g. {@code train --data D ...}
+     * @param typed the command line the user typed, which the ranks record
      * @param threads each rank's threads (the option given, or the cores divided among the ranks)
      * @param logs where ranks 1..n-1 write their output
      * @return 0 when every rank finished; else the exit code of the first rank that failed
      */
-    static int run(List<String> command, int n, int threads, Path logs, PrintWriter out, PrintWriter err)
-            throws IOException, InterruptedException {
+    static int run(List<String> command, List<String> typed, int n, int threads, Path logs, PrintWriter out,
+                   PrintWriter err) throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path rendezvous = Files.createTempDirectory("lowres-rdv-");
         Path store = rendezvous.resolve("store");
@@ -91,7 +93,7 @@ final class LocalRanks {
         Runtime.getRuntime().addShutdownHook(forward);
         try {
             for (int rank = 0; rank < n; rank++) {
-                ranks.add(start(command, rank, n, threads, store, logs));
+                ranks.add(start(command, typed, rank, n, threads, store, logs));
             }
             out.printf("started %d ranks on this machine (%d threads each, pids %s); ranks 1-%d log to %s%n", n,
                     threads, ranks.stream().map(p -> String.valueOf(p.pid())).toList(), n - 1, logs);
@@ -108,8 +110,8 @@ final class LocalRanks {
         }
     }
 
-    private static Process start(List<String> command, int rank, int n, int threads, Path store, Path logs)
-            throws IOException {
+    private static Process start(List<String> command, List<String> typed, int rank, int n, int threads, Path store,
+                                 Path logs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -133,6 +135,7 @@ final class LocalRanks {
         env.put("WORLD_SIZE", String.valueOf(n));
         env.put("MASTER_ADDR", "127.0.0.1");
         env.remove("MASTER_PORT");
+        env.put(CommandLines.LAUNCHED_AS, dev.lowres.data.store.Json.mapper().writeValueAsString(typed));
         if (rank == 0) {
             pb.inheritIO();
         } else {
