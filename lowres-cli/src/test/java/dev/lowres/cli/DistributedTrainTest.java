@@ -201,6 +201,29 @@ class DistributedTrainTest {
     }
 
     @Test
+    void ranksStartedWithDifferentRecipesRefuseToTrain() throws Exception {
+        Path store = dir.resolve("mismatch.rdv");
+        List<Process> ranks = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "-d",
+                    data.toString(), "-o", dir.resolve("mismatch").toString(), "-m", "wrn-8-1", "-b", "32", "--lr",
+                    rank == 0 ? "0.1" : "0.2", "--init", store.toUri().toString(), "--dist-timeout", "60", "-q"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("mismatch-" + rank + ".log").toFile());
+            pb.environment().putAll(Map.of("WORLD_SIZE", "2", "RANK", String.valueOf(rank), "MASTER_ADDR", "127.0.0.1"));
+            ranks.add(pb.start());
+        }
+        for (int rank = 0; rank < 2; rank++) {
+            assertTrue(ranks.get(rank).waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+            String log = Files.readString(dir.resolve("mismatch-" + rank + ".log"));
+            assertEquals(ExitCodes.USAGE, ranks.get(rank).exitValue(), log);
+            assertTrue(log.contains("the recipe, precision or dataset differs between the ranks"), log);
+        }
+        assertTrue(!Files.exists(dir.resolve("mismatch/checkpoints/last.safetensors")), "nothing trained");
+    }
+
+    @Test
     void removingAnOptionTakesEveryForm() {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
                 "--nproc=5"));

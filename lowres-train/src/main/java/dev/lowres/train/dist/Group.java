@@ -173,6 +173,34 @@ public final class Group implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails on every rank unless all of them passed the same {@code text} (compared by its SHA-256): ranks started
+     * with different recipes, options or data would otherwise exchange tensors of other shapes, or drift apart.
+     *
+     * @throws IllegalArgumentException saying what differs
+     */
+    public void agree(String text, String what) {
+        long h;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            h = java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        // three parts of at most 22 bits: exact in the float64 all-reduce
+        double[] high = {h & 0x3FFFFF, (h >>> 22) & 0x3FFFFF, (h >>> 44) & 0xFFFFF};
+        double[] low = {-high[0], -high[1], -high[2]};
+        max(high, "the agreement on " + what);
+        max(low, "the agreement on " + what);
+        for (int i = 0; i < high.length; i++) {
+            if (high[i] != -low[i]) {
+                throw new IllegalArgumentException(world + ": " + what + " differs between the ranks; start every "
+                        + "rank with the same command and the same data");
+            }
+        }
+    }
+
     /** Waits until every rank has reached this point. */
     public void barrier(String what) {
         sum(new double[] {1}, what);

@@ -140,6 +140,13 @@ public final class Evaluation {
         }
         ClassMapping mapping = ClassMapping.of(manifest.classes(), counts(s, manifest.classes().size()),
                 run.classes());
+        if (group != null) {
+            // ranks given other splits, subsets or attacks would gather rows of other sizes
+            group.agree(String.join("\n", split, String.valueOf(s.count()), String.valueOf(run.classes()),
+                    String.valueOf(o.weights()), String.valueOf(o.flipTta()), String.valueOf(o.corruptions()),
+                    String.valueOf(o.robustRecords()), String.valueOf(o.attack()), String.valueOf(o.seed()),
+                    String.valueOf(o.realLabels() != null || o.labels() != null)), "the evaluation's split or options");
+        }
         Path out = o.out() != null ? o.out()
                 : o.run().resolve("eval").resolve(dataset.dir().toAbsolutePath().normalize().getFileName() + "-" + split);
         if (leader) {

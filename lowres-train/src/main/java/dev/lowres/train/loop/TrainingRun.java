@@ -115,6 +115,11 @@ public final class TrainingRun {
                 agreeOnResume(group, resume, dir);
             }
             Recipe recipe = prepare(dir, manifest, precision, world == null || world.leader());
+            if (group != null) {
+                group.agree(Recipes.toYaml(recipe) + "\nprecision: " + precision.id() + "\nchannels_last: "
+                        + options.channelsLast() + "\nsync_bn: " + options.syncBatchNorm() + "\ndata: "
+                        + contents(manifest), "the recipe, precision or dataset");
+            }
             return run(dir, manifest, recipe, device, precision, resume, group);
         }
     }
@@ -179,6 +184,21 @@ public final class TrainingRun {
                 return loop(ctx, start);
             }
         }
+    }
+
+    /**
+     * What a dataset holds, without how and when it was built: its shape, classes and every shard's file digests, so
+     * that copies of one dataset on several machines (or the same build made twice) agree.
+     */
+    private static String contents(Manifest m) {
+        StringBuilder out = new StringBuilder(m.image().toString());
+        m.classes().forEach(c -> out.append(' ').append(c.wnid()));
+        m.splits().forEach((name, split) -> {
+            out.append('\n').append(name).append(' ').append(split.count());
+            split.shards().forEach(shard -> out.append(' ').append(shard.sha256() == null
+                    ? shard.images() + ":" + shard.count() : new java.util.TreeMap<>(shard.sha256())));
+        });
+        return out.toString();
     }
 
     /** Says when a run resumes on another number of ranks than it started on, and what that changes. */
