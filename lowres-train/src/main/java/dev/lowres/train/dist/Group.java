@@ -66,6 +66,8 @@ public final class Group implements AutoCloseable {
             options.devices(new GlooDeviceVector(device(world)));
             ProcessGroupGloo gloo = new ProcessGroupGloo(store, world.rank(), world.size(), options);
             return new Group(world, store, gloo);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
             if (store != null) {
                 store.close();
@@ -77,6 +79,7 @@ public final class Group implements AutoCloseable {
 
     private static Store store(World world, Milliseconds timeout) {
         if (world.rendezvous() instanceof Rendezvous.File f) {
+            refuseLeftover(f.file(), world);
             return new FileStore(f.file().toAbsolutePath().toString(), world.size());
         }
         Rendezvous.Tcp tcp = (Rendezvous.Tcp) world.rendezvous();
@@ -84,6 +87,25 @@ public final class Group implements AutoCloseable {
         o.port((short) tcp.port()).isServer(world.rank() == 0).numWorkers(new SizeTPointer(1).put(world.size()))
                 .waitWorkers(true).timeout(timeout);
         return new TCPStore(tcp.host(), o);
+    }
+
+    /**
+     * A FileStore's file is removed by the last rank that closes it; one that a killed group left behind would hand
+     * its old keys to the new group. Ranks of one launch write it within the rendezvous, so a file not written for
+     * longer than the timeout is such a leftover.
+     */
+    static void refuseLeftover(java.nio.file.Path file, World world) {
+        try {
+            if (java.nio.file.Files.exists(file)) {
+                java.time.Instant written = java.nio.file.Files.getLastModifiedTime(file).toInstant();
+                if (written.isBefore(java.time.Instant.now().minus(world.timeout()))) {
+                    throw new IllegalArgumentException("the rendezvous file " + file + " is left over from an earlier "
+                            + "group (last written " + written + "); remove it, or give every rank a new --init file");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the rendezvous file " + file, e);
+        }
     }
 
     private static Device device(World world) {

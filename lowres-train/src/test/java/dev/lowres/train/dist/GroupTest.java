@@ -153,6 +153,21 @@ class GroupTest {
     }
 
     @Test
+    void aRendezvousFileLeftByAnEarlierGroupIsRefused() throws Exception {
+        Torch.load();
+        Path stale = dir.resolve("stale.rdv");
+        java.nio.file.Files.writeString(stale, "keys of a killed group");
+        java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(3600)));
+        World world = new World(0, 2, 0, new Rendezvous.File(stale), Duration.ofSeconds(20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Group.connect(world));
+        assertTrue(e.getMessage().contains("is left over from an earlier group"), e.getMessage());
+        // a file the other ranks of this launch are writing is not
+        java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        Group.refuseLeftover(stale, world);
+    }
+
+    @Test
     void glooMessagesLoseTheirBuildPathsAndBacktraces() {
         assertEquals("Read error [127.0.0.1]:43444: Connection reset by peer", Group.message(new RuntimeException(
                 "[/home/runner/work/pytorch/third_party/gloo/gloo/transport/tcp/pair.cc:538] Read error "
