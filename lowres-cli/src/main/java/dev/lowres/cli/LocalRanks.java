@@ -146,22 +146,30 @@ final class LocalRanks {
         return pb.start();
     }
 
-    /** Waits for every rank; after the first failure, gives the others the grace period, then stops them. */
+    /**
+     * Waits for every rank; after the first failure, gives the others the grace period, then stops them. When
+     * several have failed by the time it looks, the cause is preferred over its consequences: a rank killed or
+     * failing on its own over one that failed because a peer went away (exit 69).
+     */
     private static int watch(List<Process> ranks, PrintWriter err) throws InterruptedException {
         int failedRank = -1;
         int failedCode = 0;
         long deadline = Long.MAX_VALUE;
-        while (ranks.stream().anyMatch(Process::isAlive)) {
-            for (int r = 0; r < ranks.size() && failedRank < 0; r++) {
-                Process p = ranks.get(r);
-                if (!p.isAlive() && p.exitValue() != 0) {
-                    failedRank = r;
+        while (true) {
+            boolean alive = ranks.stream().anyMatch(Process::isAlive);
+            if (failedRank < 0) {
+                failedRank = firstFailure(ranks);
+                if (failedRank >= 0) {
+                    Process p = ranks.get(failedRank);
                     failedCode = p.exitValue();
-                    err.printf("lowres train: rank %d (pid %d) %s; stopping the other ranks%n", r, p.pid(),
-                            describe(failedCode));
+                    err.printf("lowres: rank %d (pid %d) %s%s%n", failedRank, p.pid(), describe(failedCode),
+                            alive ? "; stopping the other ranks" : "");
                     err.flush();
                     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
                 }
+            }
+            if (!alive) {
+                break;
             }
             if (System.nanoTime() > deadline) {
                 stopAll(ranks, 5);
@@ -176,18 +184,27 @@ final class LocalRanks {
             });
         }
         if (failedRank < 0) {
-            for (int r = 0; r < ranks.size(); r++) {
-                if (ranks.get(r).exitValue() != 0) {
-                    failedRank = r;
-                    failedCode = ranks.get(r).exitValue();
-                }
-            }
-        }
-        if (failedRank < 0) {
             return ExitCodes.OK;
         }
         // a rank killed by a signal left no exit code of its own: the group was unavailable
         return failedCode > 128 ? ExitCodes.UNAVAILABLE : failedCode;
+    }
+
+    /** The rank whose failure explains the others', among those that have exited non-zero; -1 if none has. */
+    static int firstFailure(List<Process> ranks) {
+        int consequence = -1;
+        for (int r = 0; r < ranks.size(); r++) {
+            Process p = ranks.get(r);
+            if (!p.isAlive() && p.exitValue() != 0) {
+                if (p.exitValue() != ExitCodes.UNAVAILABLE) {
+                    return r;
+                }
+                if (consequence < 0) {
+                    consequence = r;
+                }
+            }
+        }
+        return consequence;
     }
 
     static String describe(int exitValue) {

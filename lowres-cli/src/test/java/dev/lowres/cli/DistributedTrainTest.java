@@ -224,6 +224,20 @@ class DistributedTrainTest {
     }
 
     @Test
+    void theLauncherNamesTheCauseOfAFailureNotItsConsequences() throws Exception {
+        Process consequence = new ProcessBuilder("sh", "-c", "exit 69").start(); // a rank whose peer went away
+        Process cause = new ProcessBuilder("sh", "-c", "kill -9 $$").start();
+        Process fine = new ProcessBuilder("sh", "-c", "exit 0").start();
+        for (Process p : List.of(consequence, cause, fine)) {
+            p.waitFor();
+        }
+        assertEquals(1, LocalRanks.firstFailure(List.of(consequence, cause, fine)));
+        assertEquals(0, LocalRanks.firstFailure(List.of(consequence, fine)));
+        assertEquals(-1, LocalRanks.firstFailure(List.of(fine)));
+        assertEquals("was killed by signal 9 (SIGKILL: out of memory, or killed)", LocalRanks.describe(137));
+    }
+
+    @Test
     void removingAnOptionTakesEveryForm() {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
                 "--nproc=5"));
