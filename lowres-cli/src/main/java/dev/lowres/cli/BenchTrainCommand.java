@@ -8,6 +8,8 @@ import dev.lowres.data.Version;
 import dev.lowres.data.bench.BundledPython;
 import dev.lowres.data.store.Json;
 import dev.lowres.train.bench.TrainBenchmark;
+import dev.lowres.train.dist.Group;
+import dev.lowres.train.dist.World;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
 import dev.lowres.train.engine.Torch;
@@ -29,7 +31,11 @@ import picocli.CommandLine.Spec;
             "Both sides train on random batches reused every step (the network's speed, not the loader's), with "
                 + "the same threads and batch; PyTorch is Debian's python3-torch running an exact copy of the "
                 + "network. Each configuration (fp32, fp32 channels-last, and with a CPU that has bf16: bf16 autocast, "
-                + "bf16 channels-last) is timed on both sides in turn, and each side's best is compared.", ""},
+                + "bf16 channels-last) is timed on both sides in turn, and each side's best is compared.",
+            "",
+            "With --nproc N each configuration is also timed as N data-parallel ranks of threads / N threads each "
+                + "(lowres over c10d Gloo, PyTorch as DistributedDataParallel over Gloo), the batch split over the "
+                + "ranks; scaling is the ranks' images/s over the single process's.", ""},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class BenchTrainCommand implements Callable<Integer> {
     @Spec
@@ -78,6 +84,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a report.")
     boolean json;
 
+    @Mixin
+    DistributedOptions distributed;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +97,15 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         Torch.threads(n);
         Device dev = Device.parse(device);
+        World world = distributed.world(System.getenv());
+        if (world != null) {
+            return asRank(world, dev, out, err);
+        }
+        int ranks = distributed.localRanks();
+        if (ranks > 1 && (batch % ranks != 0 || n % ranks != 0)) {
+            throw new IllegalArgumentException("--nproc " + ranks + " must divide the batch (" + batch
+                    + ") and the threads (" + n + ")");
+        }
         Optional<BundledPython> torch = noReference || dev.isCuda() ? Optional.empty()
                 : BundledPython.find(python, "torch");
         if (torch.isEmpty() && !noReference && !dev.isCuda()) {
@@ -107,6 +125,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         o.put("batch_size", batch);
         o.put("threads", n);
         o.put("device", dev.toString());
+        if (ranks > 1) {
+            o.put("nproc", ranks);
+        }
         ArrayNode rows = o.putArray("configs");
         double bestLowres = 0;
         double bestTorch = 0;
@@ -129,6 +150,13 @@ final class BenchTrainCommand implements Callable<Integer> {
             if (lowres.imagesPerSecond() > bestLowres) {
                 bestLowres = lowres.imagesPerSecond();
                 bestLowresName = config;
+            }
+            if (ranks > 1) {
+                double ips = ranksImagesPerSecond(config, ranks, n / ranks, out, err);
+                log(err, String.format(Locale.ROOT, "lowres %s, %d ranks x %d threads: %.1f images/s", config, ranks,
+                        n / ranks, ips));
+                row.put("lowres_ranks", round1(ips));
+                row.put("lowres_scaling", Math.round(ips / lowres.imagesPerSecond() * 100) / 100.0);
             }
             if (torch.isPresent()) {
                 List<String> args = new java.util.ArrayList<>(List.of("--model", model, "--size", String.valueOf(size),
@@ -153,6 +181,16 @@ final class BenchTrainCommand implements Callable<Integer> {
                     bestTorch = ips;
                     bestTorchName = config;
                 }
+                if (ranks > 1) {
+                    List<String> ddp = new java.util.ArrayList<>(args);
+                    ddp.set(ddp.indexOf("--threads") + 1, String.valueOf(n / ranks));
+                    ddp.addAll(List.of("--nproc", String.valueOf(ranks)));
+                    double dips = torch.get().run("torch_train.py", ddp).path("images_per_second").asDouble();
+                    log(err, String.format(Locale.ROOT, "pytorch DDP %s, %d ranks x %d threads: %.1f images/s", config,
+                            ranks, n / ranks, dips));
+                    row.put("pytorch_ddp", round1(dips));
+                    row.put("pytorch_scaling", Math.round(dips / ips * 100) / 100.0);
+                }
             }
         }
         ObjectNode best = o.putObject("best");
@@ -165,6 +203,57 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         out.println(json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
                 : Json.mapper().writeValueAsString(o));
+        return ExitCodes.OK;
+    }
+
+    /** One configuration timed by {@code ranks} ranks of this command: rank 0's figure, read from its log. */
+    private double ranksImagesPerSecond(String config, int ranks, int each, PrintWriter out, PrintWriter err)
+            throws Exception {
+        Path logs = java.nio.file.Files.createTempDirectory("lowres-bench-ranks-");
+        try {
+            List<String> args = List.of("bench", "train", "--model", model, "--size", String.valueOf(size), "--batch",
+                    String.valueOf(batch), "--classes", String.valueOf(classes), "--configs", config, "--steps",
+                    String.valueOf(steps), "--repeats", String.valueOf(repeats), "--device", device, "-q");
+            int code = LocalRanks.run(args, CommandLines.typed(spec), ranks, each, logs, true,
+                    new PrintWriter(java.io.Writer.nullWriter()), err);
+            Path rank0 = logs.resolve("rank-0.log");
+            String log = java.nio.file.Files.exists(rank0) ? java.nio.file.Files.readString(rank0) : "";
+            if (code != 0) {
+                throw new IllegalStateException("the " + ranks + " ranks of " + config + " failed (exit " + code
+                        + "): " + log);
+            }
+            for (String line : log.split("\n")) {
+                if (line.startsWith("{\"rank_result\"")) {
+                    return Json.mapper().readTree(line).path("images_per_second").asDouble();
+                }
+            }
+            throw new IllegalStateException("rank 0 of " + config + " printed no result: " + log);
+        } finally {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(logs)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** This process is one rank of a bench: time each configuration in the group; rank 0 prints the figures. */
+    private int asRank(World world, Device target, PrintWriter out, PrintWriter err) {
+        try (Group group = Group.connect(world)) {
+            for (String config : configList()) {
+                Precision precision = config.startsWith("bf16") ? Precision.BF16 : Precision.FP32;
+                TrainBenchmark.Result r = TrainBenchmark.run(new TrainBenchmark.Config(model, size, classes, batch,
+                        steps, repeats, target, precision, config.endsWith("-cl")), group, line -> log(err, config + " "
+                        + line));
+                if (world.leader()) {
+                    ObjectNode line = Json.mapper().createObjectNode();
+                    line.put("rank_result", config);
+                    line.put("images_per_second", r.imagesPerSecond());
+                    out.println(line.toString());
+                    out.flush();
+                }
+            }
+        }
         return ExitCodes.OK;
     }
 

@@ -48,7 +48,7 @@ final class LocalRanks {
         removeOption(args, "--threads");
         removeOption(args, "-j");
         int each = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-        return run(args, CommandLines.typed(spec), n, each, logs, spec.commandLine().getOut(),
+        return run(args, CommandLines.typed(spec), n, each, logs, false, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
@@ -81,10 +81,11 @@ final class LocalRanks {
      * @param typed the command line the user typed, which the ranks record
      * @param threads each rank's threads (the option given, or the cores divided among the ranks)
      * @param logs where ranks 1..n-1 write their output
+     * @param rank0ToLog rank 0 too (to read its output), instead of this terminal
      * @return 0 when every rank finished; else the exit code of the first rank that failed
      */
-    static int run(List<String> command, List<String> typed, int n, int threads, Path logs, PrintWriter out,
-                   PrintWriter err) throws IOException, InterruptedException {
+    static int run(List<String> command, List<String> typed, int n, int threads, Path logs, boolean rank0ToLog,
+                   PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path rendezvous = Files.createTempDirectory("lowres-rdv-");
         Path store = rendezvous.resolve("store");
@@ -93,10 +94,11 @@ final class LocalRanks {
         Runtime.getRuntime().addShutdownHook(forward);
         try {
             for (int rank = 0; rank < n; rank++) {
-                ranks.add(start(command, typed, rank, n, threads, store, logs));
+                ranks.add(start(command, typed, rank, n, threads, store, logs, rank0ToLog));
             }
-            out.printf("started %d ranks on this machine (%d threads each, pids %s); ranks 1-%d log to %s%n", n,
-                    threads, ranks.stream().map(p -> String.valueOf(p.pid())).toList(), n - 1, logs);
+            out.printf("started %d ranks on this machine (%d threads each, pids %s); ranks %s-%d log to %s%n", n,
+                    threads, ranks.stream().map(p -> String.valueOf(p.pid())).toList(), rank0ToLog ? "0" : "1", n - 1,
+                    logs);
             out.flush();
             return watch(ranks, err);
         } finally {
@@ -111,7 +113,7 @@ final class LocalRanks {
     }
 
     private static Process start(List<String> command, List<String> typed, int rank, int n, int threads, Path store,
-                                 Path logs) throws IOException {
+                                 Path logs, boolean rank0ToLog) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -136,7 +138,7 @@ final class LocalRanks {
         env.put("MASTER_ADDR", "127.0.0.1");
         env.remove("MASTER_PORT");
         env.put(CommandLines.LAUNCHED_AS, dev.lowres.data.store.Json.mapper().writeValueAsString(typed));
-        if (rank == 0) {
+        if (rank == 0 && !rank0ToLog) {
             pb.inheritIO();
         } else {
             Path log = logs.resolve("rank-" + rank + ".log");

@@ -238,6 +238,21 @@ class DistributedTrainTest {
     }
 
     @Test
+    void benchTrainTimesTheRanksBesideTheSingleProcess() throws Exception {
+        CliTest.Run bench = CliTest.lowres("bench", "train", "-m", "wrn-8-1", "-s", "16", "-b", "16", "--classes", "10",
+                "--configs", "fp32", "--steps", "2", "--repeats", "1", "-j", "2", "--nproc", "2", "--no-reference",
+                "--json", "-q");
+        assertEquals(0, bench.code(), bench.out() + bench.err());
+        JsonNode row = Json.mapper().readTree(bench.out()).path("configs").get(0);
+        assertTrue(row.path("lowres").asDouble() > 0, row.toString());
+        assertTrue(row.path("lowres_ranks").asDouble() > 0, row.toString());
+        assertEquals(row.path("lowres_ranks").asDouble() / row.path("lowres").asDouble(),
+                row.path("lowres_scaling").asDouble(), 0.01);
+        CliTest.Run uneven = CliTest.lowres("bench", "train", "-b", "15", "-j", "2", "--nproc", "2", "-q");
+        assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());
+    }
+
+    @Test
     void removingAnOptionTakesEveryForm() {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-j4", "--threads=3", "-j", "2", "-q",
                 "--nproc=5"));

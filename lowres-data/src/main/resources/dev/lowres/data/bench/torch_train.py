@@ -171,20 +171,25 @@ def default_threads():
 
 
 def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=30, warmup=5, repeats=3,
-              channels_last=False, seed=0, mkldnn=True, bf16=False):
-    """Times training steps; returns the result dict (see the top of this file)."""
+              channels_last=False, seed=0, mkldnn=True, bf16=False, rank=0, world=1):
+    """Times training steps; returns the result dict (see the top of this file). As rank `rank` of a
+    DistributedDataParallel group of `world` (already initialised), on batch / world images, the figure the
+    global batch's."""
     torch.set_num_threads(threads)
     torch.backends.mkldnn.enabled = mkldnn
     torch.manual_seed(seed)
     model = create(model_name, 3, size, classes)
     parameters = count_parameters(model)
     model.train()
-    x = torch.randn(batch, 3, size, size)
-    y = torch.randint(0, classes, (batch,))
+    x = torch.randn(batch // world, 3, size, size)
+    y = torch.randint(0, classes, (batch // world,))
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    name = model.name
+    if world > 1:
+        model = torch.nn.parallel.DistributedDataParallel(model)
 
     def step(phases=None):
         t0 = time.perf_counter()
@@ -222,7 +227,7 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
         if best is None or seconds < best:
             best, best_phases, best_cpu = seconds, phases, cpu
     last_loss = float(loss.detach()) if loss is not None else None
-    return {"tool": "pytorch-train", "torch_version": torch.__version__, "model": model.name,
+    return {"tool": "pytorch-train", "torch_version": torch.__version__, "model": name, "nproc": world,
             "parameters": parameters, "size": size, "batch_size": batch, "threads": torch.get_num_threads(),
             "steps": steps, "seconds": round(best, 4), "images_per_second": round(steps * batch / best, 2),
             "ms_per_step": round(1000.0 * best / steps, 2), "classes": classes, "channels_last": channels_last,
@@ -233,6 +238,28 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
             "phase_ms_per_step": {k: round(1000.0 * v / steps, 2)
                                   for k, v in zip(("forward", "backward", "optimizer"), best_phases)},
             "loss": last_loss}
+
+
+def _rank(rank, a, threads, store, out):
+    os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    torch.distributed.init_process_group("gloo", init_method="file://" + store, rank=rank, world_size=a.nproc)
+    result = benchmark(a.model, a.size, a.batch, a.classes, threads, a.steps, a.warmup, a.repeats,
+                       a.channels_last, a.seed, not a.no_mkldnn, a.bf16, rank, a.nproc)
+    torch.distributed.destroy_process_group()
+    if rank == 0:
+        with open(out, "w") as f:
+            json.dump(result, f)
+
+
+def distributed(a, threads):
+    """The benchmark as a.nproc spawned DDP ranks (Gloo, a file rendezvous, 127.0.0.1); rank 0's result."""
+    import tempfile
+    import torch.multiprocessing as mp
+    tmp = tempfile.mkdtemp(prefix="torch-train-ddp-")
+    out = os.path.join(tmp, "result.json")
+    mp.spawn(_rank, args=(a, threads, os.path.join(tmp, "store"), out), nprocs=a.nproc, join=True)
+    with open(out) as f:
+        return json.load(f)
 
 
 def main():
@@ -255,6 +282,9 @@ def main():
                    help="torch.backends.mkldnn.enabled = False: convolutions without oneDNN (to see what it brings)")
     p.add_argument("--seed", type=int, default=0, help="torch seed for the weights and the batch (default 0)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    p.add_argument("--nproc", type=int, default=1,
+                   help="DistributedDataParallel over Gloo in N processes on this machine, each with --threads "
+                        "threads and batch / N images (default 1)")
     a = p.parse_args()
 
     if IMPORT_ERROR is not None:
@@ -276,8 +306,14 @@ def main():
         torch.set_num_interop_threads(1)  # must come before any inter-op parallel work
     except RuntimeError:
         pass
-    result = benchmark(a.model, a.size, a.batch, a.classes, threads, a.steps, a.warmup, a.repeats,
-                       a.channels_last, a.seed, not a.no_mkldnn, a.bf16)
+    if a.nproc < 1 or a.batch % a.nproc != 0:
+        print("%s: --nproc must be at least 1 and divide --batch" % TOOL, file=sys.stderr)
+        sys.exit(2)
+    if a.nproc > 1:
+        result = distributed(a, threads)
+    else:
+        result = benchmark(a.model, a.size, a.batch, a.classes, threads, a.steps, a.warmup, a.repeats,
+                           a.channels_last, a.seed, not a.no_mkldnn, a.bf16)
     if result["loss"] is None or not math.isfinite(result["loss"]):
         print("%s: the loss is %s after %d steps" % (TOOL, result["loss"], a.warmup + a.repeats * a.steps),
               file=sys.stderr)

@@ -1,5 +1,7 @@
 package dev.lowres.train.bench;
 
+import dev.lowres.train.dist.Group;
+import dev.lowres.train.dist.Replicas;
 import dev.lowres.train.engine.Autocast;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
@@ -23,7 +25,9 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Times training steps (forward under autocast, backward, the recipe's optimizer step, gradients cleared) of
  * a network on one random batch reused every step, so the figure is the network's, not the loader's: the
- * same work {@code bench/torch_train.py} times in PyTorch.
+ * same work {@code bench/torch_train.py} times in PyTorch. As one rank of a data-parallel group, each step also
+ * averages the gradients over the ranks ({@link Replicas}), each rank on its share of the batch, and the figure is
+ * the whole group's (the global batch per step).
  */
 public final class TrainBenchmark {
     /**
@@ -59,6 +63,20 @@ public final class TrainBenchmark {
     }
 
     public static Result run(Config c, Consumer<String> log) {
+        return run(c, null, log);
+    }
+
+    /**
+     * Times the steps as one rank of {@code group} (null: alone): batch {@code c.batch() / ranks} here, the figure
+     * the global batch's.
+     */
+    public static Result run(Config c, Group group, Consumer<String> log) {
+        int ranks = group == null ? 1 : group.size();
+        if (c.batch() % ranks != 0) {
+            throw new IllegalArgumentException("the batch " + c.batch() + " must divide evenly over " + ranks
+                    + " ranks");
+        }
+        int local = c.batch() / ranks;
         Network network = ModelRegistry.create(c.model(), 3, c.size(), c.classes());
         Recipe recipe;
         try {
@@ -70,29 +88,31 @@ public final class TrainBenchmark {
         Torch.load();
         SoftCrossEntropy loss = new SoftCrossEntropy(0);
         SplittableRandom random = new SplittableRandom(0);
-        float[] pixels = new float[c.batch() * 3 * c.size() * c.size()];
+        float[] pixels = new float[local * 3 * c.size() * c.size()];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) random.nextGaussian();
         }
-        int[] labels = new int[c.batch()];
+        int[] labels = new int[local];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = random.nextInt(c.classes());
         }
         try (Model model = Model.create(network, c.device(), 0, c.channelsLast());
              MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
+             Replicas replicas = group == null ? Replicas.SINGLE
+                     : new Replicas.DataParallel(group, model.params(), model.trainable());
              PointerScope batchScope = new PointerScope()) {
-            Tensor x = Tensors.floats(pixels, c.device(), c.batch(), 3, c.size(), c.size());
+            Tensor x = Tensors.floats(pixels, c.device(), local, 3, c.size(), c.size());
             Tensor y = Tensors.longs(labels, c.device());
             double last = 0;
             for (int i = 0; i < 3; i++) {
-                last = step(model, sgd, loss, x, y, precision);
+                last = step(model, sgd, loss, x, y, precision, replicas, i);
             }
             double best = Double.MAX_VALUE;
             List<Double> figures = new java.util.ArrayList<>();
             for (int r = 0; r < c.repeats(); r++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < c.steps(); i++) {
-                    last = step(model, sgd, loss, x, y, precision);
+                    last = step(model, sgd, loss, x, y, precision, replicas, i);
                 }
                 double ms = (System.nanoTime() - t0) / 1e6 / c.steps();
                 figures.add(c.batch() * 1000 / ms);
@@ -107,7 +127,7 @@ public final class TrainBenchmark {
 
     /** One training step in its own scope; returns the loss. */
     private static double step(Model model, MomentumSgd sgd, SoftCrossEntropy loss, Tensor x, Tensor y,
-                               Precision precision) {
+                               Precision precision, Replicas replicas, long step) {
         try (PointerScope scope = new PointerScope()) {
             Tensor logits;
             try (Autocast autocast = Autocast.enter(model.device(), precision)) {
@@ -115,6 +135,7 @@ public final class TrainBenchmark {
             }
             Tensor l = loss.apply(logits, y);
             l.backward();
+            replicas.reduceGradients(step);
             sgd.step(0.01);
             TrainingRun.zeroGradients(model.trainable());
             return l.item_double();
