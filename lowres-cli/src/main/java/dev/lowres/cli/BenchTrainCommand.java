@@ -229,11 +229,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             throw new IllegalStateException("rank 0 of " + config + " printed no result: " + log);
         } finally {
-            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(logs)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(f);
-                }
-            }
+            dev.lowres.data.store.BuildState.deleteRecursively(logs);
         }
     }
 

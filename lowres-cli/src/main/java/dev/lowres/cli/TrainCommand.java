@@ -146,20 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         if (data == null || this.out == null) {
             throw new IllegalArgumentException("--data and --out are required (or --resume DIR)");
         }
-        List<String> all = new ArrayList<>();
-        if (model != null) {
-            all.add("model=" + model);
-        }
-        if (epochs != null) {
-            all.add("epochs=" + epochs);
-        }
-        if (batchSize != null) {
-            all.add("batch_size=" + batchSize);
-        }
-        if (lr != null) {
-            all.add("schedule.lr=" + lr);
-        }
-        all.addAll(overrides);
+        List<String> all = recipeOverrides();
         if (seeds == null) {
             if (seed != null) {
                 all.add("seed=" + seed);
@@ -187,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 if (runDir.started()) {
                     // started but killed before its first checkpoint: nothing to keep
-                    deleteTree(dir);
+                    dev.lowres.data.store.BuildState.deleteRecursively(dir);
                 }
                 List<String> withSeed = new ArrayList<>(all);
                 withSeed.add("seed=" + s);
@@ -233,14 +220,6 @@ final class TrainCommand implements Callable<Integer> {
         return seeds;
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     private volatile boolean stopped;
 
     /** This process's place in a data-parallel group, or null. */
@@ -254,8 +233,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume == null && seeds == null) {
             // the ranks would each fail on a bad recipe or an uneven batch: say it once, before starting them
-            Recipe r = Recipes.resolve(recipe, batchSize == null ? overrides
-                    : concat(overrides, "batch_size=" + batchSize));
+            Recipe r = Recipes.resolve(recipe, recipeOverrides());
             if (r.batchSize() % n != 0) {
                 throw new IllegalArgumentException("the batch size " + r.batchSize() + " is the global batch and must "
                         + "divide evenly over --nproc " + n + " (each rank takes batch / ranks)");
@@ -264,10 +242,23 @@ final class TrainCommand implements Callable<Integer> {
         return LocalRanks.launch(spec, n, engine.threads, dir.resolve("logs"));
     }
 
-    private static List<String> concat(List<String> list, String item) {
-        List<String> out = new ArrayList<>(list);
-        out.add(item);
-        return out;
+    /** The recipe keys the options override (--model, --epochs, --batch-size, --lr, then each --set). */
+    private List<String> recipeOverrides() {
+        List<String> all = new ArrayList<>();
+        if (model != null) {
+            all.add("model=" + model);
+        }
+        if (epochs != null) {
+            all.add("epochs=" + epochs);
+        }
+        if (batchSize != null) {
+            all.add("batch_size=" + batchSize);
+        }
+        if (lr != null) {
+            all.add("schedule.lr=" + lr);
+        }
+        all.addAll(overrides);
+        return all;
     }
 
     private int train(RunOptions plain) throws Exception {

@@ -171,8 +171,8 @@ def default_threads():
 
 
 def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=30, warmup=5, repeats=3,
-              channels_last=False, seed=0, mkldnn=True, bf16=False, rank=0, world=1):
-    """Times training steps; returns the result dict (see the top of this file). As rank `rank` of a
+              channels_last=False, seed=0, mkldnn=True, bf16=False, world=1):
+    """Times training steps; returns the result dict (see the top of this file). As one rank of a
     DistributedDataParallel group of `world` (already initialised), on batch / world images, the figure the
     global batch's."""
     torch.set_num_threads(threads)
@@ -244,7 +244,7 @@ def _rank(rank, a, threads, store, out):
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
     torch.distributed.init_process_group("gloo", init_method="file://" + store, rank=rank, world_size=a.nproc)
     result = benchmark(a.model, a.size, a.batch, a.classes, threads, a.steps, a.warmup, a.repeats,
-                       a.channels_last, a.seed, not a.no_mkldnn, a.bf16, rank, a.nproc)
+                       a.channels_last, a.seed, not a.no_mkldnn, a.bf16, a.nproc)
     torch.distributed.destroy_process_group()
     if rank == 0:
         with open(out, "w") as f:

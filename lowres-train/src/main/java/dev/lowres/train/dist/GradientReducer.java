@@ -32,9 +32,7 @@ public final class GradientReducer implements AutoCloseable {
     private final Group group;
     private final boolean overlap;
     private final List<Bucket> buckets = new ArrayList<>();
-    private final List<TensorTensorHook> hooks = new ArrayList<>();
-    private final List<Param> hooked = new ArrayList<>();
-    private final List<Integer> hookIds = new ArrayList<>();
+    private final List<ArrivalHook> hooks = new ArrayList<>();
     private final int[] pending;
     private final Work[] works;
     private long step;
@@ -75,10 +73,9 @@ public final class GradientReducer implements AutoCloseable {
             for (int b = 0; b < buckets.size(); b++) {
                 long offset = 0;
                 for (Param p : buckets.get(b).params()) {
-                    TensorTensorHook hook = new ArrivalHook(b, offset, p);
+                    ArrivalHook hook = new ArrivalHook(b, offset, p);
+                    hook.id = p.value().register_hook(hook);
                     hooks.add(hook);
-                    hooked.add(p);
-                    hookIds.add(p.value().register_hook(hook));
                     offset += p.numel();
                 }
             }
@@ -111,6 +108,7 @@ public final class GradientReducer implements AutoCloseable {
         private final int bucket;
         private final long offset;
         private final Param param;
+        private int id;
 
         ArrivalHook(int bucket, long offset, Param param) {
             this.bucket = bucket;
@@ -163,8 +161,8 @@ public final class GradientReducer implements AutoCloseable {
             for (int i = 0; i < buckets.size(); i++) {
                 Bucket b = buckets.get(i);
                 if (works[i] == null) {
-                    throw new IllegalStateException(missing(b) + " got no gradient at step " + step
-                            + ": data-parallel training needs every parameter to take part in the loss");
+                    throw noGradient(b.params().stream().filter(p -> !p.value().grad().defined()).findFirst()
+                            .orElse(b.params().get(0)), step);
                 }
                 group.await(works[i], what(step));
                 b.flat().mul_(mean);
@@ -186,8 +184,7 @@ public final class GradientReducer implements AutoCloseable {
         for (Param p : b.params()) {
             Tensor grad = p.value().grad();
             if (!grad.defined()) {
-                throw new IllegalStateException(p.name() + " got no gradient at step " + step
-                        + ": data-parallel training needs every parameter to take part in the loss");
+                throw noGradient(p, step);
             }
             long n = p.numel();
             b.flat().narrow(0, offset, n).view(p.shape()).copy_(grad);
@@ -195,13 +192,9 @@ public final class GradientReducer implements AutoCloseable {
         }
     }
 
-    private static String missing(Bucket b) {
-        for (Param p : b.params()) {
-            if (!p.value().grad().defined()) {
-                return p.name();
-            }
-        }
-        return "a parameter of " + b.params();
+    private static IllegalStateException noGradient(Param p, long step) {
+        return new IllegalStateException(p.name() + " got no gradient at step " + step
+                + ": data-parallel training needs every parameter to take part in the loss");
     }
 
     private static String what(long step) {
@@ -212,8 +205,8 @@ public final class GradientReducer implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            for (int i = 0; i < hooked.size(); i++) {
-                hooked.get(i).value().remove_hook(hookIds.get(i));
+            for (ArrivalHook hook : hooks) {
+                hook.param.value().remove_hook(hook.id);
             }
             for (Bucket b : buckets) {
                 b.flat().releaseReference();

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.FileStore;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
@@ -22,6 +23,7 @@ import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
 import org.bytedeco.pytorch.gloo.Device;
@@ -163,7 +165,8 @@ public final class Group implements AutoCloseable {
 
     private void reduce(double[] values, ReduceOp.RedOpType op, String what) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor t = torch.empty(values.length).to(torch.ScalarType.Double);
+            Tensor t = torch.empty(new long[] {values.length}, new TensorOptions(torch.ScalarType.Double),
+                    new MemoryFormatOptional());
             t.data_ptr_double().put(values);
             AllreduceOptions options = new AllreduceOptions();
             options.reduceOp(new ReduceOp(op));
@@ -211,21 +214,29 @@ public final class Group implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         // three parts of at most 22 bits: exact in the float64 all-reduce
-        double[] high = {h & 0x3FFFFF, (h >>> 22) & 0x3FFFFF, (h >>> 44) & 0xFFFFF};
-        double[] low = {-high[0], -high[1], -high[2]};
-        max(high, "the agreement on " + what);
-        max(low, "the agreement on " + what);
-        for (int i = 0; i < high.length; i++) {
-            if (high[i] != -low[i]) {
-                throw new IllegalArgumentException(world + ": " + what + " differs between the ranks; start every "
-                        + "rank with the same command and the same data");
-            }
+        if (!same(new double[] {h & 0x3FFFFF, (h >>> 22) & 0x3FFFFF, (h >>> 44) & 0xFFFFF}, "the agreement on " + what)) {
+            throw new IllegalArgumentException(world + ": " + what + " differs between the ranks; start every "
+                    + "rank with the same command and the same data");
         }
     }
 
-    /** Waits until every rank has reached this point. */
-    public void barrier(String what) {
-        sum(new double[] {1}, what);
+    /**
+     * Whether every rank holds exactly these {@code values} (one all-reduce of the values and their negations for
+     * the largest: equal everywhere exactly when the largest is minus the largest negation).
+     */
+    public boolean same(double[] values, String what) {
+        double[] both = new double[2 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            both[i] = values[i];
+            both[values.length + i] = -values[i];
+        }
+        max(both, what);
+        for (int i = 0; i < values.length; i++) {
+            if (both[i] != -both[values.length + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void run(Supplier<Work> collective, String what) {

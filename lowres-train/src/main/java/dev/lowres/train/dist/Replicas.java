@@ -45,6 +45,12 @@ public sealed interface Replicas extends AutoCloseable {
     /** Whether any rank was asked to stop (at an epoch's end). */
     boolean anyStop(boolean stop, long step);
 
+    /**
+     * Whether to stop after a step: alone, when a stop is requested by now (even during the step); in a group,
+     * when the ranks agreed on it at the step ({@link StepAgreement#stop()}), so that all stop after the same one.
+     */
+    boolean stopAfterStep(StepAgreement agreed, boolean requestedNow);
+
     /** Replaces every gradient by its mean over the ranks. */
     void reduceGradients(long step);
 
@@ -107,6 +113,11 @@ public sealed interface Replicas extends AutoCloseable {
         }
 
         @Override
+        public boolean stopAfterStep(StepAgreement agreed, boolean requestedNow) {
+            return requestedNow;
+        }
+
+        @Override
         public void reduceGradients(long step) {
         }
 
@@ -136,7 +147,7 @@ public sealed interface Replicas extends AutoCloseable {
     final class DataParallel implements Replicas {
         private final Group group;
         private final List<Param> params;
-        private final List<Param> buffers = new ArrayList<>();
+        private final List<Tensor> buffers = new ArrayList<>();
         private final GradientReducer reducer;
         private final StatisticsSum sync;
 
@@ -168,15 +179,11 @@ public sealed interface Replicas extends AutoCloseable {
             this.params = List.copyOf(params);
             for (Param p : params) {
                 if (!p.kind().trainable()) {
-                    buffers.add(p);
+                    buffers.add(p.value());
                 }
             }
             this.reducer = new GradientReducer(group, trainable, overlap);
             broadcast(values(this.params), "the initial weights");
-        }
-
-        public World world() {
-            return group.world();
         }
 
         @Override
@@ -210,6 +217,11 @@ public sealed interface Replicas extends AutoCloseable {
         }
 
         @Override
+        public boolean stopAfterStep(StepAgreement agreed, boolean requestedNow) {
+            return agreed.stop();
+        }
+
+        @Override
         public void reduceGradients(long step) {
             reducer.reduce(step);
         }
@@ -217,9 +229,7 @@ public sealed interface Replicas extends AutoCloseable {
         @Override
         public void syncBuffers(long step) {
             if (!buffers.isEmpty()) {
-                try (PointerScope scope = new PointerScope()) {
-                    group.broadcast(values(buffers), "the batch-norm statistics at step " + step);
-                }
+                group.broadcast(buffers, "the batch-norm statistics at step " + step);
             }
         }
 
@@ -269,15 +279,11 @@ public sealed interface Replicas extends AutoCloseable {
         @Override
         public void checkInSync(long step) {
             double[] sums = checksum(params);
-            double[] high = sums.clone();
-            double[] low = {-sums[0], -sums[1]};
-            group.max(high, "the weight check at step " + step);
-            group.max(low, "the weight check at step " + step);
-            if (high[0] != -low[0] || high[1] != -low[1]) {
+            if (!group.same(sums, "the weight check at step " + step)) {
                 throw new ReplicasDiverged(step, String.format(java.util.Locale.ROOT,
-                        "rank %d: the weights differ between ranks at step %d (checksums range %.17g to %.17g); "
+                        "rank %d: the weights differ between ranks at step %d (this rank's checksums %.17g, %.17g); "
                                 + "this is a bug in lowres or a faulty machine, please report it", rank(), step,
-                        -low[0], high[0]));
+                        sums[0], sums[1]));
             }
         }
 

@@ -18,7 +18,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * One pass of a trained network over a split, in order, without augmentation: the network's scores for
@@ -86,32 +85,44 @@ public final class CleanPass {
         }
         long start = System.nanoTime();
         int n = Math.toIntExact(Dataset.open(data).split(split).count());
-        Gather gather = new Gather(group, n, classes, sink);
-        int perRank = n / group.size();
-        LoaderConfig config = LoaderConfig.builder().data(data).split(split)
-                .batchSize(Math.max(1, Math.min(batchSize, Math.max(1, perRank)))).shard(group.rank(), group.size())
-                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads).build();
-        Manifest.ImageShape shape = Dataset.open(data).manifest().image();
-        long done = 0;
-        if (n >= group.size()) {
-            try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
-                while (epoch.hasNext()) {
-                    Batch b = epoch.next();
-                    int size = b.size();
-                    float[] flat = scores(model, b, shape, flip);
-                    for (int i = 0; i < size; i++) {
-                        gather.put(b.record(i), mapping.toModel(b.label(i)), flat, i);
-                    }
-                    done += size;
-                    progress.accept(done * group.size());
-                }
-            }
-        } else {
+        if (n < group.size()) {
             throw new IllegalArgumentException("the split has " + n + " records, fewer than the " + group.size()
                     + " ranks");
         }
+        Gather gather = new Gather(group, n, classes, sink);
+        forEachRecord(model, data, split, mapping, batchSize, flip, threads, group.rank(), group.size(), progress,
+                gather::put);
         gather.finish();
         return new Pass(gather.labels, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Scores rank {@code rank}'s share of a split ({@link LoaderConfig.Builder#shard}), batch by batch, in order;
+     * progress hears the records done over all ranks (this rank's times the ranks).
+     */
+    private static void forEachRecord(TrainedModel model, Path data, String split, ClassMapping mapping, int batchSize,
+                                      boolean flip, int threads, int rank, int ranks, LongConsumer progress,
+                                      Sink sink) throws IOException, DatasetException {
+        Dataset dataset = Dataset.open(data);
+        int n = Math.toIntExact(dataset.split(split).count());
+        Manifest.ImageShape shape = dataset.manifest().image();
+        LoaderConfig config = LoaderConfig.builder().data(data).split(split)
+                .batchSize(Math.max(1, Math.min(batchSize, n / ranks))).shard(rank, ranks)
+                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads).build();
+        long done = 0;
+        try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
+            while (epoch.hasNext()) {
+                Batch b = epoch.next();
+                float[] flat = scores(model, b, shape, flip);
+                int classes = flat.length / b.size();
+                for (int i = 0; i < b.size(); i++) {
+                    sink.accept(b.record(i), mapping.toModel(b.label(i)),
+                            java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
+                }
+                done += b.size();
+                progress.accept(done * ranks);
+            }
+        }
     }
 
     /** Scores of one batch, row-major (records x classes). */
@@ -154,12 +165,12 @@ public final class CleanPass {
             return Math.min(GATHER_RECORDS, n - chunkStart);
         }
 
-        void put(int record, int label, float[] flat, int row) {
+        void put(int record, int label, float[] scores) {
             while (record >= chunkStart + chunkLength()) {
                 flush();
             }
             int at = record - chunkStart;
-            System.arraycopy(flat, row * classes, rows, at * classes, classes);
+            System.arraycopy(scores, 0, rows, at * classes, classes);
             chunkLabels[at] = label;
         }
 
@@ -202,40 +213,12 @@ public final class CleanPass {
                               boolean flip, int threads, LongConsumer progress, Sink sink)
             throws IOException, DatasetException {
         long start = System.nanoTime();
-        Dataset dataset = Dataset.open(data);
-        Manifest.Split s = dataset.split(split);
-        int n = Math.toIntExact(s.count());
-        int[] labels = new int[n];
-        Manifest.ImageShape shape = dataset.manifest().image();
-        LoaderConfig config = LoaderConfig.builder().data(data).split(split).batchSize(Math.max(1, Math.min(batchSize, n)))
-                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads)
-                .build();
-        int done = 0;
-        try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
-            while (epoch.hasNext()) {
-                Batch b = epoch.next();
-                int size = b.size();
-                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                    Tensor pixels = Tensors.pixels(b.images(), model.device(), size, shape.channels(), shape.height(),
-                            shape.width());
-                    Tensor out = model.logits(pixels);
-                    if (flip) {
-                        Tensor mirrored = model.logits(pixels.flip(3));
-                        out = out.softmax(1).add(mirrored.softmax(1)).div(new Scalar(2.0)).log();
-                    }
-                    float[] flat = Tensors.toFloats(out);
-                    int classes = flat.length / size;
-                    for (int i = 0; i < size; i++) {
-                        int record = b.record(i);
-                        labels[record] = mapping.toModel(b.label(i));
-                        sink.accept(record, labels[record],
-                                java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
-                    }
-                }
-                done += size;
-                progress.accept(done);
-            }
-        }
+        int[] labels = new int[Math.toIntExact(Dataset.open(data).split(split).count())];
+        forEachRecord(model, data, split, mapping, batchSize, flip, threads, 0, 1, progress,
+                (record, label, scores) -> {
+                    labels[record] = label;
+                    sink.accept(record, label, scores);
+                });
         return new Pass(labels, (System.nanoTime() - start) / 1e9);
     }
 }

@@ -245,7 +245,7 @@ public final class TrainingRun {
                     int batchIndex = it.position();
                     Batch b = it.next();
                     lr = ctx.schedule().at(step);
-                    StepResult r = trainStep(ctx, b, lr, step, stopRequested);
+                    Replicas.StepAgreement r = trainStep(ctx, b, lr, step, stopRequested);
                     if (!Double.isFinite(r.loss())) {
                         diverged(ctx, epoch, batchIndex, step, lr, "the loss became " + r.loss());
                     }
@@ -262,8 +262,7 @@ public final class TrainingRun {
                         window = new Window(Tally.ZERO);
                     }
                     boolean periodic = recipe.checkpointEverySteps() > 0 && step % recipe.checkpointEverySteps() == 0;
-                    // alone, a request made during this step stops after it; ranks stop at the step they agreed on
-                    boolean stop = r.stop() || (ctx.replicas().size() == 1 && stopRequested);
+                    boolean stop = ctx.replicas().stopAfterStep(r, stopRequested);
                     if (periodic || stop) {
                         checkpoint(ctx, new Position(epoch, batchIndex + 1, step, best, total.tally(), window.tally()),
                                 epoch, batchIndex, lr, ctx.dir().last());
@@ -381,15 +380,11 @@ public final class TrainingRun {
         }
     }
 
-    /** A step's loss and correct predictions (over all ranks), and whether any rank asked to stop after it. */
-    private record StepResult(double loss, long correct, boolean stop) {
-    }
-
     /**
      * Forward (under autocast), the ranks' agreement on the loss, backward, the gradients' all-reduce, clipping,
      * the optimizer step, the buffers' broadcast and the weight average.
      */
-    private static StepResult trainStep(Context ctx, Batch b, double lr, long step, boolean stop) {
+    private static Replicas.StepAgreement trainStep(Context ctx, Batch b, double lr, long step, boolean stop) {
         Model model = ctx.model();
         Device device = model.device();
         InputShape image = model.network().input();
@@ -412,7 +407,7 @@ public final class TrainingRun {
             // every rank learns the others' loss and stop requests, so that all of them stop at the same step
             Replicas.StepAgreement agreed = ctx.replicas().agree(loss.item_double(), correct, stop, step);
             if (!Double.isFinite(agreed.loss())) {
-                return new StepResult(agreed.loss(), 0, agreed.stop());
+                return agreed;
             }
             loss.backward();
             ctx.replicas().reduceGradients(step);
@@ -425,7 +420,7 @@ public final class TrainingRun {
             if (ctx.ema() != null) {
                 ctx.ema().update();
             }
-            return new StepResult(agreed.loss(), agreed.correct(), agreed.stop());
+            return agreed;
         }
     }
 

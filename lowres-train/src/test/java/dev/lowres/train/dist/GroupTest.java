@@ -45,7 +45,7 @@ class GroupTest {
                 int r = rank;
                 futures.add(pool.submit(() -> {
                     World world = new World(r, 2, r, new Rendezvous.File(store), Duration.ofSeconds(20));
-                    try (PointerScope scope = new PointerScope(); Group g = connectOnLoopback(world)) {
+                    try (PointerScope scope = new PointerScope(); Group g = Group.connect(world)) {
                         return body.run(g);
                     }
                 }));
@@ -58,12 +58,6 @@ class GroupTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    static Group connectOnLoopback(World world) {
-        // MASTER_ADDR is not set in tests: a tcp rendezvous on 127.0.0.1 would pick the loopback device; a file one
-        // uses this host's address, which on a test machine is fine too
-        return Group.connect(world);
     }
 
     @Test
