@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train",
         description = {"Train a network on a dataset with a recipe; resume a run after a crash or Ctrl-C.",
             "",
-            "Recipes are YAML (bundled: imagenet32-paper, goyal, cosine, sgdr, one-cycle, modern, demo; or a file); "
+            "Recipes are YAML (bundled: imagenet32-paper, goyal, cosine, sgdr, one-cycle, modern, demo, kd; or a file); "
                 + "--set key=value overrides any key (schedule.lr=0.05, data.augment=paper). The run directory "
                 + "gets config.yaml, metrics.jsonl, checkpoints/last and best (atomic safetensors) and "
                 + "model.safetensors. Ctrl-C stops after the current step with a checkpoint; --resume continues "
@@ -83,6 +83,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any recipe key (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--teacher", paramLabel = "RUN",
+            description = "Distil from a trained run (lowres's, or a TorchScript run of lowres import-script): the "
+                    + "student also learns the teacher's outputs on each batch. The recipe's distill section sets "
+                    + "the loss (kd: Hinton's at T 4, alpha 0.9); a recipe without one gets Hinton's. A distilled run "
+                    + "can teach in turn (teacher-assistant chains).")
+    Path teacher;
+
     @Mixin
     EngineOptions engine;
 
@@ -107,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Options that would change what a resumed run computes: refused with --resume. */
     private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
-            "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out");
+            "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out", "--teacher");
 
     @Override
     public Integer call() throws Exception {
@@ -151,14 +158,14 @@ final class TrainCommand implements Callable<Integer> {
             if (seed != null) {
                 all.add("seed=" + seed);
             }
-            return train(new RunOptions(data, this.out, Recipes.resolve(recipe, all), device, engine.precision(),
+            return train(new RunOptions(data, this.out, resolve(all), device, engine.precision(),
                     engine.channelsLast, false, CommandLines.current(spec)));
         }
         if (seed != null) {
             throw new IllegalArgumentException("give --seed or --seeds, not both");
         }
         List<Long> list = parseSeeds(seeds);
-        Recipes.resolve(recipe, all); // a bad recipe fails before the first seed
+        resolve(all); // a bad recipe fails before the first seed
         for (int i = 0; i < list.size(); i++) {
             long s = list.get(i);
             Path dir = this.out.resolve("seed-" + s);
@@ -178,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 List<String> withSeed = new ArrayList<>(all);
                 withSeed.add("seed=" + s);
-                options = new RunOptions(data, dir, Recipes.resolve(recipe, withSeed), device, engine.precision(),
+                options = new RunOptions(data, dir, resolve(withSeed), device, engine.precision(),
                         engine.channelsLast, false, CommandLines.current(spec));
             }
             int code = train(options);
@@ -233,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume == null && seeds == null) {
             // the ranks would each fail on a bad recipe or an uneven batch: say it once, before starting them
-            Recipe r = Recipes.resolve(recipe, recipeOverrides());
+            Recipe r = resolve(recipeOverrides());
             if (r.batchSize() % n != 0) {
                 throw new IllegalArgumentException("the batch size " + r.batchSize() + " is the global batch and must "
                         + "divide evenly over --nproc " + n + " (each rank takes batch / ranks)");
@@ -257,8 +264,23 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null) {
             all.add("schedule.lr=" + lr);
         }
+        if (teacher != null) {
+            all.add("distill.teacher='" + teacher.toAbsolutePath().normalize().toString().replace("'", "''") + "'");
+        }
         all.addAll(overrides);
         return all;
+    }
+
+    /** The recipe with {@code overrides}; with --teacher, Hinton's loss where the recipe names none. */
+    private Recipe resolve(List<String> overrides) throws java.io.IOException {
+        Recipe r = Recipes.resolve(recipe, overrides);
+        if (teacher != null && !r.distills()) {
+            List<String> withLoss = new ArrayList<>(overrides);
+            withLoss.add(0, "distill.loss=hinton");
+            r = Recipes.resolve(recipe, withLoss);
+        }
+        Recipes.checkTeacher(r);
+        return r;
     }
 
     private int train(RunOptions plain) throws Exception {

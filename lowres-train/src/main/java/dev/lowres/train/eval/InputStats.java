@@ -57,6 +57,38 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
         };
     }
 
+    /**
+     * The pixels in [0, 255] of a batch this normalisation made (the inverse of {@link #apply}, to a float's
+     * rounding): how a teacher trained with other statistics sees the student's augmented batch.
+     */
+    public Tensor invert(Tensor input) {
+        int channels = mean.length;
+        return switch (normalization) {
+            case UNIT -> input.mul(new Scalar(255.0));
+            case CHANNEL -> {
+                float[] m = new float[channels];
+                float[] s = new float[channels];
+                for (int c = 0; c < channels; c++) {
+                    m[c] = (float) mean[c];
+                    s[c] = (float) std[c];
+                }
+                yield input.mul(constant(s, input, 1, channels, 1, 1)).add(constant(m, input, 1, channels, 1, 1));
+            }
+            case MEAN_IMAGE -> input.mul(new Scalar(255.0)).add(constant(meanImage, input, 1, input.size(1),
+                    input.size(2), input.size(3)));
+        };
+    }
+
+    /**
+     * Whether {@code other} normalises exactly as this does (as stored: statistics compared as floats, the
+     * precision of {@value #FILE}).
+     */
+    public boolean sameAs(InputStats other) {
+        return normalization == other.normalization && java.util.Arrays.equals(floats(mean), floats(other.mean))
+                && java.util.Arrays.equals(floats(std), floats(other.std))
+                && java.util.Arrays.equals(meanImage, other.meanImage);
+    }
+
     /** {@code values} as a float32 tensor of {@code shape} on the device of {@code like}. */
     private static Tensor constant(float[] values, Tensor like, long... shape) {
         Tensor t = Tensors.floats(values, Device.cpu(), shape);

@@ -89,7 +89,7 @@ public final class ScriptedRun {
                 + Recipes.toYaml(recipe)).getBytes(StandardCharsets.UTF_8));
         new RunRecord(data.toAbsolutePath().normalize().toString(), null, null, null, command,
                 dev.lowres.data.Version.TOOL, null, classes, new RunRecord.Image(channels, manifest.image().height(),
-                manifest.image().width()), null).write(run.runJson());
+                manifest.image().width()), null, null).write(run.runJson());
         double[] m = new double[channels];
         double[] s = new double[channels];
         for (int c = 0; c < channels; c++) {

@@ -13,6 +13,8 @@ import dev.lowres.data.store.Manifest;
 import dev.lowres.train.dist.Group;
 import dev.lowres.train.dist.Replicas;
 import dev.lowres.train.dist.World;
+import dev.lowres.train.distill.Distillation;
+import dev.lowres.train.distill.Teacher;
 import dev.lowres.train.engine.Autocast;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
@@ -92,7 +94,8 @@ public final class TrainingRun {
     /** The parts of a run the loop works with. */
     private record Context(RunDirectory dir, Recipe recipe, Model model, MomentumSgd sgd, WeightAverage ema,
                            Loader train, Loader val, LearningRateSchedule schedule, MetricsLog metrics,
-                           Precision precision, SoftCrossEntropy loss, Replicas replicas) {
+                           Precision precision, SoftCrossEntropy loss, Teacher teacher, Distillation distillation,
+                           Replicas replicas) {
     }
 
     public Result run() throws IOException, DatasetException {
@@ -101,8 +104,12 @@ public final class TrainingRun {
         Manifest.ImageShape shape = manifest.image();
         int classes = manifest.classes().size();
         if (!options.resume()) {
-            // a model that does not fit the data fails before the run directory is written
+            // a model that does not fit the data, or a missing teacher, fails before the run directory is written
             ModelRegistry.create(options.recipe().model(), shape.channels(), shape.height(), classes);
+            Recipes.checkTeacher(options.recipe());
+            if (options.recipe().distills()) {
+                Teacher.check(options.recipe().distill(), manifest);
+            }
         }
         Device device = options.device();
         Precision precision = options.precision().resolve(device);
@@ -115,10 +122,15 @@ public final class TrainingRun {
                 agreeOnResume(group, resume, dir);
             }
             Recipe recipe = prepare(dir, manifest, precision, world == null || world.leader());
+            RunRecord.Teacher teacher = recipe.distills() ? Teacher.identify(recipe.distill()) : null;
+            if (resume && teacher != null) {
+                checkTeacherUnchanged(dir, teacher);
+            }
             if (group != null) {
                 group.agree(Recipes.toYaml(recipe) + "\nprecision: " + precision.id() + "\nchannels_last: "
                         + options.channelsLast() + "\nsync_bn: " + options.syncBatchNorm() + "\ndata: "
-                        + contents(manifest), "the recipe, precision or dataset");
+                        + contents(manifest) + "\nteacher: " + (teacher == null ? "none" : teacher.sha256()),
+                        "the recipe, precision, dataset or teacher");
             }
             return run(dir, manifest, recipe, device, precision, resume, group);
         }
@@ -153,7 +165,9 @@ public final class TrainingRun {
              Model model = Model.create(network, device, recipe.seed(), options.channelsLast());
              MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
              WeightAverage ema = recipe.ema().decay() > 0 ? new WeightAverage(recipe.ema().decay(), model.params())
-                     : null) {
+                     : null;
+             Teacher teacher = recipe.distills() ? Teacher.open(recipe.distill(), manifest, InputStats.of(train),
+                     device, precision, options.channelsLast()) : null) {
             if (rank == 0 && !Files.exists(dir.dir().resolve(InputStats.FILE))) {
                 InputStats.of(train).write(dir.dir()); // what evaluation must feed the network
             }
@@ -179,8 +193,13 @@ public final class TrainingRun {
                             + "epoch", rank, ranks, recipe.batchSize() / ranks, recipe.batchSize(),
                             train.batchesPerEpoch()));
                 }
+                if (teacher != null) {
+                    listener.note("distilling from " + teacher.describe() + " (" + recipe.distill().loss() + ", T "
+                            + recipe.distill().temperature() + ", alpha " + recipe.distill().alpha() + ")");
+                }
                 Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule, metrics, precision,
-                        new SoftCrossEntropy(recipe.labelSmoothing()), replicas);
+                        new SoftCrossEntropy(recipe.labelSmoothing()), teacher,
+                        teacher == null ? null : Distillation.of(recipe.distill()), replicas);
                 return loop(ctx, start);
             }
         }
@@ -209,6 +228,16 @@ public final class TrainingRun {
             listener.note(String.format(Locale.ROOT, "the run started on %d rank(s) and resumes on %d: the same global "
                     + "batches of %d, steps and rates; batch-norm statistics now over %d images per rank instead of %d",
                     before, ranks, batch, batch / ranks, batch / before));
+        }
+    }
+
+    /** A resumed distillation must learn from the same teacher: its weights' digest is in run.json. */
+    private static void checkTeacherUnchanged(RunDirectory dir, RunRecord.Teacher now) throws IOException {
+        RunRecord.Teacher then = RunRecord.read(dir.runJson()).teacher();
+        if (then != null && !then.sha256().equals(now.sha256())) {
+            throw new IllegalArgumentException("the teacher's weights " + now.weights() + " changed since the run "
+                    + "started (SHA-256 " + then.sha256().substring(0, 12) + "..., now " + now.sha256().substring(0, 12)
+                    + "...): a resumed run must learn from the same teacher");
         }
     }
 
@@ -400,6 +429,9 @@ public final class TrainingRun {
                 logits = model.forward(x, true);
             }
             Tensor loss = ctx.loss().apply(logits, target);
+            if (ctx.teacher() != null) {
+                loss = ctx.distillation().loss(loss, logits, ctx.teacher().logits(x), labels);
+            }
             long correct;
             try (NoGradGuard g = new NoGradGuard()) {
                 correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(labels).sum().item_long();
@@ -501,7 +533,7 @@ public final class TrainingRun {
      * wrote a checkpoint (it failed in its first steps) is started over, with its own recipe when resumed.
      */
     private Recipe prepare(RunDirectory dir, Manifest manifest, Precision precision, boolean writes)
-            throws IOException {
+            throws IOException, DatasetException {
         boolean started = dir.started();
         boolean hasCheckpoint = Files.exists(dir.last());
         if (options.resume()) {
@@ -530,7 +562,8 @@ public final class TrainingRun {
     }
 
     /** Writes a new run's config and run.json (clearing what a run that never checkpointed left). */
-    private Recipe fresh(RunDirectory dir, Manifest manifest, Recipe recipe, Precision precision) throws IOException {
+    private Recipe fresh(RunDirectory dir, Manifest manifest, Recipe recipe, Precision precision)
+            throws IOException, DatasetException {
         Files.createDirectories(dir.checkpoints());
         Files.deleteIfExists(dir.metrics());
         Files.deleteIfExists(dir.dir().resolve(InputStats.FILE));
@@ -543,7 +576,8 @@ public final class TrainingRun {
         new RunRecord(options.data().toAbsolutePath().normalize().toString(), options.device().toString(),
                 precision.id(), options.channelsLast(), options.command(), dev.lowres.data.Version.TOOL,
                 Torch.engine(), manifest.classes(), new RunRecord.Image(image.channels(), image.height(),
-                image.width()), options.world() == null ? null : options.world().size()).write(dir.runJson());
+                image.width()), options.world() == null ? null : options.world().size(),
+                recipe.distills() ? Teacher.identify(recipe.distill()) : null).write(dir.runJson());
         return recipe;
     }
 

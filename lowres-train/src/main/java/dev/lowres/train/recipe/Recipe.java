@@ -22,12 +22,23 @@ import java.util.List;
  * @param evalEvery evaluate on the validation split every this many epochs (and at the end)
  * @param checkpointEverySteps also checkpoint every this many steps (0: at epoch ends only)
  * @param logEverySteps write a metrics line every this many steps
+ * @param distill knowledge distillation from a teacher run (none unless a teacher is given)
  */
 @JsonPropertyOrder({"name", "description", "model", "epochs", "batch_size", "seed", "optimizer", "schedule", "data",
-    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps"})
+    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill"})
 public record Recipe(String name, String description, String model, int epochs, int batchSize, long seed,
                      Optimizer optimizer, Schedule schedule, Data data, double labelSmoothing, Ema ema,
-                     double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps) {
+                     double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps,
+                     Distill distill) {
+    public Recipe {
+        // runs saved before distillation existed have no such section
+        distill = distill == null ? Distill.NONE : distill;
+    }
+
+    /** Whether the run learns from a teacher. */
+    public boolean distills() {
+        return distill.loss() != DistillLoss.NONE;
+    }
 
     /**
      * SGD with momentum.
@@ -100,5 +111,33 @@ public record Recipe(String name, String description, String model, int epochs, 
      * @param decay per-step decay (e.g. 0.9999), 0 for no EMA
      */
     public record Ema(double decay) {
+    }
+
+    /**
+     * Knowledge distillation: the network (the student) also learns the outputs of a trained network (the
+     * teacher) on the same augmented images, computed in the same step. See {@link DistillLoss} for the losses.
+     *
+     * @param teacher the teacher: a lowres run directory (a finished run, a run trained by distillation itself for
+     *                a teacher-assistant chain, or a TorchScript run); empty for none
+     * @param weights which of the teacher's weights: {@code final} (model.safetensors), {@code best}, {@code last}
+     *                or {@code ema}
+     * @param loss {@code none}, {@code hinton} or {@code nkd}
+     * @param temperature the softmax temperature of the soft targets (Hinton: T; NKD: lambda on the non-target
+     *                    classes)
+     * @param alpha hinton: the soft loss's share, (1 - alpha) CE + alpha T^2 KL; nkd: the weight of the NKD term
+     *              added to the cross-entropy
+     * @param gamma nkd: the weight of the normalised non-target term
+     */
+    @JsonPropertyOrder({"teacher", "weights", "loss", "temperature", "alpha", "gamma"})
+    public record Distill(String teacher, String weights, DistillLoss loss, double temperature, double alpha,
+                          double gamma) {
+        /** No distillation. */
+        public static final Distill NONE = new Distill("", "final", DistillLoss.NONE, 4, 0.9, 1.5);
+
+        public Distill {
+            teacher = teacher == null ? "" : teacher;
+            weights = weights == null ? "final" : weights;
+            loss = loss == null ? DistillLoss.NONE : loss;
+        }
     }
 }

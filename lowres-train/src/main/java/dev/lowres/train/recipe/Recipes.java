@@ -27,7 +27,7 @@ import java.util.Map;
 public final class Recipes {
     /** The bundled recipes. */
     public static final List<String> BUNDLED = List.of("imagenet32-paper", "goyal", "cosine", "sgdr", "one-cycle",
-            "modern", "demo");
+            "modern", "demo", "kd");
     private static final String DIR = "/dev/lowres/train/recipes/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -183,6 +183,30 @@ public final class Recipes {
         require(r.evalEvery() >= 1, "eval_every must be at least 1");
         require(r.logEverySteps() >= 1, "log_every_steps must be at least 1");
         require(r.checkpointEverySteps() >= 0, "checkpoint_every_steps must be >= 0");
+        Recipe.Distill d = r.distill();
+        require(d.temperature() > 0, "distill.temperature must be positive: " + d.temperature());
+        require(d.alpha() >= 0 && d.alpha() <= (d.loss() == DistillLoss.HINTON ? 1 : Double.MAX_VALUE),
+                "distill.alpha must be in [0, 1] for hinton, >= 0 for nkd: " + d.alpha());
+        require(d.gamma() >= 0, "distill.gamma must be >= 0: " + d.gamma());
+        require(List.of("final", "best", "last", "ema").contains(d.weights()),
+                "distill.weights must be final, best, last or ema: " + d.weights());
+    }
+
+    /**
+     * Checks that a recipe that distils has a teacher and one with a teacher distils.
+     *
+     * @throws IllegalArgumentException saying which is missing
+     */
+    public static void checkTeacher(Recipe r) {
+        Recipe.Distill d = r.distill();
+        if (d.loss() != DistillLoss.NONE && d.teacher().isBlank()) {
+            throw new IllegalArgumentException("the recipe '" + r.name() + "' distils (distill.loss " + d.loss()
+                    + ") and needs a teacher: --teacher RUN_DIR");
+        }
+        if (d.loss() == DistillLoss.NONE && !d.teacher().isBlank()) {
+            throw new IllegalArgumentException("a teacher (" + d.teacher() + ") is given but distill.loss is none: "
+                    + "use --recipe kd or --set distill.loss=hinton|nkd");
+        }
     }
 
     private static void require(boolean ok, String message) {

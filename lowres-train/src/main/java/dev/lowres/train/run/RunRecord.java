@@ -25,12 +25,15 @@ import java.util.List;
  * @param classes the network's outputs in order, by wnid
  * @param image the input shape
  * @param worldSize the data-parallel ranks the run was started on (null: one process)
+ * @param teacher the network it was distilled from (null: none)
  */
-@JsonPropertyOrder({"data", "device", "precision", "channels_last", "command", "tool", "engine", "classes", "image", "world_size"})
+@JsonPropertyOrder({"data", "device", "precision", "channels_last", "command", "tool", "engine", "classes", "image", "world_size",
+    "teacher"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunRecord(String data, String device, String precision, Boolean channelsLast, List<String> command,
-                        String tool, String engine, List<ClassEntry> classes, Image image, Integer worldSize) {
+                        String tool, String engine, List<ClassEntry> classes, Image image, Integer worldSize,
+                        Teacher teacher) {
     /**
      * The input shape.
      *
@@ -40,6 +43,19 @@ public record RunRecord(String data, String device, String precision, Boolean ch
      */
     @JsonPropertyOrder({"channels", "height", "width"})
     public record Image(int channels, int height, int width) {
+    }
+
+    /**
+     * The teacher of a distilled run, as it was when the run started: a resume checks that its weights are still
+     * the same bytes.
+     *
+     * @param run the teacher's run directory (absolute)
+     * @param weights the weights file read (absolute)
+     * @param sha256 the weights file's SHA-256
+     * @param model the teacher's network
+     */
+    @JsonPropertyOrder({"run", "weights", "sha256", "model"})
+    public record Teacher(String run, String weights, String sha256, String model) {
     }
 
     /** Writes {@code run.json} atomically. */
