@@ -136,6 +136,15 @@ public final class TrainedModel implements AutoCloseable {
         return new TrainedModel(run, model, null, device, file, resolved);
     }
 
+    /**
+     * The chosen weights of {@code run} by name, checked against {@code network}'s names and shapes (to start
+     * another run from them).
+     */
+    public static Map<String, float[]> weights(RunInfo run, RunInfo.Weights weights, Network network)
+            throws IOException {
+        return values(run.weightsFile(weights), weights, network);
+    }
+
     /** The network's tensors from {@code file}, by name, checked against the network's names and shapes. */
     private static Map<String, float[]> values(Path file, RunInfo.Weights weights, Network network)
             throws IOException {

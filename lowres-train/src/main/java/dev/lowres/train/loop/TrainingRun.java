@@ -21,6 +21,10 @@ import dev.lowres.train.engine.Precision;
 import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.engine.Torch;
 import dev.lowres.train.eval.InputStats;
+import dev.lowres.train.eval.RunInfo;
+import dev.lowres.train.eval.TrainedModel;
+import dev.lowres.train.prune.MagnitudePruner;
+import dev.lowres.train.prune.SparsitySchedule;
 import dev.lowres.train.model.InputShape;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
@@ -95,7 +99,7 @@ public final class TrainingRun {
     private record Context(RunDirectory dir, Recipe recipe, Model model, MomentumSgd sgd, WeightAverage ema,
                            Loader train, Loader val, LearningRateSchedule schedule, MetricsLog metrics,
                            Precision precision, SoftCrossEntropy loss, Teacher teacher, Distillation distillation,
-                           Replicas replicas) {
+                           MagnitudePruner pruner, Replicas replicas) {
     }
 
     public Result run() throws IOException, DatasetException {
@@ -109,6 +113,9 @@ public final class TrainingRun {
             Recipes.checkTeacher(options.recipe());
             if (options.recipe().distills()) {
                 Teacher.check(options.recipe().distill(), manifest);
+            }
+            if (!options.recipe().startFrom().isBlank()) {
+                startingRun(options.recipe(), manifest);
             }
         }
         Device device = options.device();
@@ -162,7 +169,8 @@ public final class TrainingRun {
                      .batchSize(Math.min(256, Math.max(1, valSize(manifest, recipe) / ranks)))
                      .order(EpochOrder.SEQUENTIAL).normalization(trainConfig.normalization())
                      .statisticsSplit(recipe.data().trainSplit()).threads(threads(recipe)).build()) : null;
-             Model model = Model.create(network, device, recipe.seed(), options.channelsLast());
+             Model model = startingWeights(Model.create(network, device, recipe.seed(), options.channelsLast()),
+                     recipe, manifest, resume);
              MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
              WeightAverage ema = recipe.ema().decay() > 0 ? new WeightAverage(recipe.ema().decay(), model.params())
                      : null;
@@ -184,7 +192,10 @@ public final class TrainingRun {
             }
             try (Replicas replicas = group == null ? Replicas.SINGLE
                     : new Replicas.DataParallel(group, model.params(), model.trainable(), options.syncBatchNorm(),
-                    options.overlap().on(device))) {
+                    options.overlap().on(device));
+                 MagnitudePruner pruner = recipe.prunes() ? new MagnitudePruner(sparsity(recipe,
+                         train.batchesPerEpoch()), model.params(), ema == null ? null : ema.averages(), start.step())
+                         : null) {
                 if (ema != null) {
                     replicas.broadcast(ema.averages(), "the weight average");
                 }
@@ -199,7 +210,7 @@ public final class TrainingRun {
                 }
                 Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule, metrics, precision,
                         new SoftCrossEntropy(recipe.labelSmoothing()), teacher,
-                        teacher == null ? null : Distillation.of(recipe.distill()), replicas);
+                        teacher == null ? null : Distillation.of(recipe.distill()), pruner, replicas);
                 return loop(ctx, start);
             }
         }
@@ -228,6 +239,54 @@ public final class TrainingRun {
             listener.note(String.format(Locale.ROOT, "the run started on %d rank(s) and resumes on %d: the same global "
                     + "batches of %d, steps and rates; batch-norm statistics now over %d images per rank instead of %d",
                     before, ranks, batch, batch / ranks, batch / before));
+        }
+    }
+
+    /** The run's pruning schedule in steps: {@code prune.start} and {@code end} are shares of all its steps. */
+    static SparsitySchedule sparsity(Recipe recipe, int batchesPerEpoch) {
+        Recipe.Prune p = recipe.prune();
+        if (p.schedule().equals("oneshot")) {
+            return SparsitySchedule.oneShot(p.amount());
+        }
+        long steps = (long) recipe.epochs() * batchesPerEpoch;
+        long start = Math.round(p.start() * steps);
+        long end = Math.round(p.end() * steps);
+        long every = p.everySteps() > 0 ? p.everySteps() : Math.max(1, (end - start) / 20);
+        return new SparsitySchedule(p.amount(), start, end, every);
+    }
+
+    /**
+     * The run named by {@code start_from}, checked to fit: the same network and the data's classes in the same
+     * order (its final weights become this run's first).
+     */
+    private static RunInfo startingRun(Recipe recipe, Manifest manifest) throws IOException, DatasetException {
+        RunInfo from = RunInfo.load(Path.of(recipe.startFrom()));
+        if (!from.recipe().model().equals(recipe.model())) {
+            throw new IllegalArgumentException("start_from " + from.dir() + " trained " + from.recipe().model()
+                    + ", not " + recipe.model() + ": a run starts from the weights of the same network");
+        }
+        if (!from.wnids().equals(manifest.classes().stream().map(c -> c.wnid()).toList())) {
+            throw new IllegalArgumentException("start_from " + from.dir() + " was trained on other classes (or in "
+                    + "another order) than this data's: its outputs would be the wrong classes");
+        }
+        from.weightsFile(RunInfo.Weights.FINAL);
+        return from;
+    }
+
+    /** A fresh run with {@code start_from} gets that run's final weights; otherwise the model as initialised. */
+    private static Model startingWeights(Model model, Recipe recipe, Manifest manifest, boolean resume)
+            throws IOException, DatasetException {
+        if (resume || recipe.startFrom().isBlank()) {
+            return model;
+        }
+        try {
+            RunInfo from = startingRun(recipe, manifest);
+            model.load(TrainedModel.weights(from, RunInfo.Weights.FINAL, model.network()),
+                    from.weightsFile(RunInfo.Weights.FINAL).toString());
+            return model;
+        } catch (IOException | DatasetException | RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
@@ -316,6 +375,10 @@ public final class TrainingRun {
                     emaTop1, seconds, total.rate());
             ctx.metrics().append(epochLine(last));
             listener.epochFinished(last);
+            if (ctx.pruner() != null) {
+                listener.note(String.format(Locale.ROOT, "sparsity %.1f%% of the convolution and linear weights",
+                        100 * ctx.pruner().sparsity()));
+            }
             boolean improved = evaluate && v[1] > best;
             if (improved) {
                 best = v[1];
@@ -418,6 +481,9 @@ public final class TrainingRun {
         Device device = model.device();
         InputShape image = model.network().input();
         int n = b.size();
+        if (ctx.pruner() != null) {
+            ctx.pruner().beforeStep(step);
+        }
         try (PointerScope scope = new PointerScope()) {
             Tensor x = Tensors.floats(b.images().asFloatBuffer(), device, image.batch(n));
             Tensor labels = Tensors.longs(b.labels().asIntBuffer(), device, n);
@@ -451,6 +517,9 @@ public final class TrainingRun {
             ctx.replicas().syncBuffers(step);
             if (ctx.ema() != null) {
                 ctx.ema().update();
+            }
+            if (ctx.pruner() != null) {
+                ctx.pruner().afterStep();
             }
             return agreed;
         }

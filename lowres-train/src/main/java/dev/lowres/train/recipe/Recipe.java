@@ -23,16 +23,26 @@ import java.util.List;
  * @param checkpointEverySteps also checkpoint every this many steps (0: at epoch ends only)
  * @param logEverySteps write a metrics line every this many steps
  * @param distill knowledge distillation from a teacher run (none unless a teacher is given)
+ * @param startFrom a run directory whose final weights the network starts from instead of its initialisation (for
+ *                  fine-tuning, pruning); empty for none
+ * @param prune pruning while training
  */
 @JsonPropertyOrder({"name", "description", "model", "epochs", "batch_size", "seed", "optimizer", "schedule", "data",
-    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill"})
+    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill", "start_from", "prune"})
 public record Recipe(String name, String description, String model, int epochs, int batchSize, long seed,
                      Optimizer optimizer, Schedule schedule, Data data, double labelSmoothing, Ema ema,
                      double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps,
-                     Distill distill) {
+                     Distill distill, String startFrom, Prune prune) {
     public Recipe {
-        // runs saved before distillation existed have no such section
+        // runs saved before these sections existed have none
         distill = distill == null ? Distill.NONE : distill;
+        startFrom = startFrom == null ? "" : startFrom;
+        prune = prune == null ? Prune.NONE : prune;
+    }
+
+    /** Whether the run prunes its weights. */
+    public boolean prunes() {
+        return prune.method() != PruneMethod.NONE;
     }
 
     /** Whether the run learns from a teacher. */
@@ -138,6 +148,29 @@ public record Recipe(String name, String description, String model, int epochs, 
             teacher = teacher == null ? "" : teacher;
             weights = weights == null ? "final" : weights;
             loss = loss == null ? DistillLoss.NONE : loss;
+        }
+    }
+
+    /**
+     * Pruning while training (see lowres-train's {@code prune} package).
+     *
+     * @param method {@code none} or {@code magnitude} (global, unstructured)
+     * @param amount the final share of convolution and linear weights set to zero, in (0, 1)
+     * @param schedule {@code oneshot}: the whole amount before the first step; {@code gradual}: Zhu &amp; Gupta's
+     *                 cubic rise from {@code start} to {@code end}
+     * @param start gradual: where the pruning begins, as a share of the run's steps
+     * @param end gradual: where the final sparsity is reached, as a share of the run's steps
+     * @param everySteps gradual: steps between two rises of the sparsity (0: twenty rises from start to end)
+     */
+    @JsonPropertyOrder({"method", "amount", "schedule", "start", "end", "every_steps"})
+    public record Prune(PruneMethod method, double amount, String schedule, double start, double end,
+                        int everySteps) {
+        /** No pruning. */
+        public static final Prune NONE = new Prune(PruneMethod.NONE, 0.5, "gradual", 0, 0.5, 0);
+
+        public Prune {
+            method = method == null ? PruneMethod.NONE : method;
+            schedule = schedule == null ? "gradual" : schedule;
         }
     }
 }

@@ -190,6 +190,15 @@ public final class Recipes {
         require(d.gamma() >= 0, "distill.gamma must be >= 0: " + d.gamma());
         require(List.of("final", "best", "last", "ema").contains(d.weights()),
                 "distill.weights must be final, best, last or ema: " + d.weights());
+        Recipe.Prune p = r.prune();
+        require(p.method() == PruneMethod.NONE || (p.amount() > 0 && p.amount() < 1),
+                "prune.amount is the share of weights removed and must be in (0, 1): " + p.amount());
+        require(List.of("oneshot", "gradual").contains(p.schedule()),
+                "prune.schedule must be oneshot or gradual: " + p.schedule());
+        require(p.start() >= 0 && p.end() >= p.start() && p.end() <= 1,
+                "prune.start and prune.end are shares of the run with 0 <= start <= end <= 1: " + p.start() + ", "
+                        + p.end());
+        require(p.everySteps() >= 0, "prune.every_steps must be >= 0: " + p.everySteps());
     }
 
     /**
