@@ -36,6 +36,11 @@ public final class ModelRegistry {
                 "Wide ResNet of the downsampled-ImageNet paper (Chrabaszcz et al. 2017): pre-activation, 2/3/4 "
                         + "stages for 16/32/64 px", List.of("wrn-28-2", "wrn-28-10", "wrn-36-2", "wrn-20-1"),
                 (m, c, s, k) -> WideResNet.create(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), c, s, k));
+        register("wrn-(\\d+)-(\\d+)@(\\d+(?:,\\d+)*)", "wrn-<depth>-<width>@<c0>,<c1>,...",
+                "a channel-pruned Wide ResNet (lowres prune --method channels): c_i channels inside block i",
+                List.of("wrn-16-2@16,12,20,24,40,38"), (m, c, s, k) -> WideResNet.create(Integer.parseInt(m.group(1)),
+                        Integer.parseInt(m.group(2)), java.util.Arrays.stream(m.group(3).split(","))
+                                .mapToInt(Integer::parseInt).toArray(), c, s, k));
         ModelCatalog.registerAll();
     }
 

@@ -29,12 +29,23 @@ import dev.lowres.train.nn.Sequential;
  *
  * <p>Parameter names: {@code stem.conv}, {@code stem.bn}, {@code blocks.<i>.bn1} (absent in block 0),
  * {@code .conv1}, {@code .bn2}, {@code .conv2}, {@code .shortcut} (projections only), {@code head.bn}, {@code fc}.
+ *
+ * <p>A channel-pruned WRN ({@code wrn-d-k@c0,c1,...}, made by lowres-train's {@code prune.ChannelPruning}) has
+ * {@code c_i} channels inside block i (conv1's outputs, bn2, conv2's inputs) instead of the stage's width; what
+ * enters and leaves every block, and so every residual sum and shortcut, keeps the stage's width.
  */
 public final class WideResNet {
     /** The paper's batch-norm epsilon (Lasagne's default). */
     public static final double EPSILON = 1e-4;
 
     private WideResNet() {
+    }
+
+    /** {@code wrn-d-k}, or {@code wrn-d-k@c0,c1,...} with inner widths. */
+    public static String name(int depth, int width, int[] inner) {
+        String base = "wrn-" + depth + "-" + width;
+        return inner == null ? base : base + "@" + java.util.Arrays.stream(inner).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Stages for an input size: 2 for 16 px (and below), 3 for 32 px, 4 for 64 px and above. */
@@ -48,6 +59,21 @@ public final class WideResNet {
      * @throws IllegalArgumentException when depth is not 2 x stages x n + 4 for the input size
      */
     public static Network create(int depth, int width, int channels, int imageSize, int classes) {
+        return create(depth, width, null, channels, imageSize, classes);
+    }
+
+    /** The blocks of WRN-depth-k for an input size (n per stage). */
+    public static int blocks(int depth, int imageSize) {
+        return (depth - 4) / (2 * stages(imageSize)) * stages(imageSize);
+    }
+
+    /**
+     * Builds WRN-depth-width with {@code inner[i]} channels inside block i (null: the stage's width in every block).
+     *
+     * @throws IllegalArgumentException when depth is not 2 x stages x n + 4 for the input size, or the inner
+     *                                  widths are not one per block, each from 1 to the stage's width
+     */
+    public static Network create(int depth, int width, int[] inner, int channels, int imageSize, int classes) {
         int stages = stages(imageSize);
         int perBlock = 2 * stages;
         if (depth < perBlock + 4 || (depth - 4) % perBlock != 0) {
@@ -60,6 +86,10 @@ public final class WideResNet {
             throw new IllegalArgumentException("WRN width must be at least 1: " + width);
         }
         int n = (depth - 4) / perBlock;
+        if (inner != null && inner.length != n * stages) {
+            throw new IllegalArgumentException("WRN-" + depth + "-" + width + " at " + imageSize + " px has " + n * stages
+                    + " blocks; " + inner.length + " inner widths given");
+        }
         Cost cost = new Cost();
         Params p = new Params();
         Sequential net = new Sequential();
@@ -75,6 +105,11 @@ public final class WideResNet {
         for (int stage = 0; stage < stages; stage++) {
             int filters = 16 * width << stage;
             for (int b = 0; b < n; b++) {
+                int mid = inner == null ? filters : inner[index];
+                if (mid < 1 || mid > filters) {
+                    throw new IllegalArgumentException("block " + index + " of WRN-" + depth + "-" + width + " has "
+                            + filters + " channels; its inner width must be 1 to " + filters + ": " + mid);
+                }
                 Params block = p.child("blocks", index++);
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 boolean firstOfNetwork = stage == 0 && b == 0;
@@ -84,12 +119,12 @@ public final class WideResNet {
                     main.add(BatchNorm.create(block.child("bn1"), in, EPSILON)).add(Activation.RELU);
                     cost.norm(in);
                 }
-                main.add(Layers.conv(block.child("conv1"), in, filters, 3, stride, false))
-                        .add(BatchNorm.create(block.child("bn2"), filters, EPSILON)).add(Activation.RELU)
-                        .add(Layers.conv(block.child("conv2"), filters, filters, 3, 1, true));
-                cost.conv(in, filters, 3, 1, out, out, false);
-                cost.norm(filters);
-                cost.conv(filters, filters, 3, 1, out, out, true);
+                main.add(Layers.conv(block.child("conv1"), in, mid, 3, stride, false))
+                        .add(BatchNorm.create(block.child("bn2"), mid, EPSILON)).add(Activation.RELU)
+                        .add(Layers.conv(block.child("conv2"), mid, filters, 3, 1, true));
+                cost.conv(in, mid, 3, 1, out, out, false);
+                cost.norm(mid);
+                cost.conv(mid, filters, 3, 1, out, out, true);
                 Layer shortcut = null;
                 if (firstOfNetwork || in != filters || stride != 1) {
                     // the script's projections keep Lasagne's default initialisation (GlorotUniform)
@@ -103,7 +138,7 @@ public final class WideResNet {
             }
         }
         Layers.preActivationHead(net, p, cost, in, classes, EPSILON);
-        return new Network("wrn-" + depth + "-" + width, net, p.all(), new InputShape(channels, imageSize, imageSize),
+        return new Network(name(depth, width, inner), net, p.all(), new InputShape(channels, imageSize, imageSize),
                 classes, cost.parameters(), cost.macs());
     }
 }
