@@ -36,6 +36,7 @@ public final class Main implements Runnable {
         commands.put("synth", SynthCommand::new);
         commands.put("build", BuildCommand::new);
         commands.put("train", TrainCommand::new);
+        commands.put("prune", PruneCommand::new);
         commands.put("eval", EvalCommand::new);
         commands.put("compare", CompareCommand::new);
         commands.put("import", ImportCommand::new);

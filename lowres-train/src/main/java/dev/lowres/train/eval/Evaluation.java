@@ -279,6 +279,11 @@ public final class Evaluation {
             }
             ObjectNode e = m.putObject("efficiency");
             e.put("parameters", model.parameters());
+            double[] nonzero = model.nonzero();
+            e.put("nonzero_parameters", (long) nonzero[0]);
+            if (!Double.isNaN(nonzero[1])) {
+                e.put("weight_sparsity", round(nonzero[1], 4));
+            }
             e.put("gflops_per_image", round(model.gigaflops(), 4));
             e.put("device", device.toString());
             e.put("precision", resolved.id());

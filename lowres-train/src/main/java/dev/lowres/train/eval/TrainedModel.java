@@ -201,6 +201,36 @@ public final class TrainedModel implements AutoCloseable {
         return model != null ? model.network().parameters() : scriptParameters;
     }
 
+    /**
+     * Trainable parameters that are not exactly zero (pruned weights are zeros), and the share of zeros among the
+     * convolution and linear weights: {@code [non-zero, sparsity]}. A TorchScript network's: every parameter counted.
+     */
+    public double[] nonzero() {
+        try (PointerScope scope = new PointerScope()) {
+            long nonzero = 0;
+            long weights = 0;
+            long zeroWeights = 0;
+            if (model == null) {
+                parameter_list list = script.parameters(true);
+                parameter_iterator it = list.begin();
+                for (long i = 0; i < list.size(); i++) {
+                    nonzero += it.multiply().count_nonzero().item_long();
+                    it.increment();
+                }
+                return new double[] {nonzero, Double.NaN};
+            }
+            for (Param p : model.trainable()) {
+                long n = p.value().count_nonzero().item_long();
+                nonzero += n;
+                if (p.prunable()) {
+                    weights += p.numel();
+                    zeroWeights += p.numel() - n;
+                }
+            }
+            return new double[] {nonzero, weights == 0 ? 0 : (double) zeroWeights / weights};
+        }
+    }
+
     /** GFLOPs of one image's forward pass (NaN for a TorchScript network: not counted). */
     public double gigaflops() {
         return model != null ? model.network().gigaflops() : Double.NaN;

@@ -55,6 +55,11 @@ public final class Param {
         return name;
     }
 
+    /** Whether pruning applies: convolution and linear weights (four- and two-dimensional weights). */
+    public boolean prunable() {
+        return kind == Kind.WEIGHT && shape.length >= 2;
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -2,10 +2,23 @@ package dev.lowres.train.prune;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lowres.data.store.AtomicFiles;
+import dev.lowres.train.engine.Device;
+import dev.lowres.train.eval.RunInfo;
+import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
 import dev.lowres.train.model.WideResNet;
 import dev.lowres.train.nn.Param;
+import dev.lowres.train.recipe.Recipe;
+import dev.lowres.train.recipe.Recipes;
+import dev.lowres.train.run.Checkpoint;
+import dev.lowres.train.run.RunDirectory;
+import dev.lowres.train.run.RunRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +139,31 @@ public final class ChannelPruning {
             }
         }
         return new Result(name, out, before, after);
+    }
+
+    /**
+     * Writes the pruned network as a run directory of its own, before any fine-tuning: {@code config.yaml} (the
+     * original recipe with the pruned model), {@code run.json} and {@code input.safetensors} as the original's,
+     * and {@code model.safetensors}. It evaluates as any run, and a fine-tuning run starts from it.
+     */
+    public static void write(RunInfo from, Result pruned, Path dir, List<String> command) throws IOException {
+        RunDirectory out = new RunDirectory(dir);
+        Files.createDirectories(dir);
+        Recipe recipe = Recipes.resolve(from.dir().resolve(RunDirectory.CONFIG).toString(),
+                List.of("model=" + pruned.model()));
+        Network network = ModelRegistry.create(pruned.model(), from.image().channels(), from.image().height(),
+                from.classes().size());
+        try (Model model = Model.create(network, Device.cpu(), 0, false)) {
+            model.load(pruned.weights(), "the pruned weights");
+            Checkpoint.export(out.export(), model);
+        }
+        AtomicFiles.write(out.config(), ("# lowres: " + from.recipe().model() + " of " + from.dir().toAbsolutePath()
+                + " channel-pruned to " + pruned.model() + ", not fine-tuned\n# lowres run: " + String.join(" ", command)
+                + "\n" + Recipes.toYaml(recipe)).getBytes(StandardCharsets.UTF_8));
+        RunRecord r = RunRecord.read(from.dir().resolve(RunDirectory.RUN));
+        new RunRecord(r.data(), r.device(), r.precision(), r.channelsLast(), command, dev.lowres.data.Version.TOOL,
+                r.engine(), from.classes(), r.image(), null, null).write(out.runJson());
+        from.input().write(dir);
     }
 
     /** The indices kept in each block: the same share everywhere, the highest scores, in channel order. */

@@ -39,7 +39,7 @@ public final class MagnitudePruner implements AutoCloseable {
         List<Param> p = new ArrayList<>();
         List<Tensor> a = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
-            if (prunable(params.get(i))) {
+            if (params.get(i).prunable()) {
                 p.add(params.get(i));
                 if (averages != null) {
                     a.add(averages.get(i));
@@ -58,11 +58,6 @@ public final class MagnitudePruner implements AutoCloseable {
                 masks.add(mask);
             }
         }
-    }
-
-    /** Convolution and linear weights (four- and two-dimensional weights). */
-    public static boolean prunable(Param p) {
-        return p.kind() == Param.Kind.WEIGHT && p.shape().length >= 2;
     }
 
     /** Imposes the sparsity of {@code step} when it has risen: new masks from the weights' magnitudes. */

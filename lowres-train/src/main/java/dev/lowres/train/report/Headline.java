@@ -58,6 +58,8 @@ record Headline(String label, String shortLabel, String pointer, Kind kind, Bool
                             + "ε = {/robustness/adversarial/epsilon}/255"),
             new Headline("parameters", "params", "/efficiency/parameters", Kind.COUNT, null,
                     "number of the model's trainable parameters"),
+            new Headline("non-zero parameters", "non-zero", "/efficiency/nonzero_parameters", Kind.COUNT, false,
+                    "trainable parameters that are not exactly zero (a pruned network's size)"),
             new Headline("GFLOPs per image", "GFLOPs", "/efficiency/gflops_per_image", Kind.DECIMAL, false,
                     "billions of floating-point operations of one forward pass of one image"),
             new Headline("latency, batch 1", "latency ms", "/efficiency/latency_ms_batch1", Kind.MS, false,

@@ -1,0 +1,119 @@
+package dev.lowres.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.data.store.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train --teacher, prune and the evaluation of their runs from the command line, with their errors. */
+class CompressionCommandTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path base;
+
+    static CliTest.Run lowres(String... args) {
+        return CliTest.lowres(args);
+    }
+
+    @BeforeAll
+    static void trainABaseRun() {
+        CliTest.Run synth = lowres("synth", "-o", dir.resolve("tree").toString(), "--seed", "0", "--classes", "3",
+                "--train-per-class", "30", "--val-per-class", "8", "--min-side", "40", "--max-side", "60",
+                "--no-broken-files", "-q");
+        assertEquals(0, synth.code(), synth.err());
+        data = dir.resolve("ds");
+        CliTest.Run build = lowres("build", "-i", dir.resolve("tree").toString(), "-o", data.toString(), "-s", "16",
+                "-q");
+        assertEquals(0, build.code(), build.err());
+        base = dir.resolve("base");
+        CliTest.Run train = lowres("train", "-d", data.toString(), "-o", base.toString(), "-r", "demo", "-m",
+                "wrn-12-2", "--epochs", "2", "-b", "30", "--set", "schedule.warmup_epochs=0", "-q");
+        assertEquals(0, train.code(), train.err());
+    }
+
+    static JsonNode efficiency(Path run) throws Exception {
+        CliTest.Run eval = lowres("eval", "--run", run.toString(), "--no-attacks", "--corruptions", "none", "-q");
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        try (var s = Files.list(run.resolve("eval"))) {
+            Path metrics = s.findFirst().orElseThrow().resolve("metrics.json");
+            return Json.mapper().readTree(metrics.toFile()).path("efficiency");
+        }
+    }
+
+    @Test
+    void channelPruningGivesASmallerNetworkThatEvaluates() throws Exception {
+        Path out = dir.resolve("p50");
+        CliTest.Run r = lowres("prune", "--run", base.toString(), "--method", "channels", "--amount", "0.5",
+                "--finetune-epochs", "1", "-o", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("wrn-12-2 -> wrn-12-2@16,16,32,32"), r.out());
+        JsonNode before = efficiency(base);
+        JsonNode surgery = efficiency(out.resolve("surgery"));
+        JsonNode after = efficiency(out);
+        assertTrue(after.path("parameters").asLong() < 0.7 * before.path("parameters").asLong(), after + " " + before);
+        assertEquals(surgery.path("parameters"), after.path("parameters"));
+        assertTrue(after.path("gflops_per_image").asDouble() < 0.6 * before.path("gflops_per_image").asDouble());
+        CliTest.Run again = lowres("train", "--resume", out.toString(), "-q");
+        assertEquals(0, again.code(), "a pruned run resumes as any run: " + again.err());
+    }
+
+    @Test
+    void magnitudePruningLeavesZerosThatTheEvaluationCounts() throws Exception {
+        Path out = dir.resolve("m80");
+        CliTest.Run r = lowres("prune", "--run", base.toString(), "--method", "magnitude", "--amount", "0.8",
+                "--schedule", "oneshot", "--finetune-epochs", "1", "-o", out.toString(), "-q");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode e = efficiency(out);
+        assertEquals(0.8, e.path("weight_sparsity").asDouble(), 0.002);
+        assertTrue(e.path("nonzero_parameters").asLong() < 0.4 * e.path("parameters").asLong(), e.toString());
+        assertEquals(0.0, efficiency(base).path("weight_sparsity").asDouble());
+    }
+
+    @Test
+    void aDistilledRunNamesItsTeacherAndTheLossItUses() throws Exception {
+        Path out = dir.resolve("kd");
+        CliTest.Run r = lowres("train", "-d", data.toString(), "-o", out.toString(), "-r", "demo", "-m", "wrn-8-1",
+                "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "--teacher", base.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("distilling from wrn-12-2"), r.out());
+        String config = Files.readString(out.resolve("config.yaml"));
+        assertTrue(config.contains("loss: hinton") && config.contains("teacher: " + base.toAbsolutePath()), config);
+        // a distilled run teaches in turn (a teacher-assistant chain)
+        CliTest.Run chain = lowres("train", "-d", data.toString(), "-o", dir.resolve("kd2").toString(), "-r", "kd",
+                "-m", "wrn-8-1", "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "--teacher",
+                out.toString(), "-q");
+        assertEquals(0, chain.code(), chain.err());
+    }
+
+    @Test
+    void badCompressionOptionsSayWhatAndWhy() {
+        CliTest.Run noTeacher = lowres("train", "-d", data.toString(), "-o", dir.resolve("x").toString(), "-r", "kd",
+                "-q");
+        assertEquals(ExitCodes.USAGE, noTeacher.code(), noTeacher.err());
+        assertTrue(noTeacher.err().contains("needs a teacher: --teacher"), noTeacher.err());
+        CliTest.Run amount = lowres("prune", "--run", base.toString(), "--method", "magnitude", "--amount", "1.5",
+                "-o", dir.resolve("y").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, amount.code(), amount.err());
+        assertTrue(amount.err().contains("(0, 1)"), amount.err());
+        CliTest.Run method = lowres("prune", "--run", base.toString(), "--method", "lottery", "--amount", "0.5",
+                "-o", dir.resolve("z").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, method.code(), method.err());
+        assertTrue(method.err().contains("magnitude or channels"), method.err());
+
+        Path vit = dir.resolve("mobile");
+        CliTest.Run train = lowres("train", "-d", data.toString(), "-o", vit.toString(), "-r", "demo", "-m",
+                "mobilenetv2-0.25", "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "-q");
+        assertEquals(0, train.code(), train.err());
+        CliTest.Run channels = lowres("prune", "--run", vit.toString(), "--method", "channels", "--amount", "0.5",
+                "-o", dir.resolve("w").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, channels.code(), channels.err());
+        assertTrue(channels.err().contains("applies to Wide ResNets"), channels.err());
+    }
+}
