@@ -262,7 +262,8 @@ public final class TrainedModel implements AutoCloseable {
         Tensor out;
         try (Autocast autocast = Autocast.enter(device, precision)) {
             out = model != null ? model.forward(input, false)
-                    : script.forward(new IValueVector(new IValue(input))).toTensor();
+                    // a tensor of its own: toTensor() is a reference into the IValue, which must not outlive it
+                    : new Tensor(script.forward(new IValueVector(new IValue(input))).toTensor());
         }
         return out.to(torch.ScalarType.Float);
     }
