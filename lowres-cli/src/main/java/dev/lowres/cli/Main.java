@@ -37,6 +37,7 @@ public final class Main implements Runnable {
         commands.put("build", BuildCommand::new);
         commands.put("train", TrainCommand::new);
         commands.put("prune", PruneCommand::new);
+        commands.put("quantize", QuantizeCommand::new);
         commands.put("eval", EvalCommand::new);
         commands.put("compare", CompareCommand::new);
         commands.put("import", ImportCommand::new);

@@ -76,6 +76,37 @@ class CompressionCommandTest {
         assertEquals(0.0, efficiency(base).path("weight_sparsity").asDouble());
     }
 
+    static JsonNode metrics(Path run, String... extra) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("eval", "--run", run.toString(),
+                "--corruptions", "none", "--no-efficiency", "-q"));
+        args.addAll(java.util.List.of(extra));
+        CliTest.Run eval = lowres(args.toArray(String[]::new));
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        try (var s = Files.list(run.resolve("eval"))) {
+            return Json.mapper().readTree(s.findFirst().orElseThrow().resolve("metrics.json").toFile());
+        }
+    }
+
+    @Test
+    void anInt8RunEvaluatesOnTheQuantizedKernelsCloseToItsFp32Run() throws Exception {
+        Path out = dir.resolve("int8");
+        CliTest.Run q = lowres("quantize", "--run", base.toString(), "--calibration", "64", "-o", out.toString());
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertTrue(q.out().contains("quantized to int8") && q.out().contains("from 64 train images"), q.out());
+        JsonNode fp32 = metrics(base);
+        JsonNode int8 = metrics(out, "--epsilon", "2");
+        assertEquals(8, int8.path("efficiency").path("weight_bits").asInt());
+        assertEquals(32, fp32.path("efficiency").path("weight_bits").asInt());
+        assertTrue(int8.path("skipped").path("adversarial").asText().contains("no gradient"), int8.toString());
+        double a = fp32.path("accuracy").path("top1").asDouble();
+        double b = int8.path("accuracy").path("top1").asDouble();
+        assertTrue(Math.abs(a - b) <= 0.1, "int8 top-1 " + b + " against fp32 " + a + " (24 images)");
+        assertTrue(Files.readString(out.resolve("quantization.json")).contains("\"blocks.0.mid\""));
+        CliTest.Run again = lowres("quantize", "--run", base.toString(), "-o", out.toString(), "-q");
+        assertEquals(ExitCodes.USAGE, again.code(), again.err());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+    }
+
     @Test
     void aDistilledRunNamesItsTeacherAndTheLossItUses() throws Exception {
         Path out = dir.resolve("kd");
@@ -115,5 +146,8 @@ class CompressionCommandTest {
                 "-o", dir.resolve("w").toString(), "-q");
         assertEquals(ExitCodes.USAGE, channels.code(), channels.err());
         assertTrue(channels.err().contains("applies to Wide ResNets"), channels.err());
+        CliTest.Run int8 = lowres("quantize", "--run", vit.toString(), "-o", dir.resolve("v").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, int8.code(), int8.err());
+        assertTrue(int8.err().contains("built for Wide ResNets"), int8.err());
     }
 }

@@ -124,6 +124,12 @@ public final class Torch {
     }
 
     /** The engine's name and version, e.g. {@code libtorch 2.10.0 (JavaCPP 1.5.13)}, for run records. */
+    /** libtorch's quantized engine (the int8 kernels: {@code X86} / {@code FBGEMM} on x86 CPUs). */
+    public static String quantizedEngine() {
+        load();
+        return org.bytedeco.pytorch.global.torch.globalContext().qEngine().toString();
+    }
+
     public static String engine() {
         String preset = org.bytedeco.pytorch.global.torch.class.getPackage().getImplementationVersion();
         String javacpp;

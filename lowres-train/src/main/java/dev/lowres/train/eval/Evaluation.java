@@ -256,7 +256,9 @@ public final class Evaluation {
             } else {
                 skipped.put("corruptions", "--corruptions none");
             }
-            if (o.attack() != null) {
+            if (o.attack() != null && !model.differentiable()) {
+                skipped.put("adversarial", "the int8 kernels have no gradient to attack with (attack the fp32 run)");
+            } else if (o.attack() != null) {
                 listener.phase("attacks", subset.size());
                 Attacks.Result r = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
                         listener::progress), subset.size());
@@ -281,6 +283,7 @@ public final class Evaluation {
             e.put("parameters", model.parameters());
             double[] nonzero = model.nonzero();
             e.put("nonzero_parameters", (long) nonzero[0]);
+            e.put("weight_bits", model.weightBits());
             if (!Double.isNaN(nonzero[1])) {
                 e.put("weight_sparsity", round(nonzero[1], 4));
             }

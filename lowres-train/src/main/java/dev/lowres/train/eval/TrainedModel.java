@@ -44,6 +44,7 @@ public final class TrainedModel implements AutoCloseable {
     private final long scriptParameters;
     private final Path weightsFile;
     private final Precision precision;
+    private dev.lowres.train.quant.Int8WideResNet int8;
 
     private TrainedModel(RunInfo run, Model model, JitModule script, Device device, Path weightsFile,
                          Precision precision) {
@@ -133,7 +134,22 @@ public final class TrainedModel implements AutoCloseable {
             model.close();
             throw e;
         }
-        return new TrainedModel(run, model, null, device, file, resolved);
+        TrainedModel loaded = new TrainedModel(run, model, null, device, file, resolved);
+        if (dev.lowres.train.run.Quantization.isQuantized(run.dir())) {
+            if (device.isCuda()) {
+                loaded.close();
+                throw new IllegalArgumentException(run.dir() + " is quantized to int8 for libtorch's CPU kernels: "
+                        + "evaluate it with --device cpu");
+            }
+            try {
+                loaded.int8 = dev.lowres.train.quant.PostTraining.build(dev.lowres.train.run.Quantization.read(run.dir()), network,
+                        values);
+            } catch (IOException | RuntimeException e) {
+                loaded.close();
+                throw e;
+            }
+        }
+        return loaded;
     }
 
     /**
@@ -259,6 +275,9 @@ public final class TrainedModel implements AutoCloseable {
 
     /** Logits of inputs that are already normalised (for timing the network alone). */
     public Tensor logitsOfNormalised(Tensor input) {
+        if (int8 != null) {
+            return int8.forward(input);
+        }
         Tensor out;
         try (Autocast autocast = Autocast.enter(device, precision)) {
             out = model != null ? model.forward(input, false)
@@ -268,8 +287,22 @@ public final class TrainedModel implements AutoCloseable {
         return out.to(torch.ScalarType.Float);
     }
 
+    /** Whether the logits have a gradient with respect to the input (not on int8 kernels). */
+    public boolean differentiable() {
+        return int8 == null;
+    }
+
+    /** Bits per weight as the forward pass computes with them: 8 for an int8 run, else 32. */
+    public int weightBits() {
+        return int8 != null ? 8 : 32;
+    }
+
     @Override
     public void close() {
+        if (int8 != null) {
+            int8.close();
+            int8 = null;
+        }
         if (model != null) {
             model.close();
         }
