@@ -90,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "can teach in turn (teacher-assistant chains).")
     Path teacher;
 
+    @Option(names = "--quantize", paramLabel = "dorefa:wKaK",
+            description = "Quantization-aware training with DoReFa-Net's K-bit weights and activations (e.g. "
+                    + "dorefa:w4a4) in every convolution but the first; evaluation computes with the same K bits.")
+    String quantize;
+
     @Mixin
     EngineOptions engine;
 
@@ -114,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Options that would change what a resumed run computes: refused with --resume. */
     private static final List<String> FIXED_ON_RESUME = List.of("--data", "--model", "--recipe", "--epochs",
-            "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out", "--teacher");
+            "--batch-size", "--lr", "--seed", "--seeds", "--set", "--out", "--teacher", "--quantize");
 
     @Override
     public Integer call() throws Exception {
@@ -263,6 +268,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (lr != null) {
             all.add("schedule.lr=" + lr);
+        }
+        if (quantize != null) {
+            all.add("quantize=" + quantize);
         }
         if (teacher != null) {
             all.add("distill.teacher='" + teacher.toAbsolutePath().normalize().toString().replace("'", "''") + "'");

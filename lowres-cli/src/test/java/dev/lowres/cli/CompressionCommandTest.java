@@ -108,6 +108,20 @@ class CompressionCommandTest {
     }
 
     @Test
+    void aDoReFaRunIsEvaluatedWithItsKBits() throws Exception {
+        Path out = dir.resolve("w4a4");
+        CliTest.Run r = lowres("train", "-d", data.toString(), "-o", out.toString(), "-r", "demo", "-m", "wrn-8-1",
+                "--epochs", "1", "-b", "30", "--set", "schedule.warmup_epochs=0", "--quantize", "dorefa:w4a4", "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("config.yaml")).contains("quantize: dorefa:w4a4"));
+        assertEquals(4, metrics(out, "--no-attacks").path("efficiency").path("weight_bits").asInt());
+        CliTest.Run bad = lowres("train", "-d", data.toString(), "-o", dir.resolve("w0").toString(), "--quantize",
+                "dorefa:w0a4", "-q");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+        assertTrue(bad.err().contains("dorefa:w<bits>a<bits>"), bad.err());
+    }
+
+    @Test
     void aDistilledRunNamesItsTeacherAndTheLossItUses() throws Exception {
         Path out = dir.resolve("kd");
         CliTest.Run r = lowres("train", "-d", data.toString(), "-o", out.toString(), "-r", "demo", "-m", "wrn-8-1",

@@ -45,6 +45,7 @@ public final class TrainedModel implements AutoCloseable {
     private final Path weightsFile;
     private final Precision precision;
     private dev.lowres.train.quant.Int8WideResNet int8;
+    private dev.lowres.train.nn.DoReFa quantizers;
 
     private TrainedModel(RunInfo run, Model model, JitModule script, Device device, Path weightsFile,
                          Precision precision) {
@@ -135,6 +136,7 @@ public final class TrainedModel implements AutoCloseable {
             throw e;
         }
         TrainedModel loaded = new TrainedModel(run, model, null, device, file, resolved);
+        loaded.quantizers = model.quantizers(run.recipe().quantize());
         if (dev.lowres.train.run.Quantization.isQuantized(run.dir())) {
             if (device.isCuda()) {
                 loaded.close();
@@ -279,7 +281,8 @@ public final class TrainedModel implements AutoCloseable {
             return int8.forward(input);
         }
         Tensor out;
-        try (Autocast autocast = Autocast.enter(device, precision)) {
+        try (Autocast autocast = Autocast.enter(device, precision);
+             dev.lowres.train.nn.DoReFa.Scope q = dev.lowres.train.nn.DoReFa.enter(quantizers)) {
             out = model != null ? model.forward(input, false)
                     // a tensor of its own: toTensor() is a reference into the IValue, which must not outlive it
                     : new Tensor(script.forward(new IValueVector(new IValue(input))).toTensor());
@@ -292,9 +295,9 @@ public final class TrainedModel implements AutoCloseable {
         return int8 == null;
     }
 
-    /** Bits per weight as the forward pass computes with them: 8 for an int8 run, else 32. */
+    /** Bits per weight as the forward pass computes with them: 8 for an int8 run, k for DoReFa's, else 32. */
     public int weightBits() {
-        return int8 != null ? 8 : 32;
+        return int8 != null ? 8 : quantizers != null ? quantizers.weightBits() : 32;
     }
 
     @Override

@@ -30,6 +30,7 @@ import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
 import dev.lowres.train.nn.BatchNormSync;
+import dev.lowres.train.nn.DoReFa;
 import dev.lowres.train.nn.Param;
 import dev.lowres.train.optim.MomentumSgd;
 import dev.lowres.train.optim.WeightAverage;
@@ -99,7 +100,7 @@ public final class TrainingRun {
     private record Context(RunDirectory dir, Recipe recipe, Model model, MomentumSgd sgd, WeightAverage ema,
                            Loader train, Loader val, LearningRateSchedule schedule, MetricsLog metrics,
                            Precision precision, SoftCrossEntropy loss, Teacher teacher, Distillation distillation,
-                           MagnitudePruner pruner, Replicas replicas) {
+                           MagnitudePruner pruner, DoReFa quantizers, Replicas replicas) {
     }
 
     public Result run() throws IOException, DatasetException {
@@ -210,7 +211,8 @@ public final class TrainingRun {
                 }
                 Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule, metrics, precision,
                         new SoftCrossEntropy(recipe.labelSmoothing()), teacher,
-                        teacher == null ? null : Distillation.of(recipe.distill()), pruner, replicas);
+                        teacher == null ? null : Distillation.of(recipe.distill()), pruner,
+                        model.quantizers(recipe.quantize()), replicas);
                 return loop(ctx, start);
             }
         }
@@ -491,7 +493,8 @@ public final class TrainingRun {
                     b.targets().remaining() / 4 / n) : labels;
             Tensor logits;
             try (Autocast autocast = Autocast.enter(device, ctx.precision());
-                 BatchNormSync.Scope sync = BatchNormSync.enter(ctx.replicas().batchNormSync())) {
+                 BatchNormSync.Scope sync = BatchNormSync.enter(ctx.replicas().batchNormSync());
+                 DoReFa.Scope quantized = DoReFa.enter(ctx.quantizers())) {
                 logits = model.forward(x, true);
             }
             Tensor loss = ctx.loss().apply(logits, target);
@@ -579,7 +582,8 @@ public final class TrainingRun {
                     Tensor x = Tensors.floats(b.images().asFloatBuffer(), device, image.batch(size));
                     Tensor labels = Tensors.longs(b.labels().asIntBuffer(), device, size);
                     Tensor logits;
-                    try (Autocast autocast = Autocast.enter(device, ctx.precision())) {
+                    try (Autocast autocast = Autocast.enter(device, ctx.precision());
+                         DoReFa.Scope quantized = DoReFa.enter(ctx.quantizers())) {
                         logits = model.forward(x, false);
                     }
                     lossSum += loss.apply(logits, labels).item_double() * size;

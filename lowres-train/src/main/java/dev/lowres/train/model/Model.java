@@ -88,6 +88,16 @@ public final class Model implements AutoCloseable {
         return trainable;
     }
 
+    /**
+     * The quantization-aware training of a recipe's {@code quantize} key for this network (null for none): its first
+     * convolution stays in full precision.
+     */
+    public dev.lowres.train.nn.DoReFa quantizers(String spec) {
+        String first = network.params().stream().filter(p -> p.prunable() && p.shape().length == 4).map(Param::name)
+                .findFirst().orElse("");
+        return dev.lowres.train.nn.DoReFa.parse(spec, first);
+    }
+
     /** A parameter by name, or null. */
     public Param param(String name) {
         return byName.get(name);

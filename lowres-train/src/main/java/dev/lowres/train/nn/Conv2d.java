@@ -48,15 +48,17 @@ public final class Conv2d implements Layer {
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor input, boolean training) {
+        Tensor x = DoReFa.input(weight, input);
+        Tensor w = DoReFa.weight(weight);
         if (subsample > 1) {
             Tensor every = x.slice(2, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(),
                     subsample).slice(3, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional(),
                     subsample);
-            return torch.conv2d(every, weight.value(), bias == null ? Nothing.tensor() : bias.optional(), ONE, ZERO,
+            return torch.conv2d(every, w, bias == null ? Nothing.tensor() : bias.optional(), ONE, ZERO,
                     DILATION, groups);
         }
-        return torch.conv2d(x, weight.value(), bias == null ? Nothing.tensor() : bias.optional(), stride, padding,
+        return torch.conv2d(x, w, bias == null ? Nothing.tensor() : bias.optional(), stride, padding,
                 DILATION, groups);
     }
 }

@@ -26,18 +26,21 @@ import java.util.List;
  * @param startFrom a run directory whose final weights the network starts from instead of its initialisation (for
  *                  fine-tuning, pruning); empty for none
  * @param prune pruning while training
+ * @param quantize quantization-aware training: {@code none}, or {@code dorefa:w<k>a<k>} (DoReFa-Net's k-bit weights
+ *                 and activations in every convolution but the first)
  */
 @JsonPropertyOrder({"name", "description", "model", "epochs", "batch_size", "seed", "optimizer", "schedule", "data",
-    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill", "start_from", "prune"})
+    "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill", "start_from", "prune", "quantize"})
 public record Recipe(String name, String description, String model, int epochs, int batchSize, long seed,
                      Optimizer optimizer, Schedule schedule, Data data, double labelSmoothing, Ema ema,
                      double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps,
-                     Distill distill, String startFrom, Prune prune) {
+                     Distill distill, String startFrom, Prune prune, String quantize) {
     public Recipe {
         // runs saved before these sections existed have none
         distill = distill == null ? Distill.NONE : distill;
         startFrom = startFrom == null ? "" : startFrom;
         prune = prune == null ? Prune.NONE : prune;
+        quantize = quantize == null ? "none" : quantize;
     }
 
     /** Whether the run prunes its weights. */

@@ -199,6 +199,9 @@ public final class Recipes {
                 "prune.start and prune.end are shares of the run with 0 <= start <= end <= 1: " + p.start() + ", "
                         + p.end());
         require(p.everySteps() >= 0, "prune.every_steps must be >= 0: " + p.everySteps());
+        require(r.quantize().equals("none") || r.quantize().matches("dorefa:w([1-8]|32)a([1-8]|32)"),
+                "quantize must be none or dorefa:w<bits>a<bits> with 1 to 8 bits (32: full precision), e.g. "
+                        + "dorefa:w4a4: " + r.quantize());
     }
 
     /**

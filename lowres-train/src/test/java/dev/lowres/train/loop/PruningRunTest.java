@@ -95,6 +95,22 @@ class PruningRunTest {
     }
 
     @Test
+    void aDoReFaRunTrainsWithKBitWeightsAndActivationsAndResumesExactly() throws Exception {
+        Recipe recipe = TrainingRunTest.recipe("model=wrn-16-2", "quantize=dorefa:w2a2");
+        Path whole = dir.resolve("dorefa");
+        TrainingRun.Result r = TrainingRunTest.train(whole, recipe, false, -1);
+        assertTrue(r.last().valTop1() > 0.5, "2-bit weights and activations still learn the 4 classes: " + r.last());
+        Path plain = dir.resolve("plain");
+        TrainingRunTest.train(plain, TrainingRunTest.recipe("model=wrn-16-2"), false, -1);
+        assertTrue(!TrainingRunTest.stepLosses(plain).equals(TrainingRunTest.stepLosses(whole)));
+        Path split = dir.resolve("split");
+        assertTrue(TrainingRunTest.train(split, recipe, false, 13).stopped());
+        TrainingRunTest.train(split, recipe, true, -1);
+        assertEquals(TrainingRunTest.stepLosses(whole), TrainingRunTest.stepLosses(split));
+        assertThrows(IllegalArgumentException.class, () -> TrainingRunTest.recipe("quantize=dorefa:w16a4"));
+    }
+
+    @Test
     void badPruningAndStartingPointsAreRefused() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pruned("prune.amount=1"));
         assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
