@@ -54,6 +54,7 @@ public final class CompareReport {
             y = evals.stream().filter(e -> !e.equals(fx)).findFirst().orElse(null);
         }
         scatter(h, rows, x, y);
+        pareto(h, sorted, evals.isEmpty() ? null : evals.get(0));
         Html.close(h);
         return h.toString();
     }
@@ -348,6 +349,28 @@ public final class CompareReport {
                     .append(" runs").append(n < 3 ? " (two points: r² is 1 by construction)" : "").append(".</p>");
         }
         h.append("</div></div>\n");
+    }
+
+    /** Top-1 against size and against latency on the most used eval set (compressed networks side by side). */
+    private static void pareto(StringBuilder h, List<CompareRow> rows, String eval) {
+        List<CompareRow> on = rows.stream().filter(r -> r.evalName().equals(eval)).toList();
+        List<String> names = on.stream().map(r -> java.nio.file.Path.of(r.runDir()).getFileName().toString()).toList();
+        double[] top1 = value(on, "/accuracy/top1");
+        String size = Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters");
+        String speed = Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)");
+        if (size.isEmpty() && speed.isEmpty()) {
+            return;
+        }
+        h.append("<h2 id=\"pareto\">Accuracy against size and latency on ").append(Html.esc(eval)).append("</h2>\n")
+                .append("<div class=\"figs\">").append(size).append(speed).append("</div>\n");
+    }
+
+    /** A number of every row's metrics by its JSON pointer (NaN where missing). */
+    private static double[] value(List<CompareRow> rows, String pointer) {
+        return rows.stream().mapToDouble(r -> {
+            com.fasterxml.jackson.databind.JsonNode n = r.metrics().at(pointer);
+            return n.isNumber() ? n.asDouble() : Double.NaN;
+        }).toArray();
     }
 
     /** "y = 0.8x + 0.05, r² = 1" (NaN r² where y does not vary). */
