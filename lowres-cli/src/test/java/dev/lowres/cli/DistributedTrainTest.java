@@ -218,7 +218,7 @@ class DistributedTrainTest {
             assertTrue(ranks.get(rank).waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
             String log = Files.readString(dir.resolve("mismatch-" + rank + ".log"));
             assertEquals(ExitCodes.USAGE, ranks.get(rank).exitValue(), log);
-            assertTrue(log.contains("the recipe, precision or dataset differs between the ranks"), log);
+            assertTrue(log.contains("the recipe, precision, dataset or teacher differs between the ranks"), log);
         }
         assertTrue(!Files.exists(dir.resolve("mismatch/checkpoints/last.safetensors")), "nothing trained");
     }
