@@ -75,9 +75,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (threads != null) {
             dev.lowres.train.engine.Torch.threads(threads);
         }
-        if (java.nio.file.Files.exists(out.resolve(dev.lowres.train.run.RunDirectory.CONFIG))) {
-            throw new IllegalArgumentException(out + " already holds a run; choose another --out");
-        }
+        Quantization.requireNew(out); // before the calibration, not after it
         RunInfo from = RunInfo.load(run);
         Network network = ModelRegistry.create(from.recipe().model(), from.image().channels(), from.image().height(),
                 from.classes().size());

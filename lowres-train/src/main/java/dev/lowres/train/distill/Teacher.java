@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
@@ -34,11 +35,11 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Teacher implements AutoCloseable {
     private final TrainedModel model;
-    private final int[] columns;
+    private final Tensor columns;
     private final InputStats studentInput;
     private final RunRecord.Teacher identity;
 
-    private Teacher(TrainedModel model, int[] columns, InputStats studentInput, RunRecord.Teacher identity) {
+    private Teacher(TrainedModel model, Tensor columns, InputStats studentInput, RunRecord.Teacher identity) {
         this.model = model;
         this.columns = columns;
         this.studentInput = studentInput;
@@ -92,19 +93,24 @@ public final class Teacher implements AutoCloseable {
     }
 
     /**
-     * Loads the teacher for a student trained on {@code data} with input {@code studentInput}.
-     *
-     * @throws IllegalArgumentException when its input shape or classes do not fit the data, naming them
+     * Loads the teacher, {@linkplain #check checked} as {@code identity}, for a student trained on {@code data} with
+     * input {@code studentInput}.
      */
-    public static Teacher open(Recipe.Distill spec, Manifest data, InputStats studentInput, Device device,
-                               Precision precision, boolean channelsLast) throws IOException, DatasetException {
-        RunRecord.Teacher identity = check(spec, data);
+    public static Teacher open(RunRecord.Teacher identity, Recipe.Distill spec, Manifest data,
+                               InputStats studentInput, Device device, Precision precision, boolean channelsLast)
+            throws IOException, DatasetException {
         RunInfo run = RunInfo.load(Path.of(spec.teacher()));
         int[] columns = columns(data.classes(), run.classes(), run.dir());
         TrainedModel model = TrainedModel.load(run, RunInfo.Weights.parse(spec.weights()), device, precision,
                 channelsLast);
         InputStats convert = studentInput.sameAs(run.input()) ? null : studentInput;
-        return new Teacher(model, columns, convert, identity);
+        Tensor index = null;
+        if (columns != null) {
+            try (PointerScope scope = new PointerScope()) {
+                index = Tensors.longs(columns, device).retainReference();
+            }
+        }
+        return new Teacher(model, index, convert, identity);
     }
 
     /** The teacher's output for each of the data's classes, or null when they are the same in the same order. */
@@ -133,8 +139,7 @@ public final class Teacher implements AutoCloseable {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor out = studentInput == null ? model.logitsOfNormalised(studentBatch)
                     : model.logits(studentInput.invert(studentBatch));
-            return columns == null ? out
-                    : out.index_select(1, Tensors.longs(columns, model.device()));
+            return columns == null ? out : out.index_select(1, columns);
         }
     }
 
@@ -156,6 +161,9 @@ public final class Teacher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (columns != null) {
+            columns.releaseReference();
+        }
         model.close();
     }
 }

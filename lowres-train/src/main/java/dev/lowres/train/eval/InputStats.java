@@ -40,18 +40,9 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
      * {@link org.bytedeco.javacpp.PointerScope}.
      */
     public Tensor apply(Tensor pixels) {
-        int channels = mean.length;
         return switch (normalization) {
             case UNIT -> pixels.div(new Scalar(255.0));
-            case CHANNEL -> {
-                float[] m = new float[channels];
-                float[] s = new float[channels];
-                for (int c = 0; c < channels; c++) {
-                    m[c] = (float) mean[c];
-                    s[c] = (float) std[c];
-                }
-                yield pixels.sub(constant(m, pixels, 1, channels, 1, 1)).div(constant(s, pixels, 1, channels, 1, 1));
-            }
+            case CHANNEL -> pixels.sub(perChannel(mean, pixels)).div(perChannel(std, pixels));
             case MEAN_IMAGE -> pixels.sub(constant(meanImage, pixels, 1, pixels.size(1), pixels.size(2),
                     pixels.size(3))).mul(new Scalar(1.0 / 255.0));
         };
@@ -62,18 +53,9 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
      * rounding): how a teacher trained with other statistics sees the student's augmented batch.
      */
     public Tensor invert(Tensor input) {
-        int channels = mean.length;
         return switch (normalization) {
             case UNIT -> input.mul(new Scalar(255.0));
-            case CHANNEL -> {
-                float[] m = new float[channels];
-                float[] s = new float[channels];
-                for (int c = 0; c < channels; c++) {
-                    m[c] = (float) mean[c];
-                    s[c] = (float) std[c];
-                }
-                yield input.mul(constant(s, input, 1, channels, 1, 1)).add(constant(m, input, 1, channels, 1, 1));
-            }
+            case CHANNEL -> input.mul(perChannel(std, input)).add(perChannel(mean, input));
             case MEAN_IMAGE -> input.mul(new Scalar(255.0)).add(constant(meanImage, input, 1, input.size(1),
                     input.size(2), input.size(3)));
         };
@@ -87,6 +69,11 @@ public record InputStats(Normalization normalization, double[] mean, double[] st
         return normalization == other.normalization && java.util.Arrays.equals(floats(mean), floats(other.mean))
                 && java.util.Arrays.equals(floats(std), floats(other.std))
                 && java.util.Arrays.equals(meanImage, other.meanImage);
+    }
+
+    /** One value per channel as a float32 (1, C, 1, 1) tensor on the device of {@code like}. */
+    private static Tensor perChannel(double[] values, Tensor like) {
+        return constant(floats(values), like, 1, values.length, 1, 1);
     }
 
     /** {@code values} as a float32 tensor of {@code shape} on the device of {@code like}. */

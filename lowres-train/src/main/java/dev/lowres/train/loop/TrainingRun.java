@@ -81,6 +81,8 @@ public final class TrainingRun {
     private final RunOptions options;
     private final TrainListener listener;
     private volatile boolean stopRequested;
+    private Recipe.Distill checkedSpec;
+    private RunRecord.Teacher checked;
 
     public TrainingRun(RunOptions options, TrainListener listener) {
         this.options = options;
@@ -112,9 +114,7 @@ public final class TrainingRun {
             // a model that does not fit the data, or a missing teacher, fails before the run directory is written
             ModelRegistry.create(options.recipe().model(), shape.channels(), shape.height(), classes);
             Recipes.checkTeacher(options.recipe());
-            if (options.recipe().distills()) {
-                Teacher.check(options.recipe().distill(), manifest);
-            }
+            teacher(options.recipe(), manifest);
             if (!options.recipe().startFrom().isBlank()) {
                 startingRun(options.recipe(), manifest);
             }
@@ -130,7 +130,7 @@ public final class TrainingRun {
                 agreeOnResume(group, resume, dir);
             }
             Recipe recipe = prepare(dir, manifest, precision, world == null || world.leader());
-            RunRecord.Teacher teacher = recipe.distills() ? Teacher.identify(recipe.distill()) : null;
+            RunRecord.Teacher teacher = teacher(recipe, manifest);
             if (resume && teacher != null) {
                 checkTeacherUnchanged(dir, teacher);
             }
@@ -175,8 +175,8 @@ public final class TrainingRun {
              MomentumSgd sgd = new MomentumSgd(recipe.optimizer(), model.trainable());
              WeightAverage ema = recipe.ema().decay() > 0 ? new WeightAverage(recipe.ema().decay(), model.params())
                      : null;
-             Teacher teacher = recipe.distills() ? Teacher.open(recipe.distill(), manifest, InputStats.of(train),
-                     device, precision, options.channelsLast()) : null) {
+             Teacher teacher = recipe.distills() ? Teacher.open(teacher(recipe, manifest), recipe.distill(), manifest,
+                     InputStats.of(train), device, precision, options.channelsLast()) : null) {
             if (rank == 0 && !Files.exists(dir.dir().resolve(InputStats.FILE))) {
                 InputStats.of(train).write(dir.dir()); // what evaluation must feed the network
             }
@@ -290,6 +290,21 @@ public final class TrainingRun {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * The checked identity of a recipe's teacher (null when it does not distil), computed once per teacher: checking
+     * hashes the teacher's weights.
+     */
+    private RunRecord.Teacher teacher(Recipe recipe, Manifest manifest) throws IOException, DatasetException {
+        if (!recipe.distills()) {
+            return null;
+        }
+        if (!recipe.distill().equals(checkedSpec)) {
+            checked = Teacher.check(recipe.distill(), manifest);
+            checkedSpec = recipe.distill();
+        }
+        return checked;
     }
 
     /** A resumed distillation must learn from the same teacher: its weights' digest is in run.json. */
@@ -650,7 +665,7 @@ public final class TrainingRun {
                 precision.id(), options.channelsLast(), options.command(), dev.lowres.data.Version.TOOL,
                 Torch.engine(), manifest.classes(), new RunRecord.Image(image.channels(), image.height(),
                 image.width()), options.world() == null ? null : options.world().size(),
-                recipe.distills() ? Teacher.identify(recipe.distill()) : null).write(dir.runJson());
+                teacher(recipe, manifest)).write(dir.runJson());
         return recipe;
     }
 

@@ -12,6 +12,7 @@ import dev.lowres.train.model.WideResNet;
 import dev.lowres.train.nn.Param;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
+import dev.lowres.train.recipe.Word;
 import dev.lowres.train.run.Checkpoint;
 import dev.lowres.train.run.RunDirectory;
 import dev.lowres.train.run.RunRecord;
@@ -47,7 +48,7 @@ public final class ChannelPruning {
     }
 
     /** How channels are ranked. */
-    public enum Criterion {
+    public enum Criterion implements Word {
         L1("l1"), BN_SCALE("bn-scale");
 
         private final String id;
@@ -57,18 +58,14 @@ public final class ChannelPruning {
         }
 
         @JsonValue
+        @Override
         public String id() {
             return id;
         }
 
         @JsonCreator
         public static Criterion parse(String text) {
-            for (Criterion c : values()) {
-                if (c.id.equals(text == null ? "" : text.trim().toLowerCase(Locale.ROOT))) {
-                    return c;
-                }
-            }
-            throw new IllegalArgumentException("the channel criterion must be l1 or bn-scale: " + text);
+            return Word.parse(Criterion.class, "the channel criterion", text);
         }
     }
 

@@ -3,8 +3,8 @@ package dev.lowres.train.quant;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import dev.lowres.train.recipe.Word;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class Calibration {
     /** How ranges are taken. */
-    public enum Observer {
+    public enum Observer implements Word {
         MIN_MAX("minmax"), PERCENTILE("percentile");
 
         private final String id;
@@ -25,18 +25,14 @@ public final class Calibration {
         }
 
         @JsonValue
+        @Override
         public String id() {
             return id;
         }
 
         @JsonCreator
         public static Observer parse(String text) {
-            for (Observer o : values()) {
-                if (o.id.equals(text == null ? "" : text.trim().toLowerCase(Locale.ROOT))) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException("the observer must be minmax or percentile: " + text);
+            return Word.parse(Observer.class, "the observer", text);
         }
     }
 

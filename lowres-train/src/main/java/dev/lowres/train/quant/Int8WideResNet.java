@@ -151,17 +151,8 @@ public final class Int8WideResNet implements AutoCloseable {
         Map<String, double[]> q = new LinkedHashMap<>();
         ranges.forEach((k, v) -> q.put(k, Calibration.qparams(v)));
         qparams = q;
-        List<Conv> convs = new ArrayList<>();
-        convs.add(stem);
-        for (Block b : blocks) {
-            convs.add(b.conv1);
-            convs.add(b.conv2);
-            if (b.shortcut != null) {
-                convs.add(b.shortcut);
-            }
-        }
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            for (Conv c : convs) {
+            for (Conv c : allConvs()) {
                 qp(c.point);
                 Tensor w = c.weight.contiguous();
                 long out = w.size(0);

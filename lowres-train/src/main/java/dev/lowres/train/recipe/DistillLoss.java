@@ -2,12 +2,9 @@ package dev.lowres.train.recipe;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The distillation losses ({@code distill.loss}); the arithmetic is in lowres-train's {@code distill} package. */
-public enum DistillLoss {
+public enum DistillLoss implements Word {
     /** No distillation. */
     NONE("none"),
     /**
@@ -41,14 +38,7 @@ public enum DistillLoss {
      */
     @JsonCreator
     public static DistillLoss parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (DistillLoss k : values()) {
-            if (k.id.equals(t)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("distill.loss must be "
-                + Arrays.stream(values()).map(DistillLoss::id).collect(Collectors.joining(", ")) + ": " + text);
+        return Word.parse(DistillLoss.class, "distill.loss", text);
     }
 
     @Override

@@ -2,12 +2,9 @@ package dev.lowres.train.recipe;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The learning-rate schedules ({@code schedule.kind}), see {@link LearningRateSchedule}. */
-public enum ScheduleKind {
+public enum ScheduleKind implements Word {
     CONSTANT("constant"), STEP("step"), COSINE("cosine"), SGDR("sgdr"), ONE_CYCLE("one-cycle");
 
     private final String id;
@@ -29,14 +26,7 @@ public enum ScheduleKind {
      */
     @JsonCreator
     public static ScheduleKind parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (ScheduleKind k : values()) {
-            if (k.id.equals(t)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("schedule.kind must be "
-                + Arrays.stream(values()).map(ScheduleKind::id).collect(Collectors.joining(", ")) + ": " + text);
+        return Word.parse(ScheduleKind.class, "schedule.kind", text);
     }
 
     @Override

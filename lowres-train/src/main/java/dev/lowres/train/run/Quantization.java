@@ -50,14 +50,19 @@ public record Quantization(String format, String method, String engine, String o
         return q;
     }
 
+    /** Refuses an {@code out} that already holds a run. */
+    public static void requireNew(Path out) {
+        if (Files.exists(out.resolve(RunDirectory.CONFIG))) {
+            throw new IllegalArgumentException(out + " already holds a run; choose another --out");
+        }
+    }
+
     /**
      * Writes the quantized run {@code out}: the fp32 run's config, run.json and input statistics, its weights
      * ({@code weights}) as model.safetensors, and this record last.
      */
     public void write(Path fromRun, Path weights, Path out) throws IOException {
-        if (Files.exists(out.resolve(RunDirectory.CONFIG))) {
-            throw new IllegalArgumentException(out + " already holds a run; choose another --out");
-        }
+        requireNew(out);
         Files.createDirectories(out);
         for (String file : List.of(RunDirectory.CONFIG, RunDirectory.RUN, "input.safetensors")) {
             Files.copy(fromRun.resolve(file), out.resolve(file), StandardCopyOption.REPLACE_EXISTING);

@@ -131,7 +131,9 @@ class DistillationRunTest {
             pixels[i] = random.nextInt(256);
         }
         dev.lowres.data.store.Manifest manifest = dev.lowres.data.store.Dataset.open(TrainingRunTest.data).manifest();
-        try (Teacher t = Teacher.open(student().distill(), manifest, unit, Device.cpu(), Precision.FP32, true);
+        Recipe.Distill spec = student().distill();
+        try (Teacher t = Teacher.open(Teacher.check(spec, manifest), spec, manifest, unit, Device.cpu(), Precision.FP32,
+                true);
              TrainedModel direct = TrainedModel.load(run, RunInfo.Weights.FINAL, Device.cpu());
              PointerScope scope = new PointerScope()) {
             Tensor x = Tensors.floats(pixels, Device.cpu(), 2, 3, 8, 8);

@@ -9,6 +9,7 @@ import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
+import dev.lowres.train.model.TrainedLikeWeights;
 import dev.lowres.train.model.Network;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,12 +19,6 @@ import org.junit.jupiter.api.Test;
 
 class ChannelPruningTest {
     static final int SIZE = 32;
-
-    static Map<String, float[]> weights(Network n) {
-        try (Model m = Model.create(n, Device.cpu(), 7, false)) {
-            return m.values();
-        }
-    }
 
     static float[] logits(Network n, Map<String, float[]> values, float[] images) {
         try (Model m = Model.create(n, Device.cpu(), 0, false); PointerScope scope = new PointerScope();
@@ -36,21 +31,9 @@ class ChannelPruningTest {
     @Test
     void removingDeadChannelsLeavesTheFunctionAndShrinksTheNetwork() {
         Network full = ModelRegistry.create("wrn-16-2", 3, SIZE, 10);
-        Map<String, float[]> w = weights(full);
-        SplittableRandom random = new SplittableRandom(1);
         // batch norm statistics and scales that are not the identity, and every odd channel of every block dead
-        for (String name : w.keySet()) {
-            float[] v = w.get(name);
-            if (name.endsWith("running_var") || name.endsWith("bn2.weight") || name.endsWith("bn1.weight")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = 0.5f + (float) random.nextDouble();
-                }
-            } else if (name.endsWith("running_mean") || name.endsWith(".bias")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) random.nextDouble() - 0.5f;
-                }
-            }
-        }
+        Map<String, float[]> w = TrainedLikeWeights.of(full);
+        SplittableRandom random = new SplittableRandom(1);
         for (int b = 0; b < 6; b++) {
             float[] gamma = w.get("blocks." + b + ".bn2.weight");
             float[] beta = w.get("blocks." + b + ".bn2.bias");
@@ -78,7 +61,7 @@ class ChannelPruningTest {
     @Test
     void l1PrunesTheSameShareOfEveryBlockAndCanPruneAgain() {
         Network full = ModelRegistry.create("wrn-16-2", 3, SIZE, 10);
-        ChannelPruning.Result r = ChannelPruning.prune(full, weights(full), 0.25, ChannelPruning.Criterion.L1);
+        ChannelPruning.Result r = ChannelPruning.prune(full, TrainedLikeWeights.of(full), 0.25, ChannelPruning.Criterion.L1);
         assertArrayEquals(new int[] {24, 24, 48, 48, 96, 96}, r.after());
         Network once = ModelRegistry.create(r.model(), 3, SIZE, 10);
         ChannelPruning.Result again = ChannelPruning.prune(once, r.weights(), 0.5, ChannelPruning.Criterion.L1);

@@ -8,6 +8,7 @@ import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
+import dev.lowres.train.model.TrainedLikeWeights;
 import dev.lowres.train.model.Network;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -17,28 +18,6 @@ import org.junit.jupiter.api.Test;
 
 class Int8WideResNetTest {
     static final int SIZE = 32;
-
-    /** A network's weights with batch-norm statistics and scales that are not the identity. */
-    static Map<String, float[]> weights(Network n) {
-        Map<String, float[]> w;
-        try (Model m = Model.create(n, Device.cpu(), 7, false)) {
-            w = m.values();
-        }
-        SplittableRandom random = new SplittableRandom(1);
-        for (String name : w.keySet()) {
-            float[] v = w.get(name);
-            if (name.endsWith("running_var") || name.endsWith("bn2.weight") || name.endsWith("bn1.weight")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = 0.5f + (float) random.nextDouble();
-                }
-            } else if (name.endsWith("running_mean") || name.endsWith(".bias")) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) random.nextDouble() - 0.5f;
-                }
-            }
-        }
-        return w;
-    }
 
     static float[] images(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -53,7 +32,7 @@ class Int8WideResNetTest {
     void theFloatDecompositionIsTheNetworksInferencePassAndInt8StaysCloseToIt() {
         for (String name : new String[] {"wrn-16-2", "wrn-16-2@16,9,32,20,64,50"}) {
             Network net = ModelRegistry.create(name, 3, SIZE, 10);
-            Map<String, float[]> w = weights(net);
+            Map<String, float[]> w = TrainedLikeWeights.of(net);
             float[] x = images(8, 3);
             try (Model model = Model.create(net, Device.cpu(), 0, false);
                  Int8WideResNet q = Int8WideResNet.of(net, w);

@@ -38,13 +38,31 @@ class CompareReportTest {
         String html = CompareReport.html(rows, "val", "imagenetv2");
         EvalReportTest.parse(html);
         List<String> svgs = EvalReportTest.svgs(html);
-        // the scatter, then the accuracy against cost charts of the Pareto section (what the sample metrics hold)
-        assertEquals(html.contains("id=\"pareto\"") ? 1 + EvalReportTest.count(html.substring(html.indexOf(
-                "id=\"pareto\"")), "<svg") : 1, svgs.size());
+        // the scatter, then the Pareto section's top-1 against latency (the samples hold latencies, no non-zero counts)
+        assertEquals(2, svgs.size());
+        assertTrue(html.indexOf("id=\"pareto\"") > html.indexOf(svgs.get(0)));
         assertEquals(9, EvalReportTest.count(svgs.get(0), "class=\"point\""));
         assertTrue(html.contains("y = 0.8x + 0.05, r² = 1"), "slope 0.8, intercept 0.05");
         assertTrue(svgs.get(0).contains(">y = x</text>"), "the diagonal is labelled");
         assertTrue(html.contains("<title>runs/wrn-28-5-s1 (wrn-28-5, seed 1): val 50.0%, imagenetv2 45.0%</title>"));
+    }
+
+    @Test
+    void compressedRunsGetTop1AgainstSizeAndLatencyWithTheirFront() throws Exception {
+        List<CompareRow> rows = new java.util.ArrayList<>();
+        double[][] runs = {{0.90, 691834, 2.2}, {0.89, 352698, 1.9}, {0.89, 140192, 2.3}, {0.85, 800000, 3.0}};
+        for (int i = 0; i < runs.length; i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode m = ReportSamples.compareMetrics(runs[i][0], 0.99, i);
+            m.putObject("efficiency").put("nonzero_parameters", (long) runs[i][1]).put("latency_ms_batch1", runs[i][2]);
+            rows.add(new CompareRow("runs/r" + i, "wrn-16-2", "cosine", i, "r" + i, "test", m));
+        }
+        String html = CompareReport.html(rows, null, null);
+        EvalReportTest.parse(html);
+        String pareto = html.substring(html.indexOf("id=\"pareto\""));
+        assertEquals(2, EvalReportTest.count(pareto, "<svg"), "against size and against latency");
+        assertTrue(pareto.contains("Pareto front (no other run is both more accurate and cheaper in non-zero "
+                + "parameters): r2, r0."), pareto);
+        assertTrue(pareto.contains("cheaper in latency at batch 1 (ms)): r1, r0."), pareto);
     }
 
     @Test
