@@ -228,7 +228,7 @@ public final class Evaluation {
             m.set("calibration", calibrationSection(calibration.result(), sampleScores.toArray(new float[0][]),
                     sampleLabels.stream().mapToInt(Integer::intValue).toArray()));
             if (leader) {
-                writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5);
+                writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5, multi);
             }
 
             SplitView view = SplitView.open(data, split, false);
@@ -506,8 +506,12 @@ public final class Evaluation {
         return list;
     }
 
-    private static void writePredictions(Path file, CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5)
-            throws IOException {
+    /**
+     * One line per record: index, key, label, top-5 and their probabilities, and where multi-labels were given
+     * {@code real_correct} (whether they accept the top-1; absent for a record they do not label).
+     */
+    private static void writePredictions(Path file, CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5,
+                                         MultiLabels multi) throws IOException {
         Path temp = AtomicFiles.temp(file);
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             var writer = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
@@ -522,6 +526,9 @@ public final class Evaluation {
                     probs[k] = round(prob5[i][k], 6);
                 }
                 line.put("prob", probs);
+                if (multi != null && multi.isLabelled(i)) {
+                    line.put("real_correct", multi.accepts(i, top5[i][0]));
+                }
                 w.write(writer.writeValueAsString(line));
                 w.write('\n');
             }

@@ -47,13 +47,29 @@ public final class EvalReport {
         if (metrics == null || !metrics.isObject()) {
             throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
         }
+        StringBuilder h = new StringBuilder(64 * 1024);
+        String model = orNone(Html.str(metrics, "/run/model"));
+        String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
+        Html.open(h, "lowres eval: " + model + " on " + data);
+        h.append(body(metrics, runMetricsLines, galleryPngs));
+        Html.close(h);
+        return h.toString();
+    }
+
+    /**
+     * The report's content without the document around it: what {@code lowres serve} shows on an evaluation's
+     * page, so that the file and the page say the same thing the same way.
+     */
+    public static String body(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+        if (metrics == null || !metrics.isObject()) {
+            throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
+        }
         List<JsonNode> lines = runMetricsLines == null ? List.of() : runMetricsLines;
         Map<Integer, byte[]> pngs = galleryPngs == null ? Map.of() : galleryPngs;
         Map<Integer, ClassName> names = classNames(metrics);
         StringBuilder h = new StringBuilder(64 * 1024);
         String model = orNone(Html.str(metrics, "/run/model"));
         String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
-        Html.open(h, "lowres eval: " + model + " on " + data);
         header(h, metrics, model, data);
         skipped(h, metrics);
         summary(h, metrics);
@@ -65,8 +81,19 @@ public final class EvalReport {
         h.append("<p class=\"muted small\">Written by ").append(Html.esc(orNone(Html.str(metrics, "/tool"))))
                 .append(" from metrics.json (").append(Html.esc(orNone(Html.str(metrics, "/format"))))
                 .append("); accuracies are fractions of records, shown as percentages.</p>\n");
-        Html.close(h);
         return h.toString();
+    }
+
+    /** A run's learning curves (loss, accuracy and learning rate) from its metrics.jsonl lines, as markup. */
+    public static String learningCurves(List<JsonNode> runMetricsLines) {
+        StringBuilder h = new StringBuilder(16 * 1024);
+        learningCurves(h, runMetricsLines == null ? List.of() : runMetricsLines);
+        return h.toString();
+    }
+
+    /** The reports' stylesheet (the web workbench's pages use it too). */
+    public static String stylesheet() {
+        return Html.CSS;
     }
 
     /** Writes {@link #html} to {@code file} atomically (UTF-8). */

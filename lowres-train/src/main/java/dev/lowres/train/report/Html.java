@@ -10,7 +10,7 @@ final class Html {
     /** Shown where a number is missing. */
     static final String NONE = "—";
 
-    private static final String CSS = String.join("",
+    static final String CSS = String.join("",
             "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:1.5em auto;max-width:1140px;",
             "padding:0 16px;color:#222;line-height:1.4}",
             "h1{font-size:1.6em;margin:.2em 0 .4em}h2{font-size:1.25em;margin:1.8em 0 .5em;border-bottom:1px solid #ddd;",

@@ -112,6 +112,10 @@ class EvaluationTest {
         for (String line : predictions) {
             JsonNode p = Json.mapper().readTree(line);
             wrong += p.path("top5").get(0).asInt() != p.path("label").asInt() ? 1 : 0;
+            // every record is labelled by the file: real_correct says whether its labels take the top-1
+            int top = p.path("top5").get(0).asInt();
+            int label = p.path("label").asInt();
+            assertEquals(top == label || (label == 0 && top == 1), p.path("real_correct").asBoolean(), line);
         }
         assertEquals(Math.round(40 * (1 - top1)), wrong, "predictions.jsonl agrees with top-1");
         assertEquals(Math.min(5, wrong), m.path("mistakes").size());

@@ -1,0 +1,148 @@
+package dev.lowres.web.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lowres.data.store.Manifest;
+import dev.lowres.data.store.ManifestIO;
+import dev.lowres.train.eval.Evaluation;
+import dev.lowres.train.run.RunDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the datasets, runs and evaluations under a root: directories with a {@code manifest.json}, a
+ * {@code run.json} or a lowres-eval {@code metrics.json}, at most {@link #MAX_DEPTH} levels down. It reads
+ * only those small files (never a dataset's records), does not follow symbolic links, does not descend into a
+ * dataset or a run's checkpoints, and stops after {@link #MAX_DIRECTORIES} directories.
+ */
+public final class Catalog {
+    public static final int MAX_DEPTH = 6;
+    public static final int MAX_DIRECTORIES = 20_000;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Catalog() {
+    }
+
+    /** What the scan found, sorted by path, and whether it stopped at the directory limit. */
+    public record Scan(List<Entry> entries, boolean truncated) {
+        public <T extends Entry> List<T> of(Class<T> kind) {
+            return entries.stream().filter(kind::isInstance).map(kind::cast).toList();
+        }
+    }
+
+    public static Scan scan(Path root) throws IOException {
+        List<Entry> found = new ArrayList<>();
+        int[] dirs = {0};
+        boolean[] truncated = {false};
+        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        if (++dirs[0] > MAX_DIRECTORIES) {
+                            truncated[0] = true;
+                            return FileVisitResult.TERMINATE;
+                        }
+                        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                        if (!dir.equals(root) && (name.startsWith(".") || name.equals("checkpoints"))) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        String rel = root.relativize(dir).toString().replace('\\', '/');
+                        if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+                            found.add(dataset(dir, rel));
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (Files.isRegularFile(dir.resolve(RunDirectory.RUN))) {
+                            found.add(run(dir, rel));
+                        } else if (Files.isRegularFile(dir.resolve(Evaluation.METRICS))) {
+                            Entry e = evaluation(dir, rel);
+                            if (e != null) {
+                                found.add(e);
+                            }
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+        found.sort(java.util.Comparator.comparing(Entry::path));
+        return new Scan(List.copyOf(found), truncated[0]);
+    }
+
+    static Entry dataset(Path dir, String rel) {
+        try {
+            Manifest m = ManifestIO.read(dir);
+            Map<String, Long> splits = new LinkedHashMap<>();
+            m.splits().forEach((k, v) -> splits.put(k, v.count()));
+            String image = m.image().channels() + "x" + m.image().height() + "x" + m.image().width();
+            return new Entry.DatasetEntry(rel, m.name(), image, m.classes().size(), splits,
+                    m.skipped() == null ? 0 : m.skipped().size());
+        } catch (Exception e) {
+            return new Entry.Unreadable(rel, "dataset", String.valueOf(e.getMessage()));
+        }
+    }
+
+    static Entry run(Path dir, String rel) {
+        try {
+            JsonNode config = Files.isRegularFile(dir.resolve(RunDirectory.CONFIG))
+                    ? YAML.readTree(dir.resolve(RunDirectory.CONFIG).toFile()) : JSON.createObjectNode();
+            int done = 0;
+            double best = Double.NaN;
+            Path metrics = dir.resolve(RunDirectory.METRICS);
+            boolean live = false;
+            if (Files.isRegularFile(metrics)) {
+                for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                    if (!line.startsWith("{\"type\":\"epoch\"")) {
+                        continue;
+                    }
+                    try {
+                        JsonNode n = JSON.readTree(line);
+                        done++;
+                        double v = n.path("val_top1").asDouble(Double.NaN);
+                        if (n.path("val_top1").isNumber() && (Double.isNaN(best) || v > best)) {
+                            best = v;
+                        }
+                    } catch (IOException cut) {
+                        // a line cut by a kill or still being written
+                    }
+                }
+                live = Files.getLastModifiedTime(metrics).toInstant().isAfter(Instant.now().minus(Duration.ofMinutes(2)));
+            }
+            boolean finished = Files.isRegularFile(dir.resolve(RunDirectory.EXPORT));
+            return new Entry.RunEntry(rel, config.path("model").asText("?"), config.path("name").asText("?"), done,
+                    config.path("epochs").asInt(0), best, finished, live && !finished);
+        } catch (Exception e) {
+            return new Entry.Unreadable(rel, "run", String.valueOf(e.getMessage()));
+        }
+    }
+
+    static Entry evaluation(Path dir, String rel) {
+        try {
+            JsonNode m = JSON.readTree(dir.resolve(Evaluation.METRICS).toFile());
+            if (!m.path("format").asText().startsWith("lowres-eval/")) {
+                return null;
+            }
+            return new Entry.EvalEntry(rel, m.path("run").path("model").asText("?"), m.path("data").path("name").asText("?"),
+                    m.path("data").path("split").asText("?"), m.path("accuracy").path("top1").asDouble(Double.NaN),
+                    m.path("accuracy").path("top5").asDouble(Double.NaN));
+        } catch (Exception e) {
+            return new Entry.Unreadable(rel, "evaluation", String.valueOf(e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.lowres.web.catalog;
+
+import dev.lowres.data.load.SplitView;
+import dev.lowres.data.store.Dataset;
+import dev.lowres.data.store.DatasetException;
+import dev.lowres.data.store.Manifest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.imageio.ImageIO;
+
+/**
+ * What the pages need of one dataset, built once and kept: its manifest, and per split (on first use) the
+ * memory-mapped records and the records of each class in split order. A page then reads only the records it
+ * shows: one pass over the labels (2 bytes a record, 2.5 MB for ImageNet's 1.28M) when a split is first
+ * opened, none afterwards. Keys are read per shard, when a record of that shard is shown.
+ */
+public final class DatasetIndex {
+    private static final int KEY_SHARDS_KEPT = 64;
+
+    private final Dataset dataset;
+    private final long manifestModified;
+    private final Map<String, SplitIndex> splits = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> keys = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                    return size() > KEY_SHARDS_KEPT;
+                }
+            });
+
+    private DatasetIndex(Dataset dataset, long manifestModified) {
+        this.dataset = dataset;
+        this.manifestModified = manifestModified;
+    }
+
+    public static DatasetIndex open(Path dir) throws IOException, DatasetException {
+        long modified = Files.getLastModifiedTime(dir.resolve("manifest.json")).toMillis();
+        return new DatasetIndex(Dataset.open(dir), modified);
+    }
+
+    /** Whether the manifest on disk is still the one this index was built from (a rebuild replaces it). */
+    public boolean current() {
+        try {
+            return Files.getLastModifiedTime(dataset.dir().resolve("manifest.json")).toMillis() == manifestModified;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public Manifest manifest() {
+        return dataset.manifest();
+    }
+
+    public Path dir() {
+        return dataset.dir();
+    }
+
+    /** A split's records; {@code HttpError}-free: the caller checks the split's name against the manifest. */
+    public SplitIndex split(String name) {
+        return splits.computeIfAbsent(name, n -> {
+            try {
+                return new SplitIndex(SplitView.open(dataset.dir(), n, false));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (DatasetException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The key (source path) of record {@code index} of {@code split}. */
+    public String key(String split, int index) throws IOException {
+        Manifest.Split s = dataset.manifest().splits().get(split);
+        long at = 0;
+        for (Manifest.Shard shard : s.shards()) {
+            if (index < at + shard.count()) {
+                List<String> list = keys.get(shard.keys());
+                if (list == null) {
+                    list = dataset.keys(shard);
+                    keys.put(shard.keys(), list);
+                }
+                int i = (int) (index - at);
+                return i < list.size() ? list.get(i) : "?";
+            }
+            at += shard.count();
+        }
+        throw new IndexOutOfBoundsException("record " + index + " of " + split);
+    }
+
+    /** One split: its view and, per class, its records' indices in split order. */
+    public static final class SplitIndex {
+        private final SplitView view;
+        private final int[][] byClass;
+
+        SplitIndex(SplitView view) {
+            this.view = view;
+            int classes = view.classes();
+            int[] counts = new int[classes];
+            for (int i = 0; i < view.size(); i++) {
+                counts[view.label(i)]++;
+            }
+            byClass = new int[classes][];
+            for (int c = 0; c < classes; c++) {
+                byClass[c] = new int[counts[c]];
+            }
+            Arrays.fill(counts, 0);
+            for (int i = 0; i < view.size(); i++) {
+                int c = view.label(i);
+                byClass[c][counts[c]++] = i;
+            }
+        }
+
+        public int size() {
+            return view.size();
+        }
+
+        public int label(int index) {
+            return view.label(index);
+        }
+
+        /** The records of class {@code label}, in split order. */
+        public int[] records(int label) {
+            return byClass[label];
+        }
+
+        /** Record {@code index} as a PNG at its stored size (pages scale it up without smoothing). */
+        public byte[] png(int index) {
+            Manifest.ImageShape shape = view.shape();
+            int c = shape.channels();
+            int h = shape.height();
+            int w = shape.width();
+            byte[] pixels = new byte[shape.bytesPerImage()];
+            view.read(index, pixels, 0);
+            return Png.encode(pixels, c, h, w);
+        }
+    }
+
+    /** Planar (channels, height, width) uint8 pixels as PNG bytes. */
+    public static final class Png {
+        private Png() {
+        }
+
+        public static byte[] encode(byte[] chw, int c, int h, int w) {
+            BufferedImage out = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int p = y * w + x;
+                    int r = chw[p] & 0xFF;
+                    if (c == 1) {
+                        out.getRaster().setSample(x, y, 0, r);
+                    } else {
+                        int g = chw[h * w + p] & 0xFF;
+                        int b = chw[2 * h * w + p] & 0xFF;
+                        out.setRGB(x, y, (r << 16) | (g << 8) | b);
+                    }
+                }
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try {
+                ImageIO.write(out, "png", bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// lowres serve: the little the pages do in the browser. Live learning curves (server-sent events from
+// /run/events; the curves themselves are drawn by the server, as in the static reports) and mistake tags.
+"use strict";
+
+function liveCurves(section) {
+  const path = section.dataset.path;
+  const state = document.getElementById("live-state");
+  let lines = 0;
+  let timer = null;
+  const refresh = () => {
+    timer = null;
+    fetch("/run/curves?path=" + encodeURIComponent(path))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error("HTTP " + r.status))))
+      .then((html) => {
+        section.innerHTML = html;
+        section.dataset.updates = String(Number(section.dataset.updates || "0") + 1);
+        state.textContent = "Live: " + lines + " new lines of metrics.jsonl, curves redrawn at "
+          + new Date().toLocaleTimeString() + ".";
+      })
+      .catch((e) => { state.textContent = "Could not redraw the curves: " + e.message; });
+  };
+  const changed = () => { if (timer === null) { timer = setTimeout(refresh, 250); } };
+  const source = new EventSource("/run/events?path=" + encodeURIComponent(path)
+    + "&from=" + encodeURIComponent(section.dataset.from || "0"));
+  source.addEventListener("metrics", () => { lines += 1; changed(); });
+  source.addEventListener("reset", () => { lines = 0; changed(); });
+  source.addEventListener("hello", () => { state.textContent = "Live: following metrics.jsonl."; });
+  source.onerror = () => { state.textContent = "Not following the run (the server went away?); reload to retry."; };
+}
+
+function tagging(gallery) {
+  const path = gallery.dataset.path;
+  gallery.querySelectorAll(".card.mistake").forEach((card) => {
+    const saved = card.querySelector(".saved");
+    const save = () => {
+      const tags = Array.from(card.querySelectorAll("input.tag:checked")).map((i) => i.value);
+      const note = card.querySelector("input.note").value;
+      saved.textContent = "saving…";
+      fetch("/eval/tags", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ path, index: Number(card.dataset.index), tags, note }),
+      })
+        .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(new Error(body.error || r.status)))))
+        .then(() => { saved.textContent = "saved"; card.dataset.saved = "yes"; })
+        .catch((e) => { saved.textContent = "not saved: " + e.message; card.dataset.saved = "no"; });
+    };
+    card.querySelectorAll("input.tag").forEach((i) => i.addEventListener("change", save));
+    card.querySelector("input.note").addEventListener("change", save);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const curves = document.getElementById("curves");
+  if (curves && curves.dataset.path !== undefined) { liveCurves(curves); }
+  const gallery = document.getElementById("mistakes");
+  if (gallery) { tagging(gallery); }
+});

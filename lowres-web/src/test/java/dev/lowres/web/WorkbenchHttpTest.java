@@ -1,0 +1,375 @@
+package dev.lowres.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lowres.data.load.SplitView;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every route of {@code lowres serve} and its errors, over real HTTP on 127.0.0.1, in process. */
+class WorkbenchHttpTest {
+    @TempDir
+    static Path tmp;
+    static WebFixture f;
+    static Workbench server;
+    static HttpClient http;
+    static ByteArrayOutputStream log = new ByteArrayOutputStream();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = WebFixture.create(tmp.resolve("root"));
+        server = Workbench.start(f.root, "127.0.0.1", 0, new PrintStream(log, true, StandardCharsets.UTF_8));
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + server.port() + pathAndQuery;
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url(pathAndQuery))).header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String contentType, String body, String origin) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    static List<JsonNode> predictions() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(f.eval.resolve("predictions.jsonl"))) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    @Test
+    void theFrontPageListsWhatTheRootHolds() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertEquals(200, r.statusCode());
+        String page = r.body();
+        assertTrue(page.contains("/dataset?path=datasets%2Fsynth"), page);
+        assertTrue(page.contains("/dataset?path=datasets%2Ftiny"));
+        assertTrue(page.contains("/run?path=runs%2Fr1"));
+        assertTrue(page.contains("/eval?path=runs%2Fr1%2Feval%2Ftiny-val"));
+        assertTrue(page.contains("2 / 2"), "the run's epochs done / planned");
+        assertEquals("default-src 'self'", r.headers().firstValue("Content-Security-Policy").orElse("").split(";")[0]);
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
+        JsonNode catalog = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url("/api/catalog"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        List<String> paths = new ArrayList<>();
+        catalog.forEach(e -> paths.add(e.path("path").asText()));
+        assertTrue(paths.containsAll(List.of("datasets/synth", "datasets/tiny", "runs/r1", "runs/r1/eval/tiny-val")),
+                paths.toString());
+    }
+
+    @Test
+    void aDatasetCardShowsItsClassesSplitsAndSkippedInputs() throws Exception {
+        String page = get("/dataset?path=datasets/synth").body();
+        assertEquals(10, count(page.substring(page.indexOf("id=\"class-list\"")), "<tr><td class=\"num\">"),
+                "one row per class");
+        assertTrue(page.contains("3 inputs did not become records"), page);
+        assertEquals(3, count(page.substring(page.indexOf("id=\"skipped-list\"")), "<tr><td>"));
+        assertTrue(page.contains("bicubic") || page.contains("box") || page.contains("resample"));
+        // search by wnid or by name, case-insensitively
+        String wnid = dev.lowres.data.store.Dataset.open(f.synth).manifest().classes().get(3).wnid();
+        String name = dev.lowres.data.store.Dataset.open(f.synth).manifest().classes().get(3).name();
+        for (String query : List.of(wnid, name.toUpperCase(java.util.Locale.ROOT))) {
+            String found = get("/dataset?path=datasets/synth&q=" + q(query)).body();
+            assertTrue(found.contains("1 of 10 classes"), query + ": " + found);
+            assertTrue(found.contains(wnid));
+        }
+        assertTrue(get("/dataset?path=datasets/synth&q=nothing-like-this").body().contains("0 of 10 classes"));
+    }
+
+    @Test
+    void aClassGridShowsItsRecordsAndTheImagesAreTheStoredPixels() throws Exception {
+        SplitView view = SplitView.open(f.tiny, "train", false);
+        String page = get("/dataset/class?path=datasets/tiny&split=train&label=2").body();
+        int shown = count(page, "<img class=\"px\"");
+        assertEquals(40, shown, "160 records in 4 classes: 40 of class 2 on one page");
+        Matcher m = Pattern.compile("index=(\\d+)\" alt").matcher(page);
+        assertTrue(m.find());
+        int index = Integer.parseInt(m.group(1));
+        assertEquals(2, view.label(index));
+        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(url(
+                "/dataset/image?path=datasets/tiny&split=train&index=" + index))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertEquals(8, image.getWidth());
+        byte[] stored = new byte[3 * 8 * 8];
+        view.read(index, stored, 0);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                int rgb = image.getRGB(x, y);
+                assertEquals(stored[y * 8 + x] & 0xFF, (rgb >> 16) & 0xFF);
+                assertEquals(stored[64 + y * 8 + x] & 0xFF, (rgb >> 8) & 0xFF);
+                assertEquals(stored[128 + y * 8 + x] & 0xFF, rgb & 0xFF);
+            }
+        }
+        String record = get("/dataset/record?path=datasets/tiny&split=train&index=" + index).body();
+        assertTrue(record.contains("<code id=\"record-key\">train" + index + "</code>"), record);
+        // the synthetic build pages: 60 a page
+        assertEquals(404, get("/dataset/class?path=datasets/tiny&split=train&label=2&page=1").statusCode());
+        assertEquals(400, get("/dataset/class?path=datasets/tiny&split=train&label=9").statusCode());
+        assertEquals(404, get("/dataset/class?path=datasets/tiny&split=nope&label=0").statusCode());
+        assertEquals(400, get("/dataset/image?path=datasets/tiny&split=val&index=40").statusCode());
+    }
+
+    @Test
+    void aRunPageShowsItsCurvesEpochsCheckpointsAndConfig() throws Exception {
+        String page = get("/run?path=runs/r1").body();
+        assertTrue(page.contains("<svg"), "the learning curves");
+        assertEquals(2, count(page.substring(page.indexOf("id=\"epoch-table\"")), "<tr><td class=\"num\">"));
+        assertTrue(page.contains("model.safetensors"));
+        assertTrue(page.contains("checkpoints/last.safetensors"));
+        assertTrue(page.contains("model: wrn-8-1"), "config.yaml");
+        assertTrue(page.contains("/eval?path=runs%2Fr1%2Feval%2Ftiny-val"));
+        String curves = get("/run/curves?path=runs/r1").body();
+        assertTrue(curves.startsWith("<h2") && curves.contains("<svg"));
+        String overlay = get("/runs?path=runs/r1&path=runs/r1").body();
+        assertEquals(2, count(overlay, "<svg"), "top-1 and loss");
+        assertEquals(400, get("/runs").statusCode());
+        assertEquals(404, get("/run?path=datasets/tiny").statusCode());
+    }
+
+    @Test
+    void theEventStreamSendsEachLineAppendedToMetricsJsonl() throws Exception {
+        Path live = f.root.resolve("runs/live");
+        Files.createDirectories(live);
+        Files.copy(f.run.resolve("run.json"), live.resolve("run.json"));
+        Files.copy(f.run.resolve("metrics.jsonl"), live.resolve("metrics.jsonl"));
+        long from = Files.size(live.resolve("metrics.jsonl"));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /run/events?path=runs/live&from=" + from + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("HTTP/1.1 200"));
+            assertTrue(readUntil(in, "event: hello"));
+            String line = "{\"type\":\"epoch\",\"epoch\":2,\"step\":30,\"val_top1\":0.5}";
+            // written in two pieces: nothing is sent until the line is complete
+            Files.writeString(live.resolve("metrics.jsonl"), line.substring(0, 20), StandardOpenOption.APPEND);
+            Thread.sleep(600);
+            Files.writeString(live.resolve("metrics.jsonl"), line.substring(20) + "\n", StandardOpenOption.APPEND);
+            assertTrue(readUntil(in, "event: metrics"));
+            assertTrue(readUntil(in, "data: " + line.replace(" ", "")), "the whole line, once");
+            // a resume truncates the log: the stream says so
+            Files.writeString(live.resolve("metrics.jsonl"), "");
+            assertTrue(readUntil(in, "event: reset"));
+        }
+    }
+
+    static boolean readUntil(BufferedReader in, String wanted) throws Exception {
+        String l;
+        while ((l = in.readLine()) != null) {
+            if (l.replace(" ", "").equals(wanted.replace(" ", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anEvaluationPageHasEverySectionAndAConfusionMatrixWhoseCellsOpenTheirRecords() throws Exception {
+        String page = get("/eval?path=runs/r1/eval/tiny-val").body();
+        for (String section : List.of("id=\"training\"", "Calibration", "Confusion matrix", "Tagged mistakes")) {
+            assertTrue(page.contains(section), section);
+        }
+        List<JsonNode> predictions = predictions();
+        long[][] counts = new long[4][4];
+        for (JsonNode p : predictions) {
+            counts[p.path("label").asInt()][p.path("top5").get(0).asInt()]++;
+        }
+        String matrix = page.substring(page.indexOf("id=\"confusion-matrix\""), page.indexOf("</table>",
+                page.indexOf("id=\"confusion-matrix\"")));
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                if (i != j && counts[i][j] > 0) {
+                    String link = "true=" + i + "&amp;pred=" + j + "\">" + counts[i][j] + "</a>";
+                    assertTrue(matrix.contains(link), link + " in " + matrix);
+                    String gallery = get("/eval/mistakes?path=runs/r1/eval/tiny-val&true=" + i + "&pred=" + j).body();
+                    assertTrue(gallery.contains(counts[i][j] + " of "), gallery);
+                    assertEquals(counts[i][j], count(gallery, "class=\"card mistake\""));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGalleryFiltersByClassConfidenceAndWhatTheMultiLabelsAccept() throws Exception {
+        List<JsonNode> wrong = predictions().stream()
+                .filter(p -> p.path("top5").get(0).asInt() != p.path("label").asInt()).toList();
+        String all = get("/eval/mistakes?path=runs/r1/eval/tiny-val").body();
+        assertEquals(Math.min(48, wrong.size()), count(all, "class=\"card mistake\""));
+        assertTrue(all.contains(wrong.size() + " of " + wrong.size() + " mistakes"), all);
+        long accepted = wrong.stream().filter(p -> p.path("real_correct").asBoolean(false)).count();
+        String real = get("/eval/mistakes?path=runs/r1/eval/tiny-val&real=accepted").body();
+        assertEquals(accepted, count(real, "class=\"card mistake\""));
+        long confident = wrong.stream().filter(p -> p.path("prob").get(0).asDouble() >= 0.5).count();
+        assertEquals(confident, count(get("/eval/mistakes?path=runs/r1/eval/tiny-val&min=0.5").body(),
+                "class=\"card mistake\""));
+        long either = wrong.stream().filter(p -> p.path("label").asInt() == 1 || p.path("top5").get(0).asInt() == 1).count();
+        assertEquals(either, count(get("/eval/mistakes?path=runs/r1/eval/tiny-val&class=1").body(),
+                "class=\"card mistake\""));
+        assertEquals(400, get("/eval/mistakes?path=runs/r1/eval/tiny-val&real=maybe").statusCode());
+        assertEquals(400, get("/eval/mistakes?path=runs/r1/eval/tiny-val&min=2").statusCode());
+        assertEquals(400, get("/eval/mistakes?path=runs/r1/eval/tiny-val&tag=silly").statusCode());
+    }
+
+    @Test
+    void tagsAreSavedBesideTheEvaluationAndRefusedWhenMalformedOrFromElsewhere() throws Exception {
+        JsonNode mistake = predictions().stream()
+                .filter(p -> p.path("top5").get(0).asInt() != p.path("label").asInt()).findFirst().orElseThrow();
+        int index = mistake.path("index").asInt();
+        String body = "{\"path\":\"runs/r1/eval/tiny-val\",\"index\":" + index
+                + ",\"tags\":[\"fine-grained\",\"label-error\"],\"note\":\"stripes \\\"<b>both</b>\\\" ways\"}";
+        HttpResponse<String> ok = post("/eval/tags", "application/json", body, url("").replaceAll("/$", ""));
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode file = JSON.readTree(f.eval.resolve("tags.json").toFile());
+        assertEquals("lowres-tags/1", file.path("format").asText());
+        JsonNode rec = file.path("records").path(String.valueOf(index));
+        assertEquals(mistake.path("key").asText(), rec.path("key").asText());
+        assertEquals("[\"fine-grained\",\"label-error\"]", rec.path("tags").toString());
+        String gallery = get("/eval/mistakes?path=runs/r1/eval/tiny-val&tag=label-error").body();
+        assertEquals(1, count(gallery, "class=\"card mistake\""));
+        int note = gallery.indexOf("value=\"stripes");
+        assertTrue(note > 0, "the note is shown");
+        String shown = gallery.substring(note, gallery.indexOf('>', note + 7));
+        assertTrue(shown.startsWith("value=\"stripes &#34;") || shown.startsWith("value=\"stripes &quot;"),
+                "the note's quote cannot close its attribute: " + shown);
+        assertTrue(get("/eval?path=runs/r1/eval/tiny-val").body().contains("1 records tagged"));
+
+        assertEquals(400, post("/eval/tags", "application/json", body.replace("fine-grained", "cute"), null).statusCode());
+        assertEquals(400, post("/eval/tags", "application/json", "{not json", null).statusCode());
+        assertEquals(415, post("/eval/tags", "text/plain", body, null).statusCode());
+        assertEquals(403, post("/eval/tags", "application/json", body, "http://evil.example").statusCode());
+        assertEquals(404, post("/eval/tags", "application/json", body.replace("\"index\":" + index, "\"index\":999"),
+                null).statusCode());
+        assertEquals(404, post("/eval/tags", "application/json", body.replace("runs/r1/eval/tiny-val", "../x"),
+                null).statusCode());
+        assertEquals(413, post("/eval/tags", "application/json", "{\"note\":\"" + "x".repeat(40_000) + "\"}", null)
+                .statusCode());
+        assertEquals(405, get("/eval/tags?path=runs/r1/eval/tiny-val").statusCode() == 200 ? 405
+                : get("/eval/tags?path=runs/r1/eval/tiny-val").statusCode(), "GET of tags is the JSON");
+        // clearing the tags removes the record
+        assertEquals(200, post("/eval/tags", "application/json", body.replace("\"fine-grained\",\"label-error\"", "")
+                .replace("stripes \\\"<b>both</b>\\\" ways", ""), null).statusCode());
+        assertFalse(JSON.readTree(f.eval.resolve("tags.json").toFile()).path("records").has(String.valueOf(index)));
+    }
+
+    @Test
+    void pathsOutsideTheRootAreRefusedAndErrorsSayNoMoreThanTheirMessage() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("run.json"), "{}");
+        Files.createSymbolicLink(f.root.resolve("escape"), outside);
+        for (String path : List.of("../outside", "..%2Foutside", "%2Fetc", "/etc/passwd", "datasets/../../outside",
+                "datasets%5C..%5C..", "nope")) {
+            HttpResponse<String> r = get("/run?path=" + path);
+            assertEquals(404, r.statusCode(), path);
+            assertFalse(r.body().contains(tmp.toString()), "no file system path in " + r.body());
+        }
+        HttpResponse<String> link = get("/run?path=escape");
+        assertEquals(403, link.statusCode(), link.body());
+        assertTrue(link.body().contains("a link out of the root"));
+        assertFalse(get("/").body().contains("escape"), "the catalog does not follow links");
+
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(url("/nothing-here"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, json.statusCode());
+        assertEquals("application/json", json.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(JSON.readTree(json.body()).path("error").asText().contains("no page"));
+        assertEquals(405, post("/run", "application/json", "{}", null).statusCode());
+        assertEquals(400, get("/run").statusCode(), "a path is needed");
+
+        // a metrics.json that is not JSON: a message, no stack trace
+        Path bad = Files.createDirectories(f.root.resolve("broken/eval"));
+        Files.writeString(bad.resolve("metrics.json"), "{\"format\":\"lowres-eval/1\", oops");
+        HttpResponse<String> broken = get("/eval?path=broken/eval");
+        assertEquals(422, broken.statusCode());
+        assertFalse(broken.body().contains("at dev.lowres") || broken.body().contains("Exception"), broken.body());
+        assertTrue(get("/").body().contains("Could not be read"), "the catalog lists it as unreadable");
+    }
+
+    @Test
+    void aRequestNamingAnotherHostIsRefused() throws Exception {
+        for (String host : List.of("evil.example:" + server.port(), "127.0.0.1:1")) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                String status = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)).readLine();
+                assertTrue(status.startsWith("HTTP/1.1 421"), host + ": " + status);
+            }
+        }
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void theServerBindsToLoopbackByDefaultAndRefusesTheWildcard() throws Exception {
+        assertEquals("127.0.0.1", server.host());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Workbench.start(f.root, "0.0.0.0", 0, System.err));
+        assertTrue(e.getMessage().contains("wildcard"));
+    }
+}
