@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             "Build the datasets exactly as the paper's scripts did, load, train, evaluate."},
         footer = {"", "Run 'lowres COMMAND --help' for a command's options and exit codes.",
             "The launcher also runs 'lowres spark-build': lowres build as an Apache Spark job (module lowres-spark,",
-            "built with Spark's jars on first use; README).",
+            "built with Spark's jars on first use; README), and 'lowres serve': the web workbench over a folder of",
+            "datasets, runs and evaluations (module lowres-web, built on first use).",
             "Set LOWRES_PROGRESS=always|never to force progress bars on or off."})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -63,6 +64,11 @@ public final class Main implements Runnable {
             err.println("lowres: spark-build runs from its own module with Spark's jars: use the ./lowres launcher "
                     + "(./lowres spark-build ...), or spark-submit --class dev.lowres.spark.BuildJob "
                     + "lowres-spark/target/lowres-spark-job.jar ...");
+            return ExitCodes.USAGE;
+        }
+        if (first.equals("serve")) {
+            err.println("lowres: serve runs from its own module: use the ./lowres launcher (./lowres serve --root DIR), "
+                    + "or java -jar lowres-web/target/lowres-web.jar --root DIR");
             return ExitCodes.USAGE;
         }
         boolean one = COMMANDS.containsKey(first) && !first.equals("help");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lowres.train.eval.Evaluation;
 import dev.lowres.train.report.EvalReport;
+import dev.lowres.web.catalog.Catalog;
+import dev.lowres.web.catalog.Entry;
 import dev.lowres.web.http.HttpError;
 import dev.lowres.web.http.Request;
 import dev.lowres.web.http.RootedFiles;
@@ -158,11 +160,7 @@ public final class EvalPages {
         Path dir = eval(path);
         JsonNode m = metrics(dir);
         List<String> notes = new ArrayList<>();
-        String dataset = files.inside(m.path("data").path("dir").asText(null)).orElse(null);
-        if (dataset == null) {
-            notes.add("The evaluated dataset (" + m.path("data").path("name").asText("?") + ") is not under the served "
-                    + "folder, so its images are not shown.");
-        }
+        String dataset = dataset(m, notes);
         String run = files.inside(m.path("run").path("dir").asText(null)).orElse(null);
         List<JsonNode> lines = run == null ? List.of() : RunPages.lines(files.resolve(run));
         List<ClassName> classes = classes(m);
@@ -177,6 +175,35 @@ public final class EvalPages {
         r.html(Templates.render("eval.jte", new EvalView(files.relative(dir), title, EvalReport.body(m, lines, Map.of()),
                 dataset, m.path("data").path("split").asText("val"), run, notes, confusion, t.counts(),
                 t.records().size())));
+    }
+
+    /**
+     * The evaluated dataset's path under the root: where metrics.json says it is, or else (a folder moved or
+     * copied) the one dataset under the root with the same name, split size and image shape, said in a note.
+     * Null, with a note, when there is none.
+     */
+    private String dataset(JsonNode m, List<String> notes) throws IOException {
+        JsonNode data = m.path("data");
+        String named = files.inside(data.path("dir").asText(null)).orElse(null);
+        if (named != null) {
+            return named;
+        }
+        String shape = data.path("image").size() == 3 ? data.path("image").get(0).asInt() + "x"
+                + data.path("image").get(1).asInt() + "x" + data.path("image").get(2).asInt() : "?";
+        List<Entry.DatasetEntry> same = Catalog.scan(files.root()).of(Entry.DatasetEntry.class).stream()
+                .filter(d -> d.name().equals(data.path("name").asText()) && d.image().equals(shape)
+                        && d.splits().getOrDefault(data.path("split").asText(), -1L) == data.path("records").asLong())
+                .toList();
+        if (same.size() == 1) {
+            notes.add("The evaluated dataset's folder (" + data.path("name").asText("?") + ") is not under the served "
+                    + "folder; the images shown are those of " + same.get(0).path() + ", the one dataset here of the "
+                    + "same name, split size and image shape.");
+            return same.get(0).path();
+        }
+        notes.add("The evaluated dataset (" + data.path("name").asText("?") + ") is not under the served folder"
+                + (same.isEmpty() ? "" : " and " + same.size() + " datasets here could be it") + ", so its images are "
+                + "not shown.");
+        return null;
     }
 
     static Confusion confusion(Predictions p, List<ClassName> classes) {
@@ -256,7 +283,7 @@ public final class EvalPages {
             cards.add(new Card(l, name(classes, l.label()), top, t.records().get(l.index())));
         }
         boolean hasReal = p.lines().stream().anyMatch(l -> l.realCorrect() != null);
-        String dataset = files.inside(m.path("data").path("dir").asText(null)).orElse(null);
+        String dataset = dataset(m, new ArrayList<>());
         r.html(Templates.render("mistakes.jte", new Gallery(files.relative(dir), dataset,
                 m.path("data").path("split").asText("val"), f, classes, cards, page, pages, kept.size(), wrong.size(),
                 hasReal)));
