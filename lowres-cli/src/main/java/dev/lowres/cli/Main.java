@@ -41,6 +41,7 @@ public final class Main implements Runnable {
         commands.put("quantize", QuantizeCommand::new);
         commands.put("eval", EvalCommand::new);
         commands.put("compare", CompareCommand::new);
+        commands.put("explain", ExplainCommand::new);
         commands.put("import", ImportCommand::new);
         commands.put("export", ExportCommand::new);
         commands.put("info", InfoCommand::new);

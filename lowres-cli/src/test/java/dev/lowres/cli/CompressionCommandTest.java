@@ -164,4 +164,38 @@ class CompressionCommandTest {
         assertEquals(ExitCodes.USAGE, int8.code(), int8.err());
         assertTrue(int8.err().contains("built for Wide ResNets"), int8.err());
     }
+
+    @Test
+    void explainWritesTheMapsAndTheirNumbersAndRefusesWhatItCannotDo() throws Exception {
+        Path png = dir.resolve("explain/r3.png");
+        CliTest.Run run = lowres("explain", "--run", base.toString(), "--index", "3", "--method",
+                "gradient,integrated-gradients,grad-cam", "--target", "label", "--scale", "4", "-o", png.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(4 * 64 + 3 * 4, image.getWidth(), "the record and three maps, 16 px at 4x, 4 px apart");
+        JsonNode e = Json.mapper().readTree(dir.resolve("explain/r3.json").toFile());
+        assertEquals(e.path("label").asInt(), e.path("target").asInt(), "--target label");
+        assertEquals(3, e.path("methods").size());
+        assertEquals("integrated-gradients", e.path("methods").get(1).path("method").asText());
+        for (JsonNode m : e.path("methods")) {
+            assertEquals(33, m.path("deletion").size());
+            double area = m.path("deletion_area").asDouble();
+            assertTrue(area >= 0 && area <= 1, m.toString());
+        }
+        assertTrue(run.out().contains("grad-cam"), run.out());
+        // by key, the same record
+        String key = java.nio.file.Files.readAllLines(data.resolve("val-00000-of-00001.keys.txt")).get(3);
+        CliTest.Run byKey = lowres("explain", "--run", base.toString(), "--key", key, "--method", "gradient", "-o",
+                dir.resolve("explain/k.png").toString());
+        assertEquals(0, byKey.code(), byKey.err());
+        assertTrue(byKey.out().startsWith("record 3 of val"), byKey.out());
+        assertEquals(2, lowres("explain", "--run", base.toString(), "--index", "3", "--method", "lime", "-o",
+                dir.resolve("explain/x.png").toString()).code());
+        assertEquals(2, lowres("explain", "--run", base.toString(), "--key", "nope", "-o",
+                dir.resolve("explain/x.png").toString()).code());
+        assertEquals(2, lowres("explain", "--run", base.toString(), "--index", "3", "-o",
+                dir.resolve("explain/x.jpg").toString()).code());
+        assertEquals(2, lowres("explain", "--run", base.toString(), "-o", dir.resolve("explain/x.png").toString())
+                .code(), "--key or --index is needed");
+    }
 }
