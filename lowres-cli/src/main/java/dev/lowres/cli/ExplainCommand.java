@@ -109,9 +109,9 @@ final class ExplainCommand implements Callable<Integer> {
         RunInfo info = RunInfo.load(run);
         Path dir = data != null ? data : info.trainData();
         SplitView view = SplitView.open(dir, split, false);
-        Manifest manifest = Dataset.open(dir).manifest();
+        Manifest manifest = view.dataset().manifest();
         ClassMapping mapping = ClassMapping.of(manifest.classes(), manifest.splits().get(split).classCounts(), info.classes());
-        int index = record.index != null ? record.index : find(Dataset.open(dir), split, record.key);
+        int index = record.index != null ? record.index : find(view.dataset(), split, record.key);
         if (index < 0 || index >= view.size()) {
             throw new IllegalArgumentException("--index must be in 0.." + (view.size() - 1) + ": " + index);
         }
@@ -148,7 +148,7 @@ final class ExplainCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolveSibling(json), Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(e));
             text.printf(Locale.ROOT, "record %d of %s (%s), label %s; explaining %s (p = %.3f)%n", index, split,
-                    view.dataset().keys(shardOf(manifest, split, index)).get(offsetIn(manifest, split, index)),
+                    keyOf(view.dataset(), split, index),
                     label < 0 ? "not a class of the run" : wnids.get(label) + " " + names.get(label),
                     wnids.get(t) + " " + names.get(t), probabilities[t]);
             text.printf(Locale.ROOT, "%-22s %9s %9s %9s%n", "method", "deletion", "insertion", "seconds");
@@ -208,25 +208,16 @@ final class ExplainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no record of key '" + key + "' in split " + split);
     }
 
-    private static Manifest.Shard shardOf(Manifest m, String split, int index) {
+    /** The key of record {@code index} of {@code split}: its shard's keys file, read once. */
+    static String keyOf(Dataset dataset, String split, int index) throws java.io.IOException,
+            dev.lowres.data.store.DatasetException {
         long at = 0;
-        for (Manifest.Shard s : m.splits().get(split).shards()) {
-            if (index < at + s.count()) {
-                return s;
+        for (Manifest.Shard shard : dataset.split(split).shards()) {
+            if (index < at + shard.count()) {
+                return dataset.keys(shard).get((int) (index - at));
             }
-            at += s.count();
+            at += shard.count();
         }
-        throw new IndexOutOfBoundsException(index);
-    }
-
-    private static int offsetIn(Manifest m, String split, int index) {
-        long at = 0;
-        for (Manifest.Shard s : m.splits().get(split).shards()) {
-            if (index < at + s.count()) {
-                return (int) (index - at);
-            }
-            at += s.count();
-        }
-        throw new IndexOutOfBoundsException(index);
+        throw new IndexOutOfBoundsException("record " + index + " of " + split);
     }
 }

@@ -96,7 +96,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#class-list tr:nth-child(4) td.num a")).click();
         waiting().until(d -> d.getCurrentUrl().contains("/dataset/class"));
         List<WebElement> images = driver.findElements(By.cssSelector("#sample-grid img"));
-        long stored = (long) dev.lowres.data.store.Dataset.open(f.synth).manifest().splits().get("train").classCounts()[2];
+        long stored = dev.lowres.data.store.Dataset.open(f.synth).manifest().splits().get("train").classCounts()[2];
         assertEquals(stored, images.size(), "one image per record of the class");
         waiting().until(d -> (Boolean) js("return Array.from(document.querySelectorAll('#sample-grid img'))"
                 + ".every(i => i.complete && i.naturalWidth === 32 && i.naturalHeight === 32)"));

@@ -89,7 +89,7 @@ public final class Explainer {
         for (int s = 0; s < SMOOTHGRAD_SAMPLES; s++) {
             float[] n = new float[x.length];
             for (int i = 0; i < x.length; i++) {
-                n[i] = (float) (x[i] + sigma * gaussian(random));
+                n[i] = (float) (x[i] + sigma * random.nextGaussian());
             }
             out.add(n);
         }
@@ -419,11 +419,5 @@ public final class Explainer {
             }
         }
         return out;
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        double u = 1 - r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 }

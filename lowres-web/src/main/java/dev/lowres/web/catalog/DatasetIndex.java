@@ -4,8 +4,6 @@ import dev.lowres.data.load.SplitView;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.imageio.ImageIO;
 
 /**
  * What the pages need of one dataset, built once and kept: its manifest, and per split (on first use) the
@@ -142,37 +139,7 @@ public final class DatasetIndex {
             int w = shape.width();
             byte[] pixels = new byte[shape.bytesPerImage()];
             view.read(index, pixels, 0);
-            return Png.encode(pixels, c, h, w);
-        }
-    }
-
-    /** Planar (channels, height, width) uint8 pixels as PNG bytes. */
-    public static final class Png {
-        private Png() {
-        }
-
-        public static byte[] encode(byte[] chw, int c, int h, int w) {
-            BufferedImage out = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int p = y * w + x;
-                    int r = chw[p] & 0xFF;
-                    if (c == 1) {
-                        out.getRaster().setSample(x, y, 0, r);
-                    } else {
-                        int g = chw[h * w + p] & 0xFF;
-                        int b = chw[2 * h * w + p] & 0xFF;
-                        out.setRGB(x, y, (r << 16) | (g << 8) | b);
-                    }
-                }
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try {
-                ImageIO.write(out, "png", bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return bytes.toByteArray();
+            return dev.lowres.train.explain.Heatmap.image(pixels, c, h, w, 1);
         }
     }
 }

@@ -69,7 +69,7 @@ public final class RunPages {
     public record Overlay(List<String> paths, String top1, String loss) {
     }
 
-    private Path run(Request r, String path) {
+    private Path run(String path) {
         Path dir = files.resolve(path);
         if (!Files.isRegularFile(dir.resolve(RunDirectory.RUN))) {
             throw HttpError.notFound("not a run (no run.json): " + path);
@@ -98,7 +98,7 @@ public final class RunPages {
     }
 
     private void page(Request r) throws IOException {
-        Path dir = run(r, r.required("path"));
+        Path dir = run(r.required("path"));
         String record = Files.readString(dir.resolve(RunDirectory.RUN), StandardCharsets.UTF_8);
         Path config = dir.resolve(RunDirectory.CONFIG);
         List<Checkpoint> checkpoints = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class RunPages {
     }
 
     private void curves(Request r) throws IOException {
-        Path dir = run(r, r.required("path"));
+        Path dir = run(r.required("path"));
         r.send(200, "text/html; charset=utf-8", EvalReport.learningCurves(lines(dir)).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -144,7 +144,7 @@ public final class RunPages {
      * {@code from} is the byte offset the page's curves were drawn from (its length then).
      */
     private void events(Request r) throws IOException, InterruptedException {
-        Path dir = run(r, r.required("path"));
+        Path dir = run(r.required("path"));
         Path file = dir.resolve(RunDirectory.METRICS);
         long offset = r.integer("from", 0, 0, Integer.MAX_VALUE);
         try (Request.EventStream events = r.events()) {
@@ -201,7 +201,7 @@ public final class RunPages {
         }
         List<List<JsonNode>> epochs = new ArrayList<>();
         for (String p : paths) {
-            epochs.add(lines(run(r, p)).stream().filter(n -> n.path("type").asText().equals("epoch")).toList());
+            epochs.add(lines(run(p)).stream().filter(n -> n.path("type").asText().equals("epoch")).toList());
         }
         r.html(Templates.render("runs.jte", new Overlay(paths, chart(paths, epochs, "val_top1", "validation top-1", true),
                 chart(paths, epochs, "train_loss", "training loss", false))));
