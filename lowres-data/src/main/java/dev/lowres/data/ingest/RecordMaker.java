@@ -45,13 +45,7 @@ public final class RecordMaker implements AutoCloseable {
         }
         try {
             int length = read(split.path(image));
-            DecodedImage decoded = spec.fast()
-                    ? decoder.decodeReduced(file, length, FAST_MIN_SIDE_FACTOR * spec.maxSize())
-                    : decoder.decode(file, length);
-            for (int t = 0; t < outputs.length; t++) {
-                int size = spec.sizes().get(t);
-                resampler.resize(decoded, size, size, spec.filter(), outputs[t], slot * spec.bytesPerImage(t));
-            }
+            make(file, length, outputs, slot);
             return null;
         } catch (BadImageException e) {
             return skipped(split, image, e.reason(), e.getMessage());
@@ -59,6 +53,26 @@ public final class RecordMaker implements AutoCloseable {
             return skipped(split, image, BadImageException.Reason.UNREADABLE, "cannot read: " + e);
         } catch (RuntimeException | OutOfMemoryError e) {
             return skipped(split, image, BadImageException.Reason.CORRUPT, "decoder failed: " + e);
+        }
+    }
+
+    /**
+     * Makes the records of the image file in {@code data[0..length)} into {@code outputs[t]} at record
+     * {@code slot}, exactly as a build makes them from a file with these bytes.
+     *
+     * @throws BadImageException when the bytes are not an image lowres reads, or declare more pixels than the spec
+     *                           allows (refused from the header, before any pixel is decoded)
+     */
+    public void make(byte[] data, int length, byte[][] outputs, int slot) throws BadImageException {
+        DecodedImage decoded;
+        try {
+            decoded = spec.fast() ? decoder.decodeReduced(data, length, spec.fastMinSide()) : decoder.decode(data, length);
+        } catch (RuntimeException e) {
+            throw new BadImageException(BadImageException.Reason.CORRUPT, "decoder failed: " + e);
+        }
+        for (int t = 0; t < outputs.length; t++) {
+            int size = spec.sizes().get(t);
+            resampler.resize(decoded, size, size, spec.filter(), outputs[t], slot * spec.bytesPerImage(t));
         }
     }
 

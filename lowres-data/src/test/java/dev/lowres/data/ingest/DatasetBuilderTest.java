@@ -96,6 +96,44 @@ class DatasetBuilderTest {
     }
 
     @Test
+    void theManifestsSpecRemakesEveryStoredRecordFromTheSourceBytes() throws Exception {
+        for (boolean fast : new boolean[] {false, true}) {
+            Path built = out.resolve(fast ? "fast" : "exact");
+            DatasetBuilder.build(options(built, 8, 16).fast(fast).filter(ResampleFilter.BICUBIC).build(),
+                    BuildListener.NONE);
+            for (int size : new int[] {8, 16}) {
+                Dataset ds = Dataset.open(built.resolve(size + "x" + size));
+                RecordSpec spec = RecordSpec.of(ds.manifest(), Long.MAX_VALUE).orElseThrow();
+                assertEquals(List.of(size), spec.sizes());
+                assertEquals(ResampleFilter.BICUBIC, spec.filter());
+                assertEquals(fast, spec.fast());
+                if (fast) {
+                    assertEquals(2 * 16, spec.fastMinSide(), "the build's largest size sets the fast decode's side");
+                }
+                int checked = 0;
+                try (RecordMaker maker = new RecordMaker(spec)) {
+                    for (Manifest.Shard shard : ds.split("train").shards()) {
+                        ByteBuffer images = ds.mapImages(shard);
+                        List<String> keys = ds.keys(shard);
+                        for (int i = 0; i < shard.count(); i++) {
+                            byte[] source = Files.readAllBytes(tree.resolve("train").resolve(keys.get(i)));
+                            byte[][] remade = {new byte[3 * size * size]};
+                            maker.make(source, source.length, remade, 0);
+                            byte[] stored = new byte[remade[0].length];
+                            images.get(i * stored.length, stored);
+                            assertArrayEquals(stored, remade[0], keys.get(i) + (fast ? " fast" : " exact") + " " + size);
+                            checked++;
+                        }
+                    }
+                }
+                assertEquals(18, checked);
+            }
+        }
+        assertTrue(RecordSpec.of(new Manifest(Manifest.FORMAT, "imported", new Manifest.ImageShape(8, 8, 3), List.of(),
+                "wnid", Map.of(), null, List.of(), null), Long.MAX_VALUE).isEmpty(), "no build info: no spec");
+    }
+
+    @Test
     void outputIsTheSameForAnyThreadCountAndSizesFromOneDecodeEqualSeparateBuilds() throws Exception {
         DatasetBuilder.build(options(out.resolve("one"), 16, 32).threads(1).build(), BuildListener.NONE);
         DatasetBuilder.build(options(out.resolve("three"), 16, 32).threads(3).build(), BuildListener.NONE);
