@@ -124,7 +124,7 @@ final class ExplainCommand implements Callable<Integer> {
                 true)) {
             Explainer explainer = new Explainer(model);
             float[] probabilities = explainer.probabilities(pixels);
-            int t = target(target, probabilities, label, wnids);
+            int t = Explanation.target(target, probabilities, label, wnids);
             List<Attribution> all = new ArrayList<>();
             for (Method m : chosen) {
                 all.add(explainer.explain(m, pixels, t, seed));
@@ -159,38 +159,6 @@ final class ExplainCommand implements Callable<Integer> {
             text.printf("  -> %s, %s%n", out, out.resolveSibling(json));
         }
         return ExitCodes.OK;
-    }
-
-    static int target(String target, float[] probabilities, int label, List<String> wnids) {
-        String t = target.trim();
-        if (t.equalsIgnoreCase("predicted")) {
-            int best = 0;
-            for (int i = 1; i < probabilities.length; i++) {
-                if (probabilities[i] > probabilities[best]) {
-                    best = i;
-                }
-            }
-            return best;
-        }
-        if (t.equalsIgnoreCase("label")) {
-            if (label < 0) {
-                throw new IllegalArgumentException("--target label: the record's class is not one of the run's");
-            }
-            return label;
-        }
-        if (t.matches("\\d+")) {
-            int i = Integer.parseInt(t);
-            if (i >= probabilities.length) {
-                throw new IllegalArgumentException("--target " + i + ": the run has " + probabilities.length + " classes");
-            }
-            return i;
-        }
-        int i = wnids.indexOf(t);
-        if (i < 0) {
-            throw new IllegalArgumentException("--target must be predicted, label, a class index or a wnid of the run: "
-                    + target);
-        }
-        return i;
     }
 
     /** The index of the record of {@code key} in {@code split}. */

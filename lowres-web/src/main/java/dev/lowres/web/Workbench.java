@@ -4,8 +4,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lowres.web.http.RootedFiles;
 import dev.lowres.web.http.Router;
 import dev.lowres.web.pages.DatasetPages;
+import dev.lowres.web.model.Models;
 import dev.lowres.web.pages.EvalPages;
+import dev.lowres.web.pages.ExplainPages;
 import dev.lowres.web.pages.IndexPage;
+import dev.lowres.web.pages.PredictPages;
 import dev.lowres.web.pages.RunPages;
 import dev.lowres.web.pages.Templates;
 import java.io.IOException;
@@ -29,11 +32,13 @@ public final class Workbench implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final RunPages runs;
+    private final Models models;
 
-    private Workbench(HttpServer server, ExecutorService executor, RunPages runs) {
+    private Workbench(HttpServer server, ExecutorService executor, RunPages runs, Models models) {
         this.server = server;
         this.executor = executor;
         this.runs = runs;
+        this.models = models;
     }
 
     /**
@@ -52,10 +57,14 @@ public final class Workbench implements AutoCloseable {
         int bound = server.getAddress().getPort();
         Router router = new Router(hosts(host, address, bound), Templates::error, log);
         new IndexPage(files).routes(router);
-        new DatasetPages(files).routes(router);
+        DatasetPages datasets = new DatasetPages(files);
+        datasets.routes(router);
         RunPages runs = new RunPages(files);
         runs.routes(router);
         new EvalPages(files).routes(router);
+        Models models = new Models();
+        new ExplainPages(files, datasets, models).routes(router);
+        new PredictPages(files, models).routes(router);
         server.createContext("/", router);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(2, MAX_THREADS, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -65,7 +74,7 @@ public final class Workbench implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
         server.start();
-        return new Workbench(server, executor, runs);
+        return new Workbench(server, executor, runs, models);
     }
 
     /** The Host header values this server answers: the bound name and address with the port. */
@@ -97,5 +106,6 @@ public final class Workbench implements AutoCloseable {
         runs.stop();
         server.stop(0);
         executor.shutdownNow();
+        models.close();
     }
 }

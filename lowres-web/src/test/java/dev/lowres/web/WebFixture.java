@@ -27,6 +27,7 @@ import java.util.List;
  * root/datasets/tiny      4 classes, 8 px, 160 train / 40 val
  * root/runs/r1            wrn-8-1, 2 epochs on tiny at a rate too low to learn it all (so it makes mistakes)
  * root/runs/r1/eval/tiny-val
+ * root/runs/r2            wrn-10-1, 1 epoch on synth (a run on a built dataset, for predictions from source files)
  * </pre>
  */
 public final class WebFixture {
@@ -35,6 +36,8 @@ public final class WebFixture {
     public final Path tiny;
     public final Path run;
     public final Path eval;
+    public final Path synthRun;
+    public final Path tree;
 
     private WebFixture(Path root) {
         this.root = root;
@@ -42,11 +45,13 @@ public final class WebFixture {
         this.tiny = root.resolve("datasets/tiny");
         this.run = root.resolve("runs/r1");
         this.eval = run.resolve("eval/tiny-val");
+        this.synthRun = root.resolve("runs/r2");
+        this.tree = root.resolve("sources/tree");
     }
 
     public static WebFixture create(Path root) throws Exception {
         WebFixture f = new WebFixture(root);
-        Path tree = root.resolve("sources/tree");
+        Path tree = f.tree;
         SyntheticImageNet.write(tree, SynthOptions.defaults().withPerClass(12, 4).withSides(64, 160).withThreads(2), null);
         DatasetBuilder.build(BuildOptions.builder().input(tree).output(f.synth).sizes(List.of(32)).threads(2).build(),
                 BuildListener.NONE);
@@ -55,6 +60,9 @@ public final class WebFixture {
                 "epochs=2", "batch_size=16", "schedule.kind=cosine", "schedule.lr=0.002", "log_every_steps=5",
                 "data.augment=flip", "data.threads=2", "data.mirror_copies=false")), false, List.of("test")),
                 new TrainListener() { }).run();
+        new TrainingRun(RunOptions.cpu(f.synth, f.synthRun, Recipes.resolve("imagenet32-paper", List.of(
+                "model=wrn-10-1", "epochs=1", "batch_size=32", "data.augment=flip", "data.threads=2",
+                "data.mirror_copies=false")), false, List.of("test")), new TrainListener() { }).run();
         // every record of class c0 is also accepted as c1
         StringBuilder labels = new StringBuilder("{");
         for (int i = 0; i < 40; i++) {

@@ -82,6 +82,12 @@ class WorkbenchHttpTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> upload(String run, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url("/api/predict?run=" + q(run))))
+                .header("Content-Type", contentType).header("Origin", url("")).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
@@ -373,5 +379,149 @@ class WorkbenchHttpTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Workbench.start(f.root, "0.0.0.0", 0, System.err));
         assertTrue(e.getMessage().contains("wildcard"));
+    }
+
+    @Test
+    void anExplanationShowsEveryMethodsMapAndAreasAndExplainsTheTargetAsked() throws Exception {
+        JsonNode wrong = predictions().stream()
+                .filter(p -> p.path("label").asInt() != p.path("top5").get(0).asInt()).findFirst().orElseThrow();
+        int index = wrong.path("index").asInt();
+        String base = "/explain?run=runs/r1&path=datasets/tiny&split=val&index=" + index;
+        HttpResponse<String> r = get(base);
+        assertEquals(200, r.statusCode(), r.body());
+        String page = r.body();
+        assertEquals(5, count(page, "<figure class=\"map\""), "one map per method");
+        Matcher rows = Pattern.compile("<tr data-method=\"([a-z-]+)\"><td>[a-z-]+</td><td class=\"num\">([0-9.]+)</td>"
+                + "<td class=\"num\">([0-9.]+)</td>").matcher(page);
+        List<String> methods = new ArrayList<>();
+        while (rows.find()) {
+            methods.add(rows.group(1));
+            for (int g = 2; g <= 3; g++) {
+                double area = Double.parseDouble(rows.group(g));
+                assertTrue(area >= 0 && area <= 1, rows.group(0));
+            }
+        }
+        assertEquals(List.of("gradient", "smoothgrad", "integrated-gradients", "grad-cam", "xrai"), methods);
+        assertTrue(page.contains("completeness"), "Integrated Gradients reports its completeness gap");
+        assertEquals(2, count(page, "aria-label=\"deletion") + count(page, "aria-label=\"insertion"), "both curves");
+        // the explained class is the one predicted, with the probability the evaluation recorded
+        int predicted = wrong.path("top5").get(0).asInt();
+        assertTrue(page.contains("<span id=\"explained\">" + predicted + " "), "explains the prediction");
+        Matcher p = Pattern.compile("explained class p = ([0-9]\\.[0-9]+)").matcher(page);
+        assertTrue(p.find(), page);
+        assertEquals(wrong.path("prob").get(0).asDouble(), Double.parseDouble(p.group(1)), 1.5e-3);
+
+        String asLabel = get(base + "&target=label&method=gradient&method=grad-cam").body();
+        assertTrue(asLabel.contains("<span id=\"explained\">" + wrong.path("label").asInt() + " "), "explains the label");
+        assertEquals(2, count(asLabel, "<figure class=\"map\""), "only the methods asked for");
+
+        // the record's page offers the runs that take its images, the gallery links to explanations
+        String record = get("/dataset/record?path=datasets/tiny&split=val&index=" + index).body();
+        assertTrue(record.contains("<option>runs/r1</option>") && !record.contains("runs/r2"), record);
+        String gallery = get("/eval/mistakes?path=runs/r1/eval/tiny-val").body();
+        assertTrue(gallery.contains("class=\"explain\" href=\"/explain?run=runs%2Fr1&amp;path=datasets%2Ftiny"), gallery);
+
+        HttpResponse<String> badMethod = get(base + "&method=lime");
+        assertEquals(400, badMethod.statusCode());
+        assertTrue(badMethod.body().contains("integrated-gradients"), "lists the valid methods: " + badMethod.body());
+        HttpResponse<String> badTarget = get(base + "&target=n99999999");
+        assertEquals(400, badTarget.statusCode());
+        HttpResponse<String> otherShape = get("/explain?run=runs/r2&path=datasets/tiny&split=val&index=0");
+        assertEquals(422, otherShape.statusCode());
+        assertTrue(otherShape.body().contains("takes 3x32x32 images; this dataset's are 3x8x8"), otherShape.body());
+        HttpResponse<String> notARun = get("/explain?run=datasets/tiny&path=datasets/tiny&split=val&index=0");
+        assertEquals(422, notARun.statusCode());
+        assertFalse(notARun.body().contains("Exception") || notARun.body().contains("at dev.lowres"), notARun.body());
+        assertEquals(404, get("/explain?run=../x&path=datasets/tiny&split=val&index=0").statusCode());
+        assertEquals(400, get(base.replace("index=" + index, "index=400")).statusCode());
+    }
+
+    @Test
+    void anUploadIsResizedExactlyAsTheDatasetWasBuiltAndGetsItsRecordsTopFive() throws Exception {
+        dev.lowres.data.store.Dataset ds = dev.lowres.data.store.Dataset.open(f.synth);
+        String key = ds.keys(ds.split("val").shards().get(0)).get(2);
+        byte[] source = Files.readAllBytes(f.tree.resolve("val").resolve(key));
+        HttpResponse<String> r = upload("runs/r2", "image/jpeg", source);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode answer = JSON.readTree(r.body());
+        assertEquals("datasets/synth", answer.path("pipeline").path("dataset").asText());
+        assertEquals("box", answer.path("pipeline").path("filter").asText());
+        assertEquals("exact", answer.path("pipeline").path("decode").asText());
+        assertTrue(answer.path("pipeline").path("note").isNull(), answer.toString());
+        assertEquals("jpeg", answer.path("input").path("format").asText());
+        assertEquals(source.length, answer.path("input").path("bytes").asInt());
+
+        // the pixels sent back are the stored record's, pixel for pixel
+        byte[] stored = new byte[3 * 32 * 32];
+        SplitView.open(f.synth, "val", false).read(2, stored, 0);
+        String uri = answer.path("image").asText();
+        BufferedImage shown = ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder().decode(
+                uri.substring(uri.indexOf(',') + 1))));
+        assertEquals(128, shown.getWidth(), "32 px shown 4 times");
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                int rgb = shown.getRGB(4 * x, 4 * y);
+                int at = y * 32 + x;
+                assertEquals((stored[at] & 255) << 16 | (stored[1024 + at] & 255) << 8 | (stored[2048 + at] & 255),
+                        rgb & 0xFFFFFF, "pixel " + x + "," + y);
+            }
+        }
+        // and the top-5 is the network's on the stored record
+        dev.lowres.train.eval.RunInfo info = dev.lowres.train.eval.RunInfo.load(f.synthRun);
+        float[] expected;
+        try (dev.lowres.train.eval.TrainedModel model = dev.lowres.train.eval.TrainedModel.load(info,
+                dev.lowres.train.eval.RunInfo.Weights.AUTO, dev.lowres.train.engine.Device.cpu())) {
+            expected = new dev.lowres.train.explain.Explainer(model).probabilities(stored);
+        }
+        JsonNode top5 = answer.path("top5");
+        assertEquals(5, top5.size());
+        for (JsonNode c : top5) {
+            assertEquals(expected[c.path("index").asInt()], c.path("probability").asDouble(), 1e-5, c.toString());
+            assertEquals(info.wnids().get(c.path("index").asInt()), c.path("wnid").asText());
+        }
+        for (int k = 1; k < 5; k++) {
+            assertTrue(top5.get(k - 1).path("probability").asDouble() >= top5.get(k).path("probability").asDouble());
+        }
+
+        // a run whose dataset does not say how it was made: box, exact, and a note that says so
+        JsonNode tiny = JSON.readTree(upload("runs/r1", "application/octet-stream", source).body());
+        assertEquals(8, tiny.path("pipeline").path("size").asInt());
+        assertTrue(tiny.path("pipeline").path("note").asText().contains("does not record how its images were made"),
+                tiny.toString());
+        assertEquals(4, tiny.path("top5").size(), "the tiny run has 4 classes");
+        String page = get("/predict?run=runs/r1").body();
+        assertTrue(page.contains("id=\"predict-form\"") && page.contains("does not record how"), page);
+    }
+
+    @Test
+    void uploadsThatAreNotImagesOrTooLargeAreRefusedBeforeDecoding() throws Exception {
+        Path bad = dev.lowres.data.testing.Fixtures.bad();
+        HttpResponse<String> text = upload("runs/r2", "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
+        assertEquals(415, text.statusCode());
+        assertTrue(text.body().contains("Content-Type image/"), text.body());
+        HttpResponse<String> notImage = upload("runs/r2", "image/jpeg", "hello, world".getBytes(StandardCharsets.UTF_8));
+        assertEquals(415, notImage.statusCode());
+        assertTrue(notImage.body().contains("not_an_image"), notImage.body());
+        HttpResponse<String> empty = upload("runs/r2", "image/png", new byte[0]);
+        assertEquals(415, empty.statusCode());
+        HttpResponse<String> truncated = upload("runs/r2", "image/jpeg", Files.readAllBytes(bad.resolve("truncated.JPEG")));
+        assertEquals(422, truncated.statusCode());
+        assertTrue(truncated.body().contains("truncated"), truncated.body());
+        long start = System.nanoTime();
+        HttpResponse<String> bomb = upload("runs/r2", "image/jpeg", Files.readAllBytes(bad.resolve("bomb_60000x60000.JPEG")));
+        assertEquals(413, bomb.statusCode());
+        assertTrue(bomb.body().contains("too_many_pixels"), bomb.body());
+        assertTrue(System.nanoTime() - start < 5e9, "refused from the header, not decoded");
+        HttpResponse<String> huge = upload("runs/r2", "image/jpeg", new byte[(int) (dev.lowres.web.pages.PredictPages.MAX_BYTES + 1)]);
+        assertEquals(413, huge.statusCode());
+        HttpResponse<String> notARun = upload("datasets/synth", "image/jpeg", Files.readAllBytes(bad.resolve("truncated.JPEG")));
+        assertEquals(422, notARun.statusCode());
+        for (HttpResponse<String> r : List.of(text, notImage, empty, truncated, bomb, huge, notARun)) {
+            assertFalse(r.body().contains("Exception") || r.body().contains("at dev."), r.body());
+        }
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(url("/api/predict?run=runs%2Fr2")))
+                .header("Content-Type", "image/jpeg").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, elsewhere.statusCode());
     }
 }

@@ -63,4 +63,42 @@ public record Explanation(int target, String targetWnid, int label, List<Ranked>
         }
         return out;
     }
+
+    /**
+     * The class to explain, as given: {@code predicted} (the most probable), {@code label} (the record's class,
+     * {@code label} as a class of the network, -1 for none), a class index or a wnid of the network.
+     *
+     * @throws IllegalArgumentException for anything else, with the valid choices
+     */
+    public static int target(String target, float[] probabilities, int label, List<String> wnids) {
+        String t = target.trim();
+        if (t.equalsIgnoreCase("predicted")) {
+            int best = 0;
+            for (int i = 1; i < probabilities.length; i++) {
+                if (probabilities[i] > probabilities[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        if (t.equalsIgnoreCase("label")) {
+            if (label < 0) {
+                throw new IllegalArgumentException("target 'label': the record's class is not one of the run's");
+            }
+            return label;
+        }
+        if (t.matches("\\d+")) {
+            int i = Integer.parseInt(t);
+            if (i >= probabilities.length) {
+                throw new IllegalArgumentException("target " + i + ": the run has " + probabilities.length + " classes");
+            }
+            return i;
+        }
+        int i = wnids.indexOf(t);
+        if (i < 0) {
+            throw new IllegalArgumentException("the target must be predicted, label, a class index or a wnid of the run: "
+                    + target);
+        }
+        return i;
+    }
 }

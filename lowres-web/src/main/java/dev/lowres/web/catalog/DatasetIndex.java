@@ -131,15 +131,18 @@ public final class DatasetIndex {
             return byClass[label];
         }
 
+        /** Record {@code index}'s pixels as stored: planar, channels x height x width. */
+        public byte[] pixels(int index) {
+            byte[] pixels = new byte[view.shape().bytesPerImage()];
+            view.read(index, pixels, 0);
+            return pixels;
+        }
+
         /** Record {@code index} as a PNG at its stored size (pages scale it up without smoothing). */
         public byte[] png(int index) {
             Manifest.ImageShape shape = view.shape();
-            int c = shape.channels();
-            int h = shape.height();
-            int w = shape.width();
-            byte[] pixels = new byte[shape.bytesPerImage()];
-            view.read(index, pixels, 0);
-            return dev.lowres.train.explain.Heatmap.image(pixels, c, h, w, 1);
+            return dev.lowres.train.explain.Heatmap.image(pixels(index), shape.channels(), shape.height(),
+                    shape.width(), 1);
         }
     }
 }

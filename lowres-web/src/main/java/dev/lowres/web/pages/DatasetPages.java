@@ -59,7 +59,7 @@ public final class DatasetPages {
 
     /** One record. */
     public record RecordView(String path, String dataset, String split, int index, ClassEntry entry, String key,
-                             String source, int height, int width, int side) {
+                             String source, int height, int width, int side, List<String> runs) {
     }
 
     DatasetIndex index(Request r) throws IOException {
@@ -105,7 +105,7 @@ public final class DatasetPages {
                 skipped.subList(0, Math.min(SKIPPED_SHOWN, skipped.size())))));
     }
 
-    private String split(Request r, Manifest m) {
+    String split(Request r, Manifest m) {
         String split = r.query("split");
         if (split == null || split.isEmpty()) {
             split = m.splits().containsKey("train") ? "train" : m.splits().keySet().iterator().next();
@@ -133,7 +133,7 @@ public final class DatasetPages {
                 side(m))));
     }
 
-    private int recordIndex(Request r, DatasetIndex index, String split) {
+    int recordIndex(Request r, DatasetIndex index, String split) {
         int size = (int) index.manifest().splits().get(split).count();
         if (size == 0) {
             throw HttpError.notFound("split " + split + " has no records");
@@ -150,7 +150,8 @@ public final class DatasetPages {
         String key = index.key(split, i);
         String source = m.build() == null || m.build().source() == null ? null : m.build().source() + "/" + key;
         r.html(Templates.render("datasetRecord.jte", new RecordView(files.relative(index.dir()), m.name(), split, i,
-                m.classes().get(label), key, source, m.image().height(), m.image().width(), 8 * side(m))));
+                m.classes().get(label), key, source, m.image().height(), m.image().width(), 8 * side(m),
+                ExplainPages.runsFor(files, m.image()))));
     }
 
     private void image(Request r) throws IOException {

@@ -111,7 +111,7 @@ public final class EvalPages {
     }
 
     /** The gallery page. */
-    public record Gallery(String path, String dataset, String split, Filters filters, List<ClassName> classes,
+    public record Gallery(String path, String dataset, String split, String run, Filters filters, List<ClassName> classes,
                           List<Card> cards, int page, int pages, int total, int wrong, boolean hasReal) {
     }
 
@@ -284,8 +284,9 @@ public final class EvalPages {
         }
         boolean hasReal = p.lines().stream().anyMatch(l -> l.realCorrect() != null);
         String dataset = dataset(m, new ArrayList<>());
+        String run = files.inside(m.path("run").path("dir").asText(null)).orElse(null);
         r.html(Templates.render("mistakes.jte", new Gallery(files.relative(dir), dataset,
-                m.path("data").path("split").asText("val"), f, classes, cards, page, pages, kept.size(), wrong.size(),
+                m.path("data").path("split").asText("val"), run, f, classes, cards, page, pages, kept.size(), wrong.size(),
                 hasReal)));
     }
 

@@ -1,5 +1,6 @@
 // lowres serve: the little the pages do in the browser. Live learning curves (server-sent events from
-// /run/events; the curves themselves are drawn by the server, as in the static reports) and mistake tags.
+// /run/events; the curves themselves are drawn by the server, as in the static reports), mistake tags, and
+// uploads to predict.
 "use strict";
 
 function liveCurves(section) {
@@ -50,9 +51,50 @@ function tagging(gallery) {
   });
 }
 
+function predicting(form) {
+  const status = document.getElementById("predict-status");
+  const result = document.getElementById("predict-result");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const file = document.getElementById("predict-file").files[0];
+    if (!file) { status.textContent = "Choose an image first."; return; }
+    status.textContent = "Predicting " + file.name + "…";
+    result.hidden = true;
+    fetch("/api/predict?run=" + encodeURIComponent(form.dataset.run), {
+      method: "POST",
+      headers: { "Content-Type": file.type || "application/octet-stream", "Accept": "application/json" },
+      body: file,
+    })
+      .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(new Error(body.error || r.status)))))
+      .then((p) => {
+        document.getElementById("predict-image").src = p.image;
+        document.getElementById("predict-input").textContent = file.name + ": " + p.input.format + " "
+          + p.input.width + "×" + p.input.height + ", " + p.input.bytes + " bytes → " + p.pipeline.size + "×"
+          + p.pipeline.size + " (" + p.pipeline.filter + ", " + p.pipeline.decode + ")";
+        const body = document.querySelector("#predict-top5 tbody");
+        body.replaceChildren(...p.top5.map((c, i) => {
+          const row = document.createElement("tr");
+          [String(i + 1), c.wnid + " " + c.name, (100 * c.probability).toFixed(2) + "%"].forEach((text, k) => {
+            const cell = document.createElement("td");
+            cell.textContent = text;
+            if (k !== 1) { cell.className = "num"; }
+            row.appendChild(cell);
+          });
+          return row;
+        }));
+        result.hidden = false;
+        status.textContent = "";
+        form.dataset.done = String(Number(form.dataset.done || "0") + 1);
+      })
+      .catch((e) => { status.textContent = "Not predicted: " + e.message; form.dataset.failed = "yes"; });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const curves = document.getElementById("curves");
   if (curves && curves.dataset.path !== undefined) { liveCurves(curves); }
   const gallery = document.getElementById("mistakes");
   if (gallery) { tagging(gallery); }
+  const predict = document.getElementById("predict-form");
+  if (predict) { predicting(predict); }
 });
