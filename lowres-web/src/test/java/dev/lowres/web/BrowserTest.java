@@ -154,4 +154,32 @@ class BrowserTest {
         assertEquals("1", driver.findElement(By.cssSelector("#tag-summary .count[data-tag='fine-grained']")).getText());
         shot("eval-page");
     }
+
+    @Test
+    void anUploadReturnsTopFiveAndAMistakeOpensItsExplanation() throws Exception {
+        dev.lowres.data.store.Dataset ds = dev.lowres.data.store.Dataset.open(f.synth);
+        String key = ds.keys(ds.split("val").shards().get(0)).get(0);
+        driver.get(url("/run?path=runs/r2"));
+        driver.findElement(By.id("predict-link")).click();
+        waiting().until(d -> d.getCurrentUrl().contains("/predict"));
+        driver.findElement(By.id("predict-file")).sendKeys(f.tree.resolve("val").resolve(key).toString());
+        driver.findElement(By.cssSelector("#predict-form button")).click();
+        waiting().until(d -> "1".equals(d.findElement(By.id("predict-form")).getAttribute("data-done")));
+        List<WebElement> rows = driver.findElements(By.cssSelector("#predict-top5 tbody tr"));
+        assertEquals(5, rows.size(), "the top-5");
+        assertTrue(rows.get(0).getText().matches("1 n\\d{8} .+ \\d+\\.\\d\\d%"), rows.get(0).getText());
+        waiting().until(d -> (Boolean) js("const i = document.getElementById('predict-image');"
+                + "return i.complete && i.naturalWidth === 128"));
+        assertTrue(driver.findElement(By.id("predict-input")).getText().contains("→ 32×32 (box, exact)"));
+        shot("predict");
+
+        driver.get(url("/eval/mistakes?path=runs/r1/eval/tiny-val"));
+        driver.findElement(By.cssSelector(".card.mistake a.explain")).click();
+        waiting().until(d -> d.getCurrentUrl().contains("/explain"));
+        assertEquals(5, driver.findElements(By.cssSelector("#maps figure.map img")).size());
+        waiting().until(d -> (Boolean) js("return Array.from(document.querySelectorAll('#maps img'))"
+                + ".every(i => i.complete && i.naturalWidth === 160)"));
+        assertEquals(5, driver.findElements(By.cssSelector("#faithfulness tr[data-method]")).size());
+        shot("explain");
+    }
 }
