@@ -1,7 +1,7 @@
 package dev.lowres.cli;
 
-import dev.lowres.cli.preview.ContactSheet;
-import dev.lowres.cli.preview.PreviewSamples;
+import dev.lowres.data.preview.ContactSheet;
+import dev.lowres.data.preview.PreviewSamples;
 import dev.lowres.data.load.Augmentations;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -91,7 +91,7 @@ final class PreviewCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scale must be between 1 and 32: " + scale);
         }
         PreviewSamples.Result result = PreviewSamples.collect(new PreviewSamples.Options(data, split, augment, count,
-                samples, seed, batchSize));
+                samples, seed, batchSize, null));
         ContactSheet.Sheet sheet = result.sheet();
         int s = scale != null ? scale : Math.max(1, Math.round(96f / Math.max(sheet.height(), sheet.width())));
         byte[] png = ContactSheet.png(sheet, s);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lowres.cli.preview.ContactSheet;
+import dev.lowres.data.preview.ContactSheet;
 import dev.lowres.data.load.EpochOrder;
 import dev.lowres.data.load.LoaderTestData;
 import java.awt.image.BufferedImage;

@@ -182,4 +182,27 @@ class BrowserTest {
         assertEquals(5, driver.findElements(By.cssSelector("#faithfulness tr[data-method]")).size());
         shot("explain");
     }
+
+    @Test
+    void theAugmentationPreviewFollowsTheSpecAsItIsTyped() throws Exception {
+        driver.get(url("/dataset?path=datasets/synth"));
+        driver.findElement(By.id("augment-link")).click();
+        waiting().until(d -> (Boolean) js("const i = document.getElementById('augment-sheet');"
+                + "return i.complete && i.naturalWidth > 0"));
+        long before = (long) js("return document.getElementById('augment-sheet').naturalHeight");
+        WebElement spec = driver.findElement(By.id("augment-spec"));
+        spec.clear();
+        spec.sendKeys("flip, cutmix");
+        waiting().until(d -> "1".equals(d.findElement(By.id("augment-form")).getAttribute("data-drawn")));
+        waiting().until(d -> (Boolean) js("return document.getElementById('augment-sheet').src.startsWith('blob:')"
+                + " && document.getElementById('augment-sheet').complete"));
+        assertTrue(driver.findElement(By.id("augment-status")).getText().contains("cutmix(alpha=1, p=1)"));
+        assertTrue(driver.getCurrentUrl().contains("augment=flip%2C+cutmix"), driver.getCurrentUrl());
+        long after = (long) js("return document.getElementById('augment-sheet').naturalWidth");
+        assertTrue(after > 0 && before > 0);
+        shot("augment");
+        spec.sendKeys("z");
+        waiting().until(d -> d.findElement(By.id("augment-status")).getText().startsWith("Not drawn"));
+        assertTrue(driver.findElement(By.id("augment-status")).getText().contains("unknown"));
+    }
 }

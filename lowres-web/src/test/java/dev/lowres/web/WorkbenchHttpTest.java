@@ -524,4 +524,31 @@ class WorkbenchHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, elsewhere.statusCode());
     }
+
+    @Test
+    void theAugmentationPreviewIsTheLoadersSheetAndABadSpecSaysWhy() throws Exception {
+        String query = "path=datasets/synth&split=train&augment=" + q("paper, cutout, mixup") + "&count=3&samples=2&seed=7";
+        HttpResponse<byte[]> sheet = http.send(HttpRequest.newBuilder(URI.create(url("/dataset/augment.png?" + query)))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, sheet.statusCode());
+        assertEquals("image/png", sheet.headers().firstValue("Content-Type").orElse(""));
+        var expected = dev.lowres.data.preview.PreviewSamples.collect(new dev.lowres.data.preview.PreviewSamples.Options(
+                f.synth.toRealPath(), "train", "paper, cutout, mixup", 3, 2, 7, 128, "synth"));
+        assertEquals(expected.spec(), sheet.headers().firstValue("X-Augment-Spec").orElse(""));
+        assertTrue(java.util.Arrays.equals(dev.lowres.data.preview.ContactSheet.png(expected.sheet(), 3), sheet.body()),
+                "the sheet lowres preview draws, pixel for pixel");
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(sheet.body()));
+        assertEquals(dev.lowres.data.preview.ContactSheet.layout(expected.sheet(), 3).width(), png.getWidth());
+
+        String page = get("/dataset/augment?" + query).body();
+        assertTrue(page.contains("id=\"augment-sheet\" src=\"/dataset/augment.png?path=datasets%2Fsynth"), page);
+        assertTrue(page.contains("cutmix(alpha=1, p=1)"), "lists the operations");
+        assertTrue(get("/dataset?path=datasets/synth").body().contains("id=\"augment-link\""));
+
+        HttpResponse<String> bad = get("/dataset/augment.png?path=datasets/synth&augment=paperz");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("unknown operation 'paperz'") && bad.body().contains("random-erasing"), bad.body());
+        assertEquals(400, get("/dataset/augment.png?path=datasets/synth&count=1000").statusCode());
+        assertEquals(404, get("/dataset/augment.png?path=datasets/synth&split=test").statusCode());
+    }
 }

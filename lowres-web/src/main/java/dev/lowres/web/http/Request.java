@@ -15,6 +15,8 @@ import java.util.Map;
 
 /** One request and its response: query parameters, a bounded body, and the ways of answering. */
 public final class Request {
+    /** Bodies up to this many times their limit are read and dropped before the 413 is sent. */
+    public static final long DRAIN_FACTOR = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpExchange exchange;
@@ -92,30 +94,47 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /** The request body, refused with 413 past {@code maxBytes} (read no further than that). */
+    /**
+     * The request body, refused with 413 past {@code maxBytes}. A body up to {@value #DRAIN_FACTOR} times the limit
+     * is read to its end and dropped first, so that the client, still sending, gets the 413 rather than a closed
+     * connection; a larger one is refused at once (the connection closes under it).
+     */
     public byte[] body(long maxBytes) throws IOException {
         String length = header("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > maxBytes) {
-                    throw new HttpError(413, "the body is over the limit of " + maxBytes + " bytes");
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw HttpError.badRequest("a Content-Length that is not a number");
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
+        HttpError tooLarge = new HttpError(413, "the body is over the limit of " + maxBytes + " bytes");
         try (InputStream in = exchange.getRequestBody()) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + (long) n > maxBytes) {
-                    throw new HttpError(413, "the body is over the limit of " + maxBytes + " bytes");
+            if (declared > maxBytes) {
+                if (declared <= DRAIN_FACTOR * maxBytes) {
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
-                out.write(buf, 0, n);
+                throw tooLarge;
             }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            long total = 0;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > DRAIN_FACTOR * maxBytes) {
+                    throw tooLarge;
+                }
+                if (total <= maxBytes) {
+                    out.write(buf, 0, n);
+                }
+            }
+            if (total > maxBytes) {
+                throw tooLarge;
+            }
+            return out.toByteArray();
         }
-        return out.toByteArray();
     }
 
     public void html(String page) throws IOException {

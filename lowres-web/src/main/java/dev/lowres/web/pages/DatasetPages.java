@@ -37,7 +37,66 @@ public final class DatasetPages {
         router.get("/dataset", this::card)
                 .get("/dataset/class", this::classGrid)
                 .get("/dataset/record", this::record)
-                .get("/dataset/image", this::image);
+                .get("/dataset/image", this::image)
+                .get("/dataset/augment", this::augmentPage)
+                .get("/dataset/augment.png", this::augmentSheet);
+    }
+
+    /** Records, and augmented versions of each, on one preview sheet at most. */
+    public static final int PREVIEW_RECORDS = 16;
+    public static final int PREVIEW_SAMPLES = 8;
+
+    /** The live augmentation preview's page: the form, the sheet, the operations. */
+    public record AugmentView(String path, String dataset, List<String> splits, String split, String augment,
+                              int count, int samples, long seed, String sheetQuery, String help) {
+    }
+
+    private record PreviewQuery(String split, String augment, int count, int samples, long seed) {
+        String query(String path) {
+            return "path=" + Format.q(path) + "&split=" + Format.q(split) + "&augment=" + Format.q(augment)
+                    + "&count=" + count + "&samples=" + samples + "&seed=" + seed;
+        }
+    }
+
+    private PreviewQuery previewQuery(Request r, Manifest m) {
+        String augment = r.query("augment") == null ? "paper" : r.query("augment").trim();
+        if (augment.isEmpty()) {
+            augment = "none";
+        }
+        if (augment.length() > 500) {
+            throw HttpError.badRequest("an augmentation spec of over 500 characters");
+        }
+        return new PreviewQuery(split(r, m), augment, r.integer("count", 6, 1, PREVIEW_RECORDS),
+                r.integer("samples", 6, 1, PREVIEW_SAMPLES), r.integer("seed", 0, 0, Integer.MAX_VALUE));
+    }
+
+    private void augmentPage(Request r) throws IOException {
+        DatasetIndex index = index(r);
+        Manifest m = index.manifest();
+        PreviewQuery q = previewQuery(r, m);
+        String path = files.relative(index.dir());
+        r.html(Templates.render("datasetAugment.jte", new AugmentView(path, m.name(), List.copyOf(m.splits().keySet()),
+                q.split(), q.augment(), q.count(), q.samples(), q.seed(), q.query(path),
+                dev.lowres.data.load.Augmentations.help())));
+    }
+
+    private void augmentSheet(Request r) throws IOException {
+        DatasetIndex index = index(r);
+        Manifest m = index.manifest();
+        PreviewQuery q = previewQuery(r, m);
+        dev.lowres.data.preview.PreviewSamples.Result result;
+        try {
+            result = dev.lowres.data.preview.PreviewSamples.collect(new dev.lowres.data.preview.PreviewSamples.Options(
+                    index.dir(), q.split(), q.augment(), q.count(), q.samples(), q.seed(), 128, m.name()));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        } catch (DatasetException e) {
+            throw new HttpError(422, "not a readable dataset: " + e.getMessage());
+        }
+        var sheet = result.sheet();
+        int scale = Math.max(1, Math.round(96f / Math.max(sheet.height(), sheet.width())));
+        r.responseHeader("X-Augment-Spec", result.spec());
+        r.send(200, "image/png", dev.lowres.data.preview.ContactSheet.png(sheet, scale));
     }
 
     /** A class and its records per split. */

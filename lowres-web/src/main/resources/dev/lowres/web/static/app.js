@@ -1,6 +1,6 @@
 // lowres serve: the little the pages do in the browser. Live learning curves (server-sent events from
-// /run/events; the curves themselves are drawn by the server, as in the static reports), mistake tags, and
-// uploads to predict.
+// /run/events; the curves themselves are drawn by the server, as in the static reports), mistake tags,
+// uploads to predict, and the augmentation preview that follows its form.
 "use strict";
 
 function liveCurves(section) {
@@ -90,6 +90,35 @@ function predicting(form) {
   });
 }
 
+function augmentPreview(form) {
+  const sheet = document.getElementById("augment-sheet");
+  const status = document.getElementById("augment-status");
+  let timer = null;
+  let asked = 0;
+  const draw = () => {
+    timer = null;
+    const query = new URLSearchParams(new FormData(form)).toString();
+    const mine = ++asked;
+    status.textContent = "Drawing…";
+    fetch("/dataset/augment.png?" + query, { headers: { "Accept": "image/png, application/json" } })
+      .then((r) => (r.ok ? r.blob().then((b) => ({ blob: b, spec: r.headers.get("X-Augment-Spec") }))
+        : r.json().then((body) => Promise.reject(new Error(body.error || r.status)))))
+      .then(({ blob, spec }) => {
+        if (mine !== asked) { return; }
+        const old = sheet.src;
+        sheet.src = URL.createObjectURL(blob);
+        if (old.startsWith("blob:")) { URL.revokeObjectURL(old); }
+        status.textContent = "Spec: " + spec;
+        history.replaceState(null, "", "/dataset/augment?" + query);
+        form.dataset.drawn = String(Number(form.dataset.drawn || "0") + 1);
+      })
+      .catch((e) => { if (mine === asked) { status.textContent = "Not drawn: " + e.message; form.dataset.failed = "yes"; } });
+  };
+  const changed = () => { if (timer !== null) { clearTimeout(timer); } timer = setTimeout(draw, 400); };
+  form.addEventListener("input", changed);
+  form.addEventListener("submit", (event) => { event.preventDefault(); changed(); });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const curves = document.getElementById("curves");
   if (curves && curves.dataset.path !== undefined) { liveCurves(curves); }
@@ -97,4 +126,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (gallery) { tagging(gallery); }
   const predict = document.getElementById("predict-form");
   if (predict) { predicting(predict); }
+  const augment = document.getElementById("augment-form");
+  if (augment) { augmentPreview(augment); }
 });

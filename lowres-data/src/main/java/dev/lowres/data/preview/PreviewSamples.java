@@ -1,4 +1,4 @@
-package dev.lowres.cli.preview;
+package dev.lowres.data.preview;
 
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.load.Augmentations;
@@ -40,9 +40,10 @@ public final class PreviewSamples {
      * What to preview.
      *
      * @param batchSize the batch size for batch-level operations (clipped to the split)
+     * @param name how the sheet's title names the dataset; null for its absolute path
      */
     public record Options(Path data, String split, String augment, int count, int samples, long seed,
-                          int batchSize) {
+                          int batchSize, String name) {
     }
 
     /** The sheet, and the canonical spec. */
@@ -139,7 +140,8 @@ public final class PreviewSamples {
                     + " at that epoch, normalisation undone. Caption: lambda (the weight of the record's own image "
                     + "and label), the partner record, and the partner's class.");
         }
-        String title = "lowres preview  " + o.data().toAbsolutePath().normalize() + "  split " + o.split() + " ("
+        String title = "lowres preview  " + (o.name() != null ? o.name() : o.data().toAbsolutePath().normalize())
+                + "  split " + o.split() + " ("
                 + String.format(Locale.ROOT, "%,d", n) + " records, " + shape.height() + "x" + shape.width()
                 + ")  seed " + o.seed();
         ContactSheet.Sheet sheet = new ContactSheet.Sheet(title, pipeline.describe(), headers, rows, legend,

@@ -1,4 +1,4 @@
-package dev.lowres.cli.preview;
+package dev.lowres.data.preview;
 
 import java.awt.Color;
 import java.awt.Font;
