@@ -551,4 +551,32 @@ class WorkbenchHttpTest {
         assertEquals(400, get("/dataset/augment.png?path=datasets/synth&count=1000").statusCode());
         assertEquals(404, get("/dataset/augment.png?path=datasets/synth&split=test").statusCode());
     }
+
+    @Test
+    void theComparisonPageIsLowresComparesReportOverTheRunsTicked() throws Exception {
+        JsonNode metrics = JSON.readTree(f.eval.resolve("metrics.json").toFile());
+        String page = get("/compare?path=runs/r1&path=" + q("runs/r1/eval/tiny-val")).body();
+        assertTrue(page.contains("<h1>Comparison of 1 run on 1 eval set</h1>"), page);
+        for (String section : List.of("id=\"all\"", "id=\"seeds\"", "id=\"scatter\"")) {
+            assertTrue(page.contains(section), section);
+        }
+        int at = page.indexOf("<table", page.indexOf("id=\"all\""));
+        String table = page.substring(at, page.indexOf("</table>", at));
+        Matcher rows = Pattern.compile("<tr><td>tiny-val</td>.*?</tr>").matcher(table);
+        int n = 0;
+        while (rows.find()) {
+            Matcher top1 = Pattern.compile("<td class=\"num\">([0-9.]+)%</td>").matcher(rows.group());
+            assertTrue(top1.find(), rows.group());
+            assertEquals(100 * metrics.at("/accuracy/top1").asDouble(), Double.parseDouble(top1.group(1)), 0.051);
+            n++;
+        }
+        assertEquals(2, n, "the run and its evaluation, each a row with its top-1: " + table);
+        String index = get("/").body();
+        assertTrue(index.contains("id=\"compare-form\"") && index.contains("formaction=\"/compare\""), index);
+        assertEquals(400, get("/compare").statusCode());
+        assertEquals(404, get("/compare?path=../elsewhere").statusCode());
+        HttpResponse<String> none = get("/compare?path=datasets/tiny");
+        assertEquals(422, none.statusCode());
+        assertTrue(none.body().contains("holds no evaluation") && !none.body().contains(f.root.toString()), none.body());
+    }
 }

@@ -33,11 +33,22 @@ public final class CompareReport {
      * @param scatterY the eval set on the y axis (e.g. {@code imagenetv2}); null picks the next most common one
      */
     public static String html(List<CompareRow> rows, String scatterX, String scatterY) {
+        StringBuilder h = new StringBuilder(32 * 1024);
+        Html.open(h, "lowres compare");
+        h.append(body(rows, scatterX, scatterY));
+        Html.close(h);
+        return h.toString();
+    }
+
+    /**
+     * The report's sections without the document around them (the workbench puts them in its pages), with the
+     * arguments of {@link #html}.
+     */
+    public static String body(List<CompareRow> rows, String scatterX, String scatterY) {
         List<String> evals = evalsByUse(rows);
         List<CompareRow> sorted = new ArrayList<>(rows); // eval sets by use, then the caller's order (stable)
         sorted.sort(Comparator.comparingInt((CompareRow r) -> evals.indexOf(r.evalName())));
         StringBuilder h = new StringBuilder(32 * 1024);
-        Html.open(h, "lowres compare");
         long runs = rows.stream().map(CompareRow::runDir).distinct().count();
         h.append("<h1>Comparison of ").append(runs).append(runs == 1 ? " run" : " runs").append(" on ")
                 .append(evals.size()).append(evals.size() == 1 ? " eval set" : " eval sets").append("</h1>\n<p>Eval sets: ")
@@ -55,7 +66,6 @@ public final class CompareReport {
         }
         scatter(h, rows, x, y);
         pareto(h, sorted, evals.isEmpty() ? null : evals.get(0));
-        Html.close(h);
         return h.toString();
     }
 

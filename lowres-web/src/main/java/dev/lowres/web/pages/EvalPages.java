@@ -42,7 +42,8 @@ public final class EvalPages {
     }
 
     public void routes(Router router) {
-        router.get("/eval", this::page)
+        router.get("/compare", this::compare)
+                .get("/eval", this::page)
                 .get("/eval/mistakes", this::mistakes)
                 .get("/eval/tags", this::tagsJson)
                 .post("/eval/tags", this::setTags);
@@ -113,6 +114,43 @@ public final class EvalPages {
     /** The gallery page. */
     public record Gallery(String path, String dataset, String split, String run, Filters filters, List<ClassName> classes,
                           List<Card> cards, int page, int pages, int total, int wrong, boolean hasReal) {
+    }
+
+    /** The comparison page: {@code lowres compare}'s report over the runs and evaluations named. */
+    public record CompareView(List<String> paths, String report) {
+    }
+
+    /** Runs and evaluations on one comparison at most. */
+    public static final int MAX_COMPARED = 200;
+
+    private void compare(Request r) throws IOException {
+        List<String> named = r.queries("path");
+        if (named.isEmpty()) {
+            throw HttpError.badRequest("name the runs or evaluations: /compare?path=a&path=b");
+        }
+        if (named.size() > MAX_COMPARED) {
+            throw HttpError.badRequest("at most " + MAX_COMPARED + " on one comparison");
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String p : named) {
+            Path dir = files.resolve(p);
+            if (!Files.isDirectory(dir)) {
+                throw HttpError.notFound("not a run or evaluation directory: " + p);
+            }
+            dirs.add(dir);
+        }
+        List<dev.lowres.train.report.CompareRow> rows;
+        try {
+            rows = dev.lowres.train.eval.Comparison.collect(dirs);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(422, e.getMessage().replace(files.root().toString() + "/", ""));
+        }
+        r.html(Templates.render("compare.jte", new CompareView(named, dev.lowres.train.report.CompareReport.body(rows,
+                emptyToNull(r.query("x")), emptyToNull(r.query("y"))))));
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private Path eval(String path) throws IOException {
