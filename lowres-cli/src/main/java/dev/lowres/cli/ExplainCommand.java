@@ -7,7 +7,6 @@ import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
-import dev.lowres.train.eval.ClassMapping;
 import dev.lowres.train.eval.RunInfo;
 import dev.lowres.train.eval.TrainedModel;
 import dev.lowres.train.explain.Attribution;
@@ -110,15 +109,14 @@ final class ExplainCommand implements Callable<Integer> {
         Path dir = data != null ? data : info.trainData();
         SplitView view = SplitView.open(dir, split, false);
         Manifest manifest = view.dataset().manifest();
-        ClassMapping mapping = ClassMapping.of(manifest.classes(), manifest.splits().get(split).classCounts(), info.classes());
         int index = record.index != null ? record.index : find(view.dataset(), split, record.key);
         if (index < 0 || index >= view.size()) {
             throw new IllegalArgumentException("--index must be in 0.." + (view.size() - 1) + ": " + index);
         }
         byte[] pixels = new byte[view.shape().bytesPerImage()];
         view.read(index, pixels, 0);
-        int label = mapping.toModel(view.label(index));
         List<String> wnids = info.wnids();
+        int label = wnids.indexOf(manifest.classes().get(view.label(index)).wnid()); // -1: not a class of the run
         List<String> names = info.classes().stream().map(c -> c.name()).toList();
         try (TrainedModel model = TrainedModel.load(info, RunInfo.Weights.parse(weights), Device.cpu(), Precision.FP32,
                 true)) {

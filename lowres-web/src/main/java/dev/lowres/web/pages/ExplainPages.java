@@ -2,7 +2,6 @@ package dev.lowres.web.pages;
 
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.store.Manifest;
-import dev.lowres.train.eval.ClassMapping;
 import dev.lowres.train.eval.RunInfo;
 import dev.lowres.train.explain.Attribution;
 import dev.lowres.train.explain.Explanation;
@@ -89,12 +88,14 @@ public final class ExplainPages {
                 throw new HttpError(422, "the run's network takes " + describe(info.image()) + " images; this dataset's "
                         + "are " + describe(shape));
             }
-            ClassMapping mapping = ClassMapping.of(manifest.classes(), manifest.splits().get(split).classCounts(),
-                    info.classes());
-            int label = mapping.toModel(index.split(split).label(i));
             List<String> wnids = info.wnids();
+            int label = wnids.indexOf(truth.wnid()); // -1: the record's class is not one the network predicts
             List<String> names = info.classes().stream().map(ClassEntry::name).toList();
             float[] p = loaded.explainer().probabilities(pixels);
+            if (label < 0 && target.equalsIgnoreCase("label")) {
+                throw HttpError.badRequest("the record's class " + truth.wnid() + " is not one the run predicts: "
+                        + "explain the predicted class or one of the run's");
+            }
             int t;
             try {
                 t = Explanation.target(target, p, label, wnids);
