@@ -2,13 +2,17 @@ package dev.lowres.cli.demo;
 
 import dev.lowres.data.Version;
 import dev.lowres.data.store.Manifest;
+import dev.lowres.train.loop.EpochMetrics;
+import dev.lowres.train.report.DemoPage;
+import dev.lowres.train.report.Svg;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
-/** The demo's self-contained {@code report.html}: steps, dataset cards, baseline accuracy, contact sheets. */
+/**
+ * The demo's self-contained {@code report.html}: steps, dataset cards, baseline accuracy, contact sheets, collected
+ * as the demo runs and laid out by lowres-train's {@code demo.jte} (the same stylesheet and charts as every report).
+ */
 public final class DemoReport {
     /** One step of the demo as it ran. */
     public record Step(String name, String what, double seconds, String result) {
@@ -19,8 +23,7 @@ public final class DemoReport {
     }
 
     /** The demo's training run: its learning curve. */
-    public record TrainingPart(String runDir, String model, String recipe,
-                               List<dev.lowres.train.loop.EpochMetrics> epochs) {
+    public record TrainingPart(String runDir, String model, String recipe, List<EpochMetrics> epochs) {
     }
 
     private final List<Step> steps = new ArrayList<>();
@@ -46,138 +49,33 @@ public final class DemoReport {
     }
 
     public String html() {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lowres demo</title>\n")
-                .append("<style>body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}")
-                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:4px 10px;")
-                .append("text-align:left}th{background:#f3f3f3}.num{text-align:right}code{background:#f6f6f6;padding:1px 4px}")
-                .append("img{image-rendering:pixelated;border:1px solid #ddd}.ok{color:#16702e}.warn{color:#a15c00}</style>")
-                .append("</head><body>\n");
-        h.append("<h1>lowres demo</h1>\n<p>").append(esc(Version.TOOL))
-                .append(": a synthetic ImageNet-style JPEG tree, built into downsampled datasets exactly as the ")
-                .append("published PIL scripts would, verified, exported to the published npz layout and imported back; ")
-                .append("a small Wide ResNet trained on it and evaluated, with a nearest-class-mean baseline beside it. ")
-                .append("</p>\n");
-        if (evaluation != null) {
-            h.append("<p><b>The evaluation past top-1</b> (<code>lowres eval</code>: per-class accuracy, confusions, ")
-                    .append("calibration, corruptions, attacks, efficiency and a gallery of mistakes) is in ")
-                    .append("<a href=\"").append(esc(evaluation)).append("\">").append(esc(evaluation))
-                    .append("</a>.</p>\n");
-        }
-        h.append("<h2>Steps</h2>\n<table><tr><th>step</th><th>what</th><th class=num>seconds</th><th>result</th></tr>\n");
-        for (Step s : steps) {
-            h.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.what()))
-                    .append("</td><td class=num>").append(String.format(Locale.ROOT, "%.1f", s.seconds()))
-                    .append("</td><td>").append(esc(s.result())).append("</td></tr>\n");
-        }
-        h.append("</table>\n");
-        if (training != null) {
-            h.append(trainingSection(training));
-        }
-        h.append("<h2>Baseline: nearest class mean on raw pixels</h2>\n<table><tr><th>dataset</th><th class=num>")
-                .append("validation top-1</th><th class=num>chance</th><th class=num>records</th></tr>\n");
-        for (DatasetPart d : datasets) {
-            NearestClassMean.Accuracy a = d.baseline();
-            h.append("<tr><td>").append(esc(d.manifest().name())).append("</td><td class=num>")
-                    .append(String.format(Locale.ROOT, "%.1f%%", 100 * a.top1())).append("</td><td class=num>")
-                    .append(String.format(Locale.ROOT, "%.1f%%", 100 * a.chance())).append("</td><td class=num>")
-                    .append(a.total()).append("</td></tr>\n");
-        }
-        h.append("</table>\n");
-        for (DatasetPart d : datasets) {
-            Manifest m = d.manifest();
-            h.append("<h2>Dataset ").append(esc(m.name())).append("</h2>\n<p><code>").append(esc(d.path()))
-                    .append("</code> &mdash; ").append(m.image().channels()).append(" x ").append(m.image().height())
-                    .append(" x ").append(m.image().width()).append(" uint8, ").append(m.classes().size())
-                    .append(" classes (").append(esc(m.classOrder())).append(" order), ")
-                    .append(esc(m.build().resample())).append(" filter, ").append(esc(m.build().decode()))
-                    .append(" decode.</p>\n<table><tr><th>split</th><th class=num>records</th><th class=num>shards</th>")
-                    .append("<th>mean (R, G, B)</th><th>std (R, G, B)</th></tr>\n");
-            for (Map.Entry<String, Manifest.Split> e : m.splits().entrySet()) {
-                Manifest.Split s = e.getValue();
-                h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=num>").append(s.count())
-                        .append("</td><td class=num>").append(s.shards().size()).append("</td><td>")
-                        .append(triple(s.mean())).append("</td><td>").append(triple(s.std())).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
-            if (!m.skipped().isEmpty()) {
-                h.append("<p class=warn>").append(m.skipped().size())
-                        .append(" inputs skipped (recorded in manifest.json):</p>\n<table><tr><th>key</th><th>reason</th>")
-                        .append("<th>message</th></tr>\n");
-                for (Manifest.Skipped s : m.skipped()) {
-                    h.append("<tr><td>").append(esc(s.split() + "/" + s.key())).append("</td><td>")
-                            .append(esc(s.reason())).append("</td><td>").append(esc(s.message())).append("</td></tr>\n");
-                }
-                h.append("</table>\n");
-            }
-            h.append("<p>Validation records, one row per class:</p>\n<img alt=\"contact sheet of ")
-                    .append(esc(m.name())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(d.sheetPng())).append("\">\n");
-        }
-        h.append("</body></html>\n");
-        return h.toString();
+        DemoPage.Training t = training == null ? null : new DemoPage.Training(training.runDir(), training.model(),
+                training.recipe(), training.epochs(), curve(training.epochs()));
+        return new DemoPage(Version.TOOL, evaluation,
+                steps.stream().map(s -> new DemoPage.Step(s.name(), s.what(), s.seconds(), s.result())).toList(), t,
+                datasets.stream().map(d -> new DemoPage.DatasetCard(d.path(), d.manifest(), d.baseline().top1(),
+                        d.baseline().chance(), d.baseline().total(),
+                        "data:image/png;base64," + Base64.getEncoder().encodeToString(d.sheetPng()))).toList()).html();
     }
 
-    private static String trainingSection(TrainingPart t) {
-        StringBuilder h = new StringBuilder();
-        h.append("<h2>Training: ").append(esc(t.model())).append("</h2>\n<p>").append(esc(t.recipe()))
-                .append(". Run directory <code>").append(esc(t.runDir())).append("</code> (config.yaml, metrics.jsonl, "
-                        + "checkpoints, model.safetensors).</p>\n");
-        h.append(curve(t.epochs()));
-        h.append("<table><tr><th>epoch</th><th class=num>train loss</th><th class=num>train top-1</th>")
-                .append("<th class=num>val loss</th><th class=num>val top-1</th><th class=num>val top-5</th>")
-                .append("<th class=num>lr</th><th class=num>images/s</th></tr>\n");
-        for (dev.lowres.train.loop.EpochMetrics m : t.epochs()) {
-            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td class=num>%.4f</td><td class=num>%.1f%%</td>"
-                            + "<td class=num>%.4f</td><td class=num>%.1f%%</td><td class=num>%.1f%%</td>"
-                            + "<td class=num>%.4g</td><td class=num>%.0f</td></tr>%n", m.epoch() + 1, m.trainLoss(),
-                    100 * m.trainTop1(), m.valLoss(), 100 * m.valTop1(), 100 * m.valTop5(), m.lr(),
-                    m.imagesPerSecond()));
+    /** Train and validation top-1 by epoch. */
+    static String curve(List<EpochMetrics> epochs) {
+        int n = epochs.size();
+        double[] x = new double[n];
+        double[] train = new double[n];
+        double[] val = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = epochs.get(i).epoch() + 1;
+            train[i] = epochs.get(i).trainTop1();
+            val[i] = epochs.get(i).valTop1();
         }
-        return h.append("</table>\n").toString();
-    }
-
-    /** An inline SVG of train and validation top-1 by epoch. */
-    private static String curve(List<dev.lowres.train.loop.EpochMetrics> epochs) {
-        int w = 520;
-        int hgt = 220;
-        int pad = 40;
-        StringBuilder s = new StringBuilder("<svg width=\"" + w + "\" height=\"" + hgt + "\" role=\"img\" "
-                + "aria-label=\"accuracy by epoch\" style=\"background:#fafafa;border:1px solid #ddd\">");
-        for (int pct = 0; pct <= 100; pct += 25) {
-            int y = hgt - pad - (hgt - 2 * pad) * pct / 100;
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
-                    + "<text x=\"6\" y=\"%d\" font-size=\"11\" fill=\"#666\">%d%%</text>", pad, y, w - 10, y, y + 4, pct));
-        }
-        String[][] series = {{"train", "#1f77b4"}, {"val", "#d62728"}};
-        for (String[] se : series) {
-            StringBuilder pts = new StringBuilder();
-            for (int i = 0; i < epochs.size(); i++) {
-                double v = se[0].equals("train") ? epochs.get(i).trainTop1() : epochs.get(i).valTop1();
-                if (Double.isNaN(v)) {
-                    continue;
-                }
-                double x = pad + (w - pad - 20) * (epochs.size() == 1 ? 0.5 : (double) i / (epochs.size() - 1));
-                double y = hgt - pad - (hgt - 2 * pad) * v;
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-            }
-            s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(se[1]).append("\" points=\"")
-                    .append(pts.toString().trim()).append("\"/>");
-        }
-        s.append("<text x=\"").append(pad).append("\" y=\"").append(hgt - 12).append("\" font-size=\"12\">")
-                .append("top-1 by epoch: <tspan fill=\"#1f77b4\">train (augmented)</tspan>, ")
-                .append("<tspan fill=\"#d62728\">val</tspan></text></svg>\n");
+        Svg s = new Svg(520, 260, "top-1 by epoch").margins(52, 16, 30, 44).domain(n <= 1 ? 0 : 1, Math.max(2, n), 0, 1)
+                .title("top-1 by epoch");
+        s.xAxis(Svg.ticks(1, Math.max(2, n), Math.min(8, Math.max(1, n))), v -> String.valueOf((int) Math.round(v)), "epoch");
+        s.yAxis(Svg.ticks(0, 1, 4), v -> Math.round(100 * v) + "%", "top-1");
+        s.line(x, train, Svg.color(0), 2, null, "train (augmented)").line(x, val, Svg.color(3), 2, null, "validation");
+        s.legend(List.of(Svg.Key.line("train (augmented)", Svg.color(0)), Svg.Key.line("validation", Svg.color(3))),
+                s.area()[0] + 10, s.area()[1] + 14);
         return s.toString();
-    }
-
-    private static String triple(double[] v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%.1f, %.1f, %.1f", v[0], v[1], v[2]);
-    }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -26,6 +26,7 @@ final class Html {
             ".fig{margin:0}.fig figcaption{font-size:.85em;color:#555;max-width:560px;margin-top:2px}",
             "svg.chart{background:#fff;border:1px solid #e2e2e2;border-radius:3px;display:block}",
             ".scroll{overflow-x:auto}.side{display:flex;flex-wrap:wrap;gap:24px}",
+            "img.px{image-rendering:pixelated;border:1px solid #ddd}",
             ".gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}",
             ".card{border:1px solid #ddd;border-radius:4px;padding:8px;font-size:.82em;background:#fcfcfc}",
             ".card img{display:block;width:100%;max-width:184px;height:auto;image-rendering:pixelated;",
