@@ -246,8 +246,12 @@ class DistributedTrainTest {
         JsonNode row = Json.mapper().readTree(bench.out()).path("configs").get(0);
         assertTrue(row.path("lowres").asDouble() > 0, row.toString());
         assertTrue(row.path("lowres_ranks").asDouble() > 0, row.toString());
-        assertEquals(row.path("lowres_ranks").asDouble() / row.path("lowres").asDouble(),
-                row.path("lowres_scaling").asDouble(), 0.01);
+        // both rates are rounded to 0.1 image/s and the scaling to 0.01: the ratio of the rounded rates is within
+        // their rounding of the scaling (a loaded machine can make a 2-step single-process rate small)
+        double single = row.path("lowres").asDouble();
+        double ranks = row.path("lowres_ranks").asDouble();
+        double scaling = row.path("lowres_scaling").asDouble();
+        assertEquals(ranks / single, scaling, 0.005 + scaling * (0.05 / single + 0.05 / ranks) * 1.01, row.toString());
         CliTest.Run uneven = CliTest.lowres("bench", "train", "-b", "15", "-j", "2", "--nproc", "2", "-q");
         assertEquals(ExitCodes.USAGE, uneven.code(), uneven.err());
     }

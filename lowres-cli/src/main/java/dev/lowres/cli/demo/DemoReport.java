@@ -75,7 +75,7 @@ public final class DemoReport {
         s.yAxis(Svg.ticks(0, 1, 4), v -> Math.round(100 * v) + "%", "top-1");
         s.line(x, train, Svg.color(0), 2, null, "train (augmented)").line(x, val, Svg.color(3), 2, null, "validation");
         s.legend(List.of(Svg.Key.line("train (augmented)", Svg.color(0)), Svg.Key.line("validation", Svg.color(3))),
-                s.area()[0] + 10, s.area()[1] + 14);
+                s.area()[2] - 130, s.area()[3] - 30);
         return s.toString();
     }
 }

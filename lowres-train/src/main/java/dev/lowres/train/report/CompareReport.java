@@ -25,6 +25,61 @@ public final class CompareReport {
     private CompareReport() {
     }
 
+    /** What the report shows; {@code compare.jte} lays it out. */
+    public record View(long runs, List<String> evals, String recipe, List<Group> groups, List<SeedSet> seeds,
+                       List<String> single, Scatter scatter, String paretoEval, String pareto) {
+    }
+
+    /** One table of headline numbers: the columns of a group of metrics, a row per (run, eval set). */
+    public record Group(String title, boolean recipes, List<Column> columns, List<Row> rows) {
+    }
+
+    /** A column: its short label and its definition (the header's tooltip). */
+    public record Column(String label, String title) {
+    }
+
+    /** A row: {@code first} when it starts another eval set. */
+    public record Row(boolean first, String eval, String run, String model, String recipe, long seed, List<Cell> cells) {
+    }
+
+    /** A number as shown; {@code best} in bold. */
+    public record Cell(String text, boolean best) {
+    }
+
+    /** The seed groups on one eval set. */
+    public record SeedSet(String eval, List<SeedGroup> groups) {
+    }
+
+    /** Runs differing only by seed: a line per metric that varies, and those that do not. */
+    public record SeedGroup(String name, String seeds, List<List<String>> lines, String constant) {
+        public int span() {
+            return lines.size() + (constant == null ? 0 : 1);
+        }
+
+        /** The table's rows: one per line, then the constant metrics' row; the first carries the group's cell. */
+        public List<SeedRow> rows() {
+            List<SeedRow> rows = new ArrayList<>();
+            lines.forEach(l -> rows.add(new SeedRow(rows.isEmpty(), l, null)));
+            if (constant != null) {
+                rows.add(new SeedRow(rows.isEmpty(), null, constant));
+            }
+            return rows;
+        }
+    }
+
+    /** A row of a seed group: a metric's line, or (cells null) the metrics the same for every seed. */
+    public record SeedRow(boolean first, List<String> cells, String constant) {
+    }
+
+    /** The scatter of top-1 on one eval set against another, or why it is skipped. */
+    public record Scatter(String x, String y, String skipped, String svg, String caption, List<Point> points,
+                          String equation, int n) {
+    }
+
+    /** One run of the scatter. */
+    public record Point(String run, String model, long seed, String x, String y, String gap, String vsFit) {
+    }
+
     /**
      * The report as an HTML string.
      *
@@ -33,11 +88,7 @@ public final class CompareReport {
      * @param scatterY the eval set on the y axis (e.g. {@code imagenetv2}); null picks the next most common one
      */
     public static String html(List<CompareRow> rows, String scatterX, String scatterY) {
-        StringBuilder h = new StringBuilder(32 * 1024);
-        Html.open(h, "lowres compare");
-        h.append(body(rows, scatterX, scatterY));
-        Html.close(h);
-        return h.toString();
+        return Reports.render("compareDocument.jte", view(rows, scatterX, scatterY));
     }
 
     /**
@@ -45,16 +96,21 @@ public final class CompareReport {
      * arguments of {@link #html}.
      */
     public static String body(List<CompareRow> rows, String scatterX, String scatterY) {
+        return Reports.render("compare.jte", view(rows, scatterX, scatterY));
+    }
+
+    /** Writes {@link #html} to {@code file} atomically (UTF-8). */
+    public static void write(Path file, List<CompareRow> rows, String scatterX, String scatterY) throws IOException {
+        AtomicFiles.write(file, html(rows, scatterX, scatterY).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What the report shows, with the arguments of {@link #html}. */
+    public static View view(List<CompareRow> rows, String scatterX, String scatterY) {
         List<String> evals = evalsByUse(rows);
         List<CompareRow> sorted = new ArrayList<>(rows); // eval sets by use, then the caller's order (stable)
         sorted.sort(Comparator.comparingInt((CompareRow r) -> evals.indexOf(r.evalName())));
-        StringBuilder h = new StringBuilder(32 * 1024);
         long runs = rows.stream().map(CompareRow::runDir).distinct().count();
-        h.append("<h1>Comparison of ").append(runs).append(runs == 1 ? " run" : " runs").append(" on ")
-                .append(evals.size()).append(evals.size() == 1 ? " eval set" : " eval sets").append("</h1>\n<p>Eval sets: ")
-                .append(Html.esc(String.join(", ", evals))).append(".</p>\n");
-        table(h, sorted);
-        seedStudy(h, sorted);
+        boolean recipes = rows.stream().map(CompareRow::recipe).distinct().count() > 1;
         String x = scatterX;
         String y = scatterY;
         if (x == null) {
@@ -64,14 +120,11 @@ public final class CompareReport {
             String fx = x;
             y = evals.stream().filter(e -> !e.equals(fx)).findFirst().orElse(null);
         }
-        scatter(h, rows, x, y);
-        pareto(h, sorted, evals.isEmpty() ? null : evals.get(0));
-        return h.toString();
-    }
-
-    /** Writes {@link #html} to {@code file} atomically (UTF-8). */
-    public static void write(Path file, List<CompareRow> rows, String scatterX, String scatterY) throws IOException {
-        AtomicFiles.write(file, html(rows, scatterX, scatterY).getBytes(StandardCharsets.UTF_8));
+        List<String> single = new ArrayList<>();
+        List<SeedSet> seeds = seedStudy(sorted, single);
+        String paretoEval = evals.isEmpty() ? null : evals.get(0);
+        return new View(runs, evals, rows.isEmpty() || recipes ? null : rows.get(0).recipe(), groups(sorted, recipes),
+                seeds, single, scatter(rows, x, y), paretoEval, pareto(sorted, paretoEval));
     }
 
     /** Eval set names, the most evaluated first (ties: first seen). */
@@ -96,16 +149,7 @@ public final class CompareReport {
 
     // ---- all numbers --------------------------------------------------------------------------------
 
-    private static void table(StringBuilder h, List<CompareRow> rows) {
-        h.append("<h2 id=\"all\">Headline numbers</h2>\n");
-        if (rows.isEmpty()) {
-            h.append("<p class=\"skip\">No evaluated runs were given.</p>\n");
-            return;
-        }
-        boolean recipes = rows.stream().map(CompareRow::recipe).distinct().count() > 1;
-        if (!recipes) {
-            h.append("<p>Recipe of every run: ").append(Html.esc(rows.get(0).recipe())).append(".</p>\n");
-        }
+    private static List<Group> groups(List<CompareRow> rows, boolean recipes) {
         Map<String, List<Headline>> groups = new LinkedHashMap<>();
         for (Headline k : used(rows)) {
             String g = switch (k.section()) {
@@ -115,15 +159,12 @@ public final class CompareReport {
             };
             groups.computeIfAbsent(g, x -> new ArrayList<>()).add(k);
         }
-        for (Map.Entry<String, List<Headline>> g : groups.entrySet()) {
-            h.append("<h3>").append(Html.esc(g.getKey())).append("</h3>\n");
-            table(h, rows, g.getValue(), recipes);
-        }
-        h.append("<p class=\"muted small\">Bold: the best value of the column within its eval set (where they "
-                + "differ). Hover a column header for its definition; — : not computed in that evaluation.</p>\n");
+        List<Group> out = new ArrayList<>();
+        groups.forEach((title, cols) -> out.add(group(title, rows, cols, recipes)));
+        return out;
     }
 
-    private static void table(StringBuilder h, List<CompareRow> rows, List<Headline> cols, boolean recipes) {
+    private static Group group(String title, List<CompareRow> rows, List<Headline> cols, boolean recipes) {
         // the best value of each column within each eval set; bold only where values differ
         Map<String, Map<Headline, double[]>> range = new LinkedHashMap<>();
         for (CompareRow r : rows) {
@@ -135,55 +176,44 @@ public final class CompareReport {
                 }
             }
         }
-        h.append("<div class=\"scroll\"><table class=\"wide\"><tr><th>eval set</th><th>run</th><th>model</th>")
-                .append(recipes ? "<th>recipe</th>" : "").append("<th class=\"num\">seed</th>");
-        for (Headline k : cols) {
-            h.append("<th class=\"num\" title=\"").append(Html.esc(k.label() + ": " + k.define(null)))
-                    .append("\">").append(Html.esc(k.shortLabel())).append("</th>");
-        }
-        h.append("</tr>\n");
+        List<Row> out = new ArrayList<>();
         String previous = null;
         for (CompareRow r : rows) {
-            h.append(previous != null && !previous.equals(r.evalName()) ? "<tr class=\"first\">" : "<tr>");
-            previous = r.evalName();
-            h.append("<td>").append(Html.esc(r.evalName())).append("</td><td><code>").append(Html.esc(r.runDir()))
-                    .append("</code></td><td>").append(Html.esc(r.model())).append("</td>")
-                    .append(recipes ? "<td>" + Html.esc(r.recipe()) + "</td>" : "")
-                    .append("<td class=\"num\">").append(r.seed()).append("</td>");
+            List<Cell> cells = new ArrayList<>();
             for (Headline k : cols) {
                 Double v = k.value(r.metrics());
                 double[] mm = range.getOrDefault(r.evalName(), Map.of()).get(k);
                 boolean bold = v != null && mm != null && mm[0] < mm[1] && k.higherIsBetter() != null
                         && v == (k.higherIsBetter() ? mm[1] : mm[0]);
-                h.append("<td class=\"num\">").append(bold ? "<strong>" : "").append(Html.esc(k.format(v)))
-                        .append(bold ? "</strong>" : "").append("</td>");
+                cells.add(new Cell(k.format(v), bold));
             }
-            h.append("</tr>\n");
+            out.add(new Row(previous != null && !previous.equals(r.evalName()), r.evalName(), r.runDir(), r.model(),
+                    r.recipe(), r.seed(), cells));
+            previous = r.evalName();
         }
-        h.append("</table></div>\n");
+        return new Group(title, recipes, cols.stream().map(k -> new Column(k.shortLabel(), k.label() + ": "
+                + k.define(null))).toList(), out);
     }
 
     // ---- seed study ---------------------------------------------------------------------------------
 
-    private static void seedStudy(StringBuilder h, List<CompareRow> rows) {
-        h.append("<h2 id=\"seeds\">Seed study</h2>\n");
+    private static List<SeedSet> seedStudy(List<CompareRow> rows, List<String> single) {
         Map<String, Map<String, List<CompareRow>>> byEval = new LinkedHashMap<>();
         for (CompareRow r : rows) {
             String g = r.seedGroup() == null ? r.runDir() : r.seedGroup();
             byEval.computeIfAbsent(r.evalName(), e -> new LinkedHashMap<>()).computeIfAbsent(g, k -> new ArrayList<>())
                     .add(r);
         }
-        List<String> single = new ArrayList<>();
-        int shown = 0;
+        List<SeedSet> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<CompareRow>>> ev : byEval.entrySet()) {
-            StringBuilder t = new StringBuilder();
+            List<SeedGroup> groups = new ArrayList<>();
             for (Map.Entry<String, List<CompareRow>> e : ev.getValue().entrySet()) {
                 List<CompareRow> g = e.getValue();
                 if (g.stream().map(CompareRow::seed).distinct().count() < 2) {
                     single.add(e.getKey() + " on " + ev.getKey());
                     continue;
                 }
-                List<String[]> lines = new ArrayList<>();
+                List<List<String>> lines = new ArrayList<>();
                 List<String> constant = new ArrayList<>();
                 for (Headline k : used(g)) {
                     double[] v = g.stream().map(r -> k.value(r.metrics())).filter(x -> x != null)
@@ -193,48 +223,20 @@ public final class CompareReport {
                         constant.add(k.label() + " " + k.format(s[2]));
                         continue;
                     }
-                    lines.add(new String[] {k.label(), String.valueOf(v.length), k.format(s[0]), spread(k, s[1]),
-                        k.format(s[2]), k.format(s[3]), spread(k, s[3] - s[2])});
+                    lines.add(List.of(k.label(), String.valueOf(v.length), k.format(s[0]), spread(k, s[1]),
+                            k.format(s[2]), k.format(s[3]), spread(k, s[3] - s[2])));
                 }
-                int span = lines.size() + (constant.isEmpty() ? 0 : 1);
-                if (span == 0) {
+                if (lines.isEmpty() && constant.isEmpty()) {
                     continue;
                 }
-                shown++;
-                t.append("<tr class=\"first\"><td rowspan=\"").append(span).append("\"><strong>")
-                        .append(Html.esc(e.getKey())).append("</strong><br/><span class=\"muted small\">seeds ")
-                        .append(Html.esc(g.stream().map(r -> String.valueOf(r.seed())).collect(Collectors.joining(", "))))
-                        .append("</span></td>");
-                for (int i = 0; i < lines.size(); i++) {
-                    String[] l = lines.get(i);
-                    t.append(i == 0 ? "" : "<tr>").append("<td>").append(Html.esc(l[0])).append("</td>");
-                    for (int c = 1; c < l.length; c++) {
-                        t.append("<td class=\"num\">").append(Html.esc(l[c])).append("</td>");
-                    }
-                    t.append("</tr>\n");
-                }
-                if (!constant.isEmpty()) {
-                    t.append(lines.isEmpty() ? "" : "<tr>").append("<td colspan=\"7\" class=\"muted small\">the same for "
-                            + "every seed: ").append(Html.esc(String.join("; ", constant))).append("</td></tr>\n");
-                }
+                groups.add(new SeedGroup(e.getKey(), g.stream().map(r -> String.valueOf(r.seed()))
+                        .collect(Collectors.joining(", ")), lines, constant.isEmpty() ? null : String.join("; ", constant)));
             }
-            if (t.length() > 0) {
-                h.append("<h3>on ").append(Html.esc(ev.getKey())).append("</h3>\n<table><tr><th>runs differing only ")
-                        .append("by seed</th><th>metric</th><th class=\"num\">n</th><th class=\"num\">mean</th>")
-                        .append("<th class=\"num\">std</th><th class=\"num\">min</th><th class=\"num\">max</th>")
-                        .append("<th class=\"num\">max − min</th></tr>\n").append(t).append("</table>\n");
+            if (!groups.isEmpty()) {
+                out.add(new SeedSet(ev.getKey(), groups));
             }
         }
-        if (shown == 0) {
-            h.append("<p class=\"skip\">No seed study: no two runs differ only by seed on the same eval set.</p>\n");
-        } else {
-            h.append("<p class=\"muted small\">std: sample standard deviation (n − 1); for accuracies, in "
-                    + "percentage points.</p>\n");
-        }
-        if (!single.isEmpty()) {
-            h.append("<p class=\"muted small\">One seed only: ").append(Html.esc(String.join("; ", single)))
-                    .append(".</p>\n");
-        }
+        return out;
     }
 
     /** A spread (std, range) in the metric's units: percentage points for accuracies. */
@@ -251,14 +253,10 @@ public final class CompareReport {
 
     // ---- the scatter --------------------------------------------------------------------------------
 
-    private static void scatter(StringBuilder h, List<CompareRow> rows, String ex, String ey) {
-        h.append("<h2 id=\"scatter\">Top-1 on ").append(Html.esc(ex == null ? "?" : ex)).append(" vs ")
-                .append(Html.esc(ey == null ? "?" : ey)).append("</h2>\n");
+    private static Scatter scatter(List<CompareRow> rows, String ex, String ey) {
         if (ex == null || ey == null || ex.equals(ey)) {
-            h.append("<p class=\"skip\">Scatter skipped: it needs two different eval sets, and ")
-                    .append(ex == null || ey == null ? "fewer than two were given" : "the same one was named twice")
-                    .append(".</p>\n");
-            return;
+            return skipped(ex, ey, "it needs two different eval sets, and "
+                    + (ex == null || ey == null ? "fewer than two were given" : "the same one was named twice"));
         }
         Map<String, CompareRow> onX = new LinkedHashMap<>();
         Map<String, CompareRow> onY = new LinkedHashMap<>();
@@ -271,9 +269,7 @@ public final class CompareReport {
         }
         List<CompareRow> both = onX.values().stream().filter(r -> onY.containsKey(r.runDir())).toList();
         if (both.isEmpty()) {
-            h.append("<p class=\"skip\">Scatter skipped: no run has top-1 on both ").append(Html.esc(ex))
-                    .append(" and ").append(Html.esc(ey)).append(".</p>\n");
-            return;
+            return skipped(ex, ey, "no run has top-1 on both " + ex + " and " + ey);
         }
         int n = both.size();
         double[] x = new double[n];
@@ -329,50 +325,31 @@ public final class CompareReport {
             keys.add(Svg.Key.dot(model, Svg.color(mi)));
         }
         s.legendRow(keys, 60, 38);
-        h.append("<div class=\"figs\"><figure class=\"fig\">").append(s).append("<figcaption>")
-                .append(Html.esc("Each point is one run: its top-1 on " + ex + " (x) and on " + ey + " (y). Points under "
-                        + "the dashed y = x line lose accuracy on " + ey + ". "
-                        + (fit == null ? "A fit needs two runs with different x."
-                        : "Least-squares line over the runs (top-1 as fractions): " + equation + ".")))
-                .append("</figcaption></figure>\n");
-        // the points as a table
-        h.append("<div><table><tr><th>run</th><th>model</th><th class=\"num\">seed</th><th class=\"num\">")
-                .append(Html.esc(ex)).append("</th><th class=\"num\">").append(Html.esc(ey))
-                .append("</th><th class=\"num\">y − x</th>").append(fit == null ? "" : "<th class=\"num\">vs fit</th>")
-                .append("</tr>\n");
+        String caption = "Each point is one run: its top-1 on " + ex + " (x) and on " + ey + " (y). Points under "
+                + "the dashed y = x line lose accuracy on " + ey + ". " + (fit == null
+                ? "A fit needs two runs with different x." : "Least-squares line over the runs (top-1 as fractions): "
+                + equation + ".");
+        List<Point> points = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CompareRow r = both.get(i);
-            h.append("<tr><td><code>").append(Html.esc(r.runDir())).append("</code></td><td>").append(Html.esc(r.model()))
-                    .append("</td><td class=\"num\">").append(r.seed()).append("</td><td class=\"num\">")
-                    .append(Html.pct(x[i])).append("</td><td class=\"num\">").append(Html.pct(y[i]))
-                    .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%+.1f pts", 100 * (y[i] - x[i])))
-                    .append("</td>");
-            if (fit != null) {
-                h.append("<td class=\"num\">").append(String.format(Locale.ROOT, "%+.2f pts",
-                        100 * (y[i] - (fit[0] * x[i] + fit[1])))).append("</td>");
-            }
-            h.append("</tr>\n");
+            points.add(new Point(r.runDir(), r.model(), r.seed(), Html.pct(x[i]), Html.pct(y[i]),
+                    String.format(Locale.ROOT, "%+.1f pts", 100 * (y[i] - x[i])), fit == null ? null
+                    : String.format(Locale.ROOT, "%+.2f pts", 100 * (y[i] - (fit[0] * x[i] + fit[1])))));
         }
-        h.append("</table>");
-        if (fit != null) {
-            h.append("<p class=\"small\">Fit: <strong>").append(Html.esc(equation)).append("</strong> over ").append(n)
-                    .append(" runs").append(n < 3 ? " (two points: r² is 1 by construction)" : "").append(".</p>");
-        }
-        h.append("</div></div>\n");
+        return new Scatter(ex, ey, null, s.toString(), caption, points, equation, n);
+    }
+
+    private static Scatter skipped(String ex, String ey, String why) {
+        return new Scatter(ex == null ? "?" : ex, ey == null ? "?" : ey, why, null, null, List.of(), null, 0);
     }
 
     /** Top-1 against size and against latency on the most used eval set (compressed networks side by side). */
-    private static void pareto(StringBuilder h, List<CompareRow> rows, String eval) {
+    private static String pareto(List<CompareRow> rows, String eval) {
         List<CompareRow> on = rows.stream().filter(r -> r.evalName().equals(eval)).toList();
         List<String> names = on.stream().map(r -> java.nio.file.Path.of(r.runDir()).getFileName().toString()).toList();
         double[] top1 = value(on, "/accuracy/top1");
-        String size = Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters");
-        String speed = Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)");
-        if (size.isEmpty() && speed.isEmpty()) {
-            return;
-        }
-        h.append("<h2 id=\"pareto\">Accuracy against size and latency on ").append(Html.esc(eval)).append("</h2>\n")
-                .append("<div class=\"figs\">").append(size).append(speed).append("</div>\n");
+        return Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters")
+                + Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)");
     }
 
     /** A number of every row's metrics by its JSON pointer (NaN where missing). */
