@@ -44,16 +44,7 @@ public final class EvalReport {
      * @param galleryPngs PNG bytes of a mistake's (upscaled) image by its record index (may be empty or null)
      */
     public static String html(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
-        if (metrics == null || !metrics.isObject()) {
-            throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
-        }
-        StringBuilder h = new StringBuilder(64 * 1024);
-        String model = orNone(Html.str(metrics, "/run/model"));
-        String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
-        Html.open(h, "lowres eval: " + model + " on " + data);
-        h.append(body(metrics, runMetricsLines, galleryPngs));
-        Html.close(h);
-        return h.toString();
+        return Reports.render("evalDocument.jte", view(metrics, runMetricsLines, galleryPngs));
     }
 
     /**
@@ -61,27 +52,49 @@ public final class EvalReport {
      * page, so that the file and the page say the same thing the same way.
      */
     public static String body(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+        return Reports.render("eval.jte", view(metrics, runMetricsLines, galleryPngs));
+    }
+
+    /** A fact of the report's header: its name, its value as shown, whether the value is code (a path, a command). */
+    public record Fact(String name, String value, boolean code) {
+    }
+
+    /**
+     * A row of the headline table: {@code group} where a new group of metrics starts (else null); {@code note} the
+     * muted text shown instead of the definition (a skipped metric), else null.
+     */
+    public record HeadlineRow(String group, String label, String value, String definition, String note) {
+    }
+
+    /**
+     * What the report shows; {@code eval.jte} lays it out ({@code evalDocument.jte} as a file). The sections after
+     * the headline table come as markup of their own ({@code sections}).
+     */
+    public record View(String model, String data, List<List<Fact>> facts, List<Fact> skipped,
+                       List<HeadlineRow> headlines, String sections, String tool, String format) {
+        public String title() {
+            return "lowres eval: " + model + " on " + data;
+        }
+    }
+
+    /** The report's view of a {@code metrics.json}, with the arguments of {@link #html}. */
+    public static View view(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
         if (metrics == null || !metrics.isObject()) {
             throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
         }
         List<JsonNode> lines = runMetricsLines == null ? List.of() : runMetricsLines;
         Map<Integer, byte[]> pngs = galleryPngs == null ? Map.of() : galleryPngs;
         Map<Integer, ClassName> names = classNames(metrics);
-        StringBuilder h = new StringBuilder(64 * 1024);
         String model = orNone(Html.str(metrics, "/run/model"));
         String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
-        header(h, metrics, model, data);
-        skipped(h, metrics);
-        summary(h, metrics);
+        StringBuilder h = new StringBuilder(64 * 1024);
         learningCurves(h, lines);
         accuracy(h, metrics, names);
         calibration(h, metrics);
         robustness(h, metrics);
         gallery(h, metrics, names, pngs);
-        h.append("<p class=\"muted small\">Written by ").append(Html.esc(orNone(Html.str(metrics, "/tool"))))
-                .append(" from metrics.json (").append(Html.esc(orNone(Html.str(metrics, "/format"))))
-                .append("); accuracies are fractions of records, shown as percentages.</p>\n");
-        return h.toString();
+        return new View(model, data, facts(metrics), skippedFacts(metrics), headlines(metrics), h.toString(),
+                orNone(Html.str(metrics, "/tool")), orNone(Html.str(metrics, "/format")));
     }
 
     /** A run's learning curves (loss, accuracy and learning rate) from its metrics.jsonl lines, as markup. */
@@ -104,17 +117,16 @@ public final class EvalReport {
 
     // ---- header, skipped, summary -------------------------------------------------------------------
 
-    private static void header(StringBuilder h, JsonNode m, String model, String data) {
-        h.append("<h1>Evaluation: ").append(Html.esc(model)).append(" on ").append(Html.esc(data)).append("</h1>\n");
+    private static List<List<Fact>> facts(JsonNode m) {
         String[][] rows = {
             {"run", "/run/dir"}, {"model", "/run/model"}, {"recipe", "/run/recipe"}, {"seed", "/run/seed"},
             {"epochs", "/run/epochs"}, {"checkpoint", "/run/checkpoint"}, {"trained on", "/run/train_data"},
             {"data", "/data/dir"}, {"dataset", "/data/name"}, {"split", "/data/split"}, {"records", "/data/records"},
             {"classes", "/data/classes"}, {"image (C, H, W)", "/data/image"}, {"flip TTA", "/accuracy/flip_tta"},
             {"created", "/created"}, {"command", "/command"}};
-        h.append("<div class=\"side\">");
+        List<List<Fact>> halves = new ArrayList<>();
         for (int half = 0; half < 2; half++) {
-            h.append("<table>");
+            List<Fact> facts = new ArrayList<>();
             for (int i = half * 8; i < half * 8 + 8; i++) {
                 String v = Html.str(m, rows[i][1]);
                 if (rows[i][0].equals("records") && v != null) {
@@ -124,52 +136,43 @@ public final class EvalReport {
                 }
                 boolean code = rows[i][0].equals("run") || rows[i][0].equals("data") || rows[i][0].equals("command")
                         || rows[i][0].equals("trained on");
-                h.append("<tr><th>").append(rows[i][0]).append("</th><td>").append(code && v != null ? "<code>" : "")
-                        .append(Html.esc(orNone(v))).append(code && v != null ? "</code>" : "").append("</td></tr>");
+                facts.add(new Fact(rows[i][0], orNone(v), code && v != null));
             }
-            h.append("</table>");
+            halves.add(facts);
         }
-        h.append("</div>\n");
+        return halves;
     }
 
-    private static void skipped(StringBuilder h, JsonNode m) {
+    /** The sections metrics.json says were not computed, and why. */
+    private static List<Fact> skippedFacts(JsonNode m) {
+        List<Fact> out = new ArrayList<>();
         JsonNode s = m.path("skipped");
-        if (!s.isObject() || s.isEmpty()) {
-            return;
+        if (s.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.add(new Fact(e.getKey(), e.getValue().asText(), true));
+            }
         }
-        h.append("<div class=\"skip\"><strong>Not computed in this evaluation:</strong><ul>");
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            h.append("<li><code>").append(Html.esc(e.getKey())).append("</code>: ").append(Html.esc(e.getValue().asText()))
-                    .append("</li>");
-        }
-        h.append("</ul></div>\n");
+        return out;
     }
 
-    private static void summary(StringBuilder h, JsonNode m) {
-        h.append("<h2 id=\"summary\">Headline numbers</h2>\n<table class=\"summary\"><tr><th>metric</th>")
-                .append("<th class=\"num\">value</th><th>definition</th></tr>\n");
+    private static List<HeadlineRow> headlines(JsonNode m) {
+        List<HeadlineRow> out = new ArrayList<>();
         String group = null;
         for (Headline k : Headline.ALL) {
             Double v = k.value(m);
-            if (!k.group().equals(group)) {
-                group = k.group();
-                h.append("<tr class=\"group\"><th colspan=\"3\">").append(Html.esc(group)).append("</th></tr>\n");
-            }
-            h.append("<tr><td>").append(Html.esc(k.label())).append("</td><td class=\"num\">")
-                    .append(Html.esc(k.format(v))).append("</td><td class=\"def\">");
+            String starts = k.group().equals(group) ? null : k.group();
+            group = k.group();
             String reason = v == null ? Html.skipReasonFor(m, k.pointer()) : null;
+            String note = null;
             if (v == null && (reason != null || !Html.present(m.path(k.section())))) {
-                h.append("<span class=\"muted\">skipped: ").append(Html.esc(reason != null ? reason
-                        : Html.skipReason(m, k.section()))).append("</span>");
+                note = "skipped: " + (reason != null ? reason : Html.skipReason(m, k.section()));
             } else if (v == null) {
-                h.append("<span class=\"muted\">not recorded in metrics.json</span>");
-            } else {
-                h.append(Html.esc(k.define(m)));
+                note = "not recorded in metrics.json";
             }
-            h.append("</td></tr>\n");
+            out.add(new HeadlineRow(starts, k.label(), k.format(v), note == null ? k.define(m) : null, note));
         }
-        h.append("</table>\n");
+        return out;
     }
 
     private static void skippedSection(StringBuilder h, JsonNode m, String section, String what) {

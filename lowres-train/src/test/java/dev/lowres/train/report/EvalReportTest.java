@@ -104,7 +104,7 @@ class EvalReportTest {
         assertFalse(html.contains("<b>&"), "a raw class name would open a tag");
         assertFalse(html.contains("<x>"));
         assertTrue(html.contains("&lt;b&gt;&amp;"), "the class name, escaped");
-        assertTrue(html.contains("wrn&quot;&lt;x&gt;"));
+        assertTrue(html.contains("wrn\"&lt;x&gt;"), "the model, escaped (a quote needs no escaping in text)");
         // in the per-class chart (SVG text) too
         assertTrue(svgs(html).stream().anyMatch(s -> s.contains(">&lt;b&gt;&amp;</text>")));
         parse(html);
