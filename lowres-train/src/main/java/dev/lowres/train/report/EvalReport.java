@@ -176,9 +176,8 @@ public final class EvalReport {
     }
 
     private static void skippedSection(StringBuilder h, JsonNode m, String section, String what) {
-        h.append("<p class=\"skip\">").append(Html.esc(what)).append(" skipped: ")
-                .append(Html.esc(Html.skipReason(m, section))).append(" (<code>").append(Html.esc(section))
-                .append("</code> is null in metrics.json).</p>\n");
+        h.append(Reports.render("evalSkipped.jte", java.util.Map.of("what", what, "reason", Html.skipReason(m, section),
+                "section", section)));
     }
 
     // ---- learning curves ----------------------------------------------------------------------------
@@ -440,47 +439,37 @@ public final class EvalReport {
         return ticks;
     }
 
+    /** A class in a table of classes. */
+    public record ClassRow(String name, String wnid, String records, String top1, String top5) {
+    }
+
     private static void classTable(StringBuilder h, String title, List<JsonNode> classes) {
-        h.append("<div><h3>").append(Html.esc(title)).append("</h3><table><tr><th>class</th><th>wnid</th>")
-                .append("<th class=\"num\">records</th><th class=\"num\">top-1</th><th class=\"num\">top-5</th></tr>");
-        for (JsonNode c : classes) {
-            h.append("<tr><td>").append(Html.esc(c.path("name").asText())).append("</td><td class=\"muted\">")
-                    .append(Html.esc(c.path("wnid").asText())).append("</td><td class=\"num\">")
-                    .append(Html.count(Html.num(c, "/records"))).append("</td><td class=\"num\">")
-                    .append(Html.pct(Html.num(c, "/top1"))).append("</td><td class=\"num\">")
-                    .append(Html.pct(Html.num(c, "/top5"))).append("</td></tr>");
-        }
-        h.append("</table></div>");
+        List<ClassRow> rows = classes.stream().map(c -> new ClassRow(c.path("name").asText(), c.path("wnid").asText(),
+                Html.count(Html.num(c, "/records")), Html.pct(Html.num(c, "/top1")), Html.pct(Html.num(c, "/top5"))))
+                .toList();
+        h.append(Reports.render("evalClassTable.jte", java.util.Map.of("title", title, "rows", rows)));
+    }
+
+    /** A most-confused pair: the true and the predicted class, how often, and its bar's length in pixels. */
+    public record ConfusedPair(int rank, String trueName, String trueWnid, String predictedName, String predictedWnid,
+                               String count, String share, long bar) {
     }
 
     private static void confused(StringBuilder h, JsonNode acc) {
-        h.append("<h2 id=\"confused\">Most-confused pairs</h2>\n");
         JsonNode pairs = acc.path("most_confused");
-        if (!pairs.isArray() || pairs.isEmpty()) {
-            h.append("<p class=\"muted\">No confused pairs recorded.</p>\n");
-            return;
-        }
+        List<ConfusedPair> rows = new ArrayList<>();
         double maxShare = 0;
         for (JsonNode p : pairs) {
             maxShare = Math.max(maxShare, p.path("share").asDouble());
         }
-        h.append("<table><tr><th class=\"num\">#</th><th>true class</th><th></th><th>predicted as</th>")
-                .append("<th class=\"num\">count</th><th class=\"num\">share</th><th></th></tr>\n");
         int i = 0;
-        for (JsonNode p : pairs) {
+        for (JsonNode p : pairs.isArray() ? pairs : java.util.Collections.<JsonNode>emptyList()) {
             Double share = Html.num(p, "/share");
-            h.append("<tr><td class=\"num\">").append(++i).append("</td><td>")
-                    .append(Html.esc(p.path("true_name").asText())).append(" <span class=\"muted small\">")
-                    .append(Html.esc(p.path("true_wnid").asText())).append("</span></td><td>→</td><td>")
-                    .append(Html.esc(p.path("predicted_name").asText())).append(" <span class=\"muted small\">")
-                    .append(Html.esc(p.path("predicted_wnid").asText())).append("</span></td><td class=\"num\">")
-                    .append(Html.count(Html.num(p, "/count"))).append("</td><td class=\"num\">").append(Html.pct(share))
-                    .append("</td><td><span class=\"bar\" style=\"width:")
-                    .append(share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare))
-                    .append("px\"></span></td></tr>\n");
+            rows.add(new ConfusedPair(++i, p.path("true_name").asText(), p.path("true_wnid").asText(),
+                    p.path("predicted_name").asText(), p.path("predicted_wnid").asText(), Html.count(Html.num(p, "/count")),
+                    Html.pct(share), share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare)));
         }
-        h.append("</table>\n<p class=\"muted small\">Count: records of the true class predicted (top-1) as the other "
-                + "class; share: that count as a fraction of the true class's records.</p>\n");
+        h.append(Reports.render("evalConfused.jte", rows));
     }
 
     // ---- calibration --------------------------------------------------------------------------------
@@ -700,58 +689,42 @@ public final class EvalReport {
 
     // ---- gallery ------------------------------------------------------------------------------------
 
+    /** One mistake of the gallery: its image (a data: URI, or null), key, true class, ReaL verdict, top-5 bars. */
+    public record MistakeCard(int index, String image, String key, String file, String truth, String truthWnid,
+                              boolean realCorrect, List<Bar> top5) {
+    }
+
+    /** One of a mistake's top-5: its class, the bar's class ({@code ok}: the truth; {@code o}: not the prediction). */
+    public record Bar(String name, String kind, String width, String probability) {
+    }
+
     private static void gallery(StringBuilder h, JsonNode m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
-        h.append("<h2 id=\"mistakes\">Mistakes, most confident first</h2>\n");
         JsonNode mistakes = m.path("mistakes");
         if (!Html.present(mistakes)) {
+            h.append("<h2 id=\"mistakes\">Mistakes, most confident first</h2>\n");
             skippedSection(h, m, "mistakes", "The gallery");
             return;
         }
-        if (!mistakes.isArray() || mistakes.isEmpty()) {
-            h.append("<p class=\"muted\">No mistakes recorded.</p>\n");
-            return;
-        }
-        h.append("<p class=\"small\">").append(mistakes.size()).append(" misclassified records, the most confident "
-                + "first. The bars are the model's top-5 probabilities: red is its (wrong) prediction, green the "
-                + "true class when it is in the top 5. <span class=\"badge\">ReaL: correct</span> marks a prediction "
-                + "that the ReaL labels count as right.</p>\n<div class=\"gallery\">\n");
-        for (JsonNode x : mistakes) {
+        List<MistakeCard> cards = new ArrayList<>();
+        for (JsonNode x : mistakes.isArray() ? mistakes : java.util.Collections.<JsonNode>emptyList()) {
             int index = x.path("index").asInt();
             int label = x.path("label").asInt();
-            h.append("<div class=\"card\">");
             byte[] png = pngs.get(index);
             ClassName truth = names.get(label);
-            if (png != null) {
-                h.append("<img alt=\"record ").append(index).append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(png)).append("\"/>");
-            } else {
-                h.append("<div class=\"noimg\">no image</div>");
-            }
             String key = x.path("key").asText();
-            h.append("<div class=\"muted key\" title=\"").append(Html.esc(key)).append("\">#").append(index)
-                    .append(" · ").append(Html.esc(key.substring(key.lastIndexOf('/') + 1))).append("</div>");
-            h.append("<div class=\"truth\">true: ").append(Html.esc(name(names, label)))
-                    .append(truth == null || truth.wnid().isEmpty() ? "" : " <span class=\"muted small\">"
-                            + Html.esc(truth.wnid()) + "</span>").append("</div>");
-            if (x.path("real_correct").asBoolean(false)) {
-                h.append("<div><span class=\"badge\">ReaL: correct</span></div>");
-            }
-            h.append("<div class=\"p5\">");
-            boolean first = true;
+            List<Bar> bars = new ArrayList<>();
             for (JsonNode p : x.path("top5")) {
                 int ci = p.path("index").asInt();
                 double prob = p.path("prob").asDouble();
-                String cls = ci == label ? "ok" : first ? "" : "o";
-                h.append("<span class=\"n\" title=\"").append(Html.esc(name(names, ci))).append("\">")
-                        .append(Html.esc(name(names, ci))).append("</span><span class=\"b\"><span")
-                        .append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append(" style=\"width:")
-                        .append(String.format(Locale.ROOT, "%.0f", Math.max(0, Math.min(100, 100 * prob))))
-                        .append("%\"></span></span><span class=\"v\">").append(Html.pct(prob)).append("</span>");
-                first = false;
+                bars.add(new Bar(name(names, ci), ci == label ? "ok" : bars.isEmpty() ? null : "o",
+                        String.format(Locale.ROOT, "%.0f", Math.max(0, Math.min(100, 100 * prob))), Html.pct(prob)));
             }
-            h.append("</div></div>\n");
+            cards.add(new MistakeCard(index, png == null ? null : "data:image/png;base64,"
+                    + Base64.getEncoder().encodeToString(png), key, key.substring(key.lastIndexOf('/') + 1),
+                    name(names, label), truth == null || truth.wnid().isEmpty() ? null : truth.wnid(),
+                    x.path("real_correct").asBoolean(false), bars));
         }
-        h.append("</div>\n");
+        h.append(Reports.render("evalGallery.jte", cards));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
