@@ -23,6 +23,10 @@ import java.util.TreeMap;
  * <p>Sections: header; skipped sections; headline numbers with their definitions; learning curves;
  * per-class accuracy; most-confused pairs; calibration (reliability diagram); robustness (corruptions by
  * severity, attacks); the gallery of mistakes. A section whose metrics are null says why it was skipped.
+ *
+ * <p>This class reads the numbers and draws the charts ({@link Svg}); the markup is in the templates
+ * ({@code src/main/jte/eval*.jte}, {@link View} and its section records their parameters): {@code evalDocument.jte}
+ * makes the file, {@code eval.jte} the content the workbench's evaluation page shows.
  */
 public final class EvalReport {
     private static final String TRAIN = "#1f77b4";
@@ -71,7 +75,8 @@ public final class EvalReport {
      * the headline table come as markup of their own ({@code sections}).
      */
     public record View(String model, String data, List<List<Fact>> facts, List<Fact> skipped,
-                       List<HeadlineRow> headlines, String sections, String tool, String format) {
+                       List<HeadlineRow> headlines, Training training, Accuracy accuracy, Calibration calibration,
+                       Robustness robustness, Gallery gallery, String tool, String format) {
         public String title() {
             return "lowres eval: " + model + " on " + data;
         }
@@ -87,21 +92,15 @@ public final class EvalReport {
         Map<Integer, ClassName> names = classNames(metrics);
         String model = orNone(Html.str(metrics, "/run/model"));
         String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
-        StringBuilder h = new StringBuilder(64 * 1024);
-        learningCurves(h, lines);
-        accuracy(h, metrics, names);
-        calibration(h, metrics);
-        robustness(h, metrics);
-        gallery(h, metrics, names, pngs);
-        return new View(model, data, facts(metrics), skippedFacts(metrics), headlines(metrics), h.toString(),
+        return new View(model, data, facts(metrics), skippedFacts(metrics), headlines(metrics), training(lines),
+                accuracy(metrics), calibration(metrics), robustness(metrics), gallery(metrics, names, pngs),
                 orNone(Html.str(metrics, "/tool")), orNone(Html.str(metrics, "/format")));
     }
 
     /** A run's learning curves (loss, accuracy and learning rate) from its metrics.jsonl lines, as markup. */
     public static String learningCurves(List<JsonNode> runMetricsLines) {
-        StringBuilder h = new StringBuilder(16 * 1024);
-        learningCurves(h, runMetricsLines == null ? List.of() : runMetricsLines);
-        return h.toString();
+        return Reports.render("evalTraining.jte", java.util.Collections.singletonMap("t",
+                training(runMetricsLines == null ? List.of() : runMetricsLines)));
     }
 
     /** The reports' stylesheet (the web workbench's pages use it too). */
@@ -175,15 +174,17 @@ public final class EvalReport {
         return out;
     }
 
-    private static void skippedSection(StringBuilder h, JsonNode m, String section, String what) {
-        h.append(Reports.render("evalSkipped.jte", java.util.Map.of("what", what, "reason", Html.skipReason(m, section),
-                "section", section)));
-    }
-
     // ---- learning curves ----------------------------------------------------------------------------
 
-    private static void learningCurves(StringBuilder h, List<JsonNode> lines) {
-        h.append("<h2 id=\"training\">Training curves</h2>\n");
+    /** The training section: figures (or a note where one cannot be drawn) and the epoch table. */
+    public record Training(List<Figure> figures, List<List<String>> epochs) {
+    }
+
+    /** A chart with its caption, or (svg null) a note in its place. */
+    public record Figure(String svg, String caption) {
+    }
+
+    private static Training training(List<JsonNode> lines) {
         List<JsonNode> epochs = new ArrayList<>();
         List<JsonNode> steps = new ArrayList<>();
         for (JsonNode l : lines) {
@@ -195,10 +196,9 @@ public final class EvalReport {
             }
         }
         if (epochs.isEmpty() && steps.isEmpty()) {
-            h.append("<p class=\"skip\">Training curves skipped: no epoch or step lines were given "
-                    + "(the run's metrics.jsonl is missing or empty).</p>\n");
-            return;
+            return null;
         }
+        List<Figure> figures = new ArrayList<>();
         // x in epochs done: an epoch line sits at epoch + 1; a step line between its epoch's first and last step
         TreeMap<Integer, Long> endStep = new TreeMap<>();
         for (JsonNode e : epochs) {
@@ -236,7 +236,6 @@ public final class EvalReport {
         String xTitle = byEpoch ? "epoch" : "optimizer step";
         boolean dots = epochs.size() <= 60;
 
-        h.append("<div class=\"figs\">");
         // loss
         double[] trainLoss = col(epochs, "train_loss");
         double[] valLoss = col(epochs, "val_loss");
@@ -253,15 +252,15 @@ public final class EvalReport {
         series(loss, ex, trainLoss, TRAIN, null, dots, "train loss, epoch mean", keys, "train (epoch)");
         series(loss, ex, valLoss, VAL, null, dots, "validation loss", keys, "val");
         loss.legendRow(keys, 56, 38);
-        figure(h, loss, "Training loss per logging window (light) and per epoch; validation loss per evaluated "
-                + "epoch. Epoch marks sit at the end of their epoch.");
+        figures.add(figure(loss, "Training loss per logging window (light) and per epoch; validation loss per evaluated "
+                + "epoch. Epoch marks sit at the end of their epoch."));
         // accuracy
         double[] trainTop1 = col(epochs, "train_top1");
         double[] valTop1 = col(epochs, "val_top1");
         double[] valTop5 = col(epochs, "val_top5");
         double[] emaTop1 = col(epochs, "ema_val_top1");
         if (epochs.isEmpty()) {
-            h.append("<p class=\"muted\">No epoch lines: accuracy by epoch not available.</p>");
+            figures.add(new Figure(null, "No epoch lines: accuracy by epoch not available."));
         } else {
             double accMax = max(max(trainTop1), max(valTop1), max(valTop5), max(emaTop1));
             double top = Double.isFinite(accMax) ? Math.min(1, Svg.niceRange(0, accMax, 5)[1]) : 1;
@@ -274,8 +273,8 @@ public final class EvalReport {
             series(acc, ex, valTop5, VAL, "5 3", dots, "validation top-5", ak, "val top-5");
             series(acc, ex, emaTop1, EMA, null, dots, "validation top-1 of the weight average", ak, "EMA val top-1");
             acc.legendRow(ak, 56, 38);
-            figure(h, acc, "Top-1 on the augmented training batches and on the validation split after each evaluated "
-                    + "epoch; top-5 dashed.");
+            figures.add(figure(acc, "Top-1 on the augmented training batches and on the validation split after each evaluated "
+                    + "epoch; top-5 dashed."));
         }
         // learning rate
         double[] lrx = steps.isEmpty() ? ex : sx;
@@ -286,33 +285,20 @@ public final class EvalReport {
             lrs.title("Learning rate").xAxis(Svg.ticks(xr[0], xr[1], 8), Svg::plain, xTitle)
                     .yAxis(Svg.ticks(0, lrr[1], 4), Svg::plain, "lr");
             lrs.line(lrx, lr, "#555", 1.5, null, "learning rate");
-            figure(h, lrs, "The learning rate of the last step of each logging window" + (steps.isEmpty()
-                    ? " (per epoch: no step lines)." : "."));
+            figures.add(figure(lrs, "The learning rate of the last step of each logging window" + (steps.isEmpty()
+                    ? " (per epoch: no step lines)." : ".")));
         }
-        h.append("</div>\n");
         // the epochs as a table, folded
-        if (!epochs.isEmpty()) {
-            h.append("<details><summary>Epoch table (").append(epochs.size()).append(" epochs)</summary>")
-                    .append("<table><tr><th class=\"num\">epoch</th><th class=\"num\">step</th><th class=\"num\">lr</th>")
-                    .append("<th class=\"num\">train loss</th><th class=\"num\">train top-1</th><th class=\"num\">val loss")
-                    .append("</th><th class=\"num\">val top-1</th><th class=\"num\">val top-5</th><th class=\"num\">EMA ")
-                    .append("top-1</th><th class=\"num\">seconds</th><th class=\"num\">images/s</th></tr>\n");
-            for (JsonNode e : epochs) {
-                h.append("<tr><td class=\"num\">").append(e.path("epoch").asInt() + 1).append("</td><td class=\"num\">")
-                        .append(Html.count(Html.num(e, "/step"))).append("</td><td class=\"num\">")
-                        .append(Html.num(e, "/lr") == null ? Html.NONE : Html.compact(Html.num(e, "/lr"), 4))
-                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/train_loss"), 4))
-                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/train_top1")))
-                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/val_loss"), 4))
-                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/val_top1")))
-                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/val_top5")))
-                        .append("</td><td class=\"num\">").append(Html.pct(Html.num(e, "/ema_val_top1")))
-                        .append("</td><td class=\"num\">").append(Html.fixed(Html.num(e, "/seconds"), 1))
-                        .append("</td><td class=\"num\">").append(Html.count(Html.num(e, "/images_per_second")))
-                        .append("</td></tr>\n");
-            }
-            h.append("</table></details>\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode e : epochs) {
+            rows.add(List.of(String.valueOf(e.path("epoch").asInt() + 1), Html.count(Html.num(e, "/step")),
+                    Html.num(e, "/lr") == null ? Html.NONE : Html.compact(Html.num(e, "/lr"), 4),
+                    Html.fixed(Html.num(e, "/train_loss"), 4), Html.pct(Html.num(e, "/train_top1")),
+                    Html.fixed(Html.num(e, "/val_loss"), 4), Html.pct(Html.num(e, "/val_top1")),
+                    Html.pct(Html.num(e, "/val_top5")), Html.pct(Html.num(e, "/ema_val_top1")),
+                    Html.fixed(Html.num(e, "/seconds"), 1), Html.count(Html.num(e, "/images_per_second"))));
         }
+        return new Training(figures, rows);
     }
 
     private static void series(Svg s, double[] x, double[] y, String color, String dash, boolean dots, String tip,
@@ -342,33 +328,55 @@ public final class EvalReport {
 
     // ---- accuracy: per class, confused pairs --------------------------------------------------------
 
-    private static void accuracy(StringBuilder h, JsonNode m, Map<Integer, ClassName> names) {
-        h.append("<h2 id=\"classes\">Accuracy by class</h2>\n");
+    /**
+     * The accuracy section: why it was skipped, or the per-class chart ({@code curve}: the sorted curve of many
+     * classes with the tables of the best and worst; else one bar per class), and the most-confused pairs.
+     */
+    public record Accuracy(Skip skipped, Figure chart, boolean curve, List<ClassRow> best, List<ClassRow> worst,
+                           List<ConfusedPair> confused) {
+    }
+
+    /** Why a section was not computed: {@code what} skipped: {@code reason} ({@code section} is null). */
+    public record Skip(String what, String reason, String section) {
+    }
+
+    private static Skip skip(JsonNode m, String section, String what) {
+        return new Skip(what, Html.skipReason(m, section), section);
+    }
+
+    private static Accuracy accuracy(JsonNode m) {
         JsonNode acc = m.path("accuracy");
         if (!Html.present(acc)) {
-            skippedSection(h, m, "accuracy", "Accuracy");
-            return;
+            return new Accuracy(skip(m, "accuracy", "Accuracy"), null, false, List.of(), List.of(), List.of());
         }
         List<JsonNode> classes = new ArrayList<>();
         acc.path("per_class").forEach(classes::add);
         classes.removeIf(c -> Html.num(c, "/top1") == null);
-        if (classes.isEmpty()) {
-            h.append("<p class=\"muted\">No per-class accuracy in metrics.json.</p>\n");
-        } else {
+        Figure chart = null;
+        boolean curve = false;
+        List<ClassRow> best = List.of();
+        List<ClassRow> worst = List.of();
+        if (!classes.isEmpty()) {
             classes.sort(Comparator.comparingDouble((JsonNode c) -> -c.path("top1").asDouble())
                     .thenComparing(c -> c.path("name").asText()));
             Double mean = Html.num(m, "/accuracy/mean_per_class");
             Double top1 = Html.num(m, "/accuracy/top1");
-            if (classes.size() <= 30) {
-                perClassBars(h, classes, mean);
+            curve = classes.size() > 30;
+            if (curve) {
+                chart = perClassCurve(classes, mean, top1);
+                int n = classes.size();
+                best = classRows(classes.subList(0, Math.min(10, n)));
+                List<JsonNode> w = new ArrayList<>(classes.subList(Math.max(0, n - 10), n));
+                java.util.Collections.reverse(w);
+                worst = classRows(w);
             } else {
-                perClassCurve(h, classes, mean, top1);
+                chart = perClassBars(classes, mean);
             }
         }
-        confused(h, acc);
+        return new Accuracy(null, chart, curve, best, worst, confused(acc));
     }
 
-    private static void perClassBars(StringBuilder h, List<JsonNode> classes, Double mean) {
+    private static Figure perClassBars(List<JsonNode> classes, Double mean) {
         int n = classes.size();
         Svg s = new Svg(720, 86 + 22 * n, "top-1 by class").margins(210, 60, 50, 36)
                 .domain(0, 1, n - 0.5, -0.5);
@@ -390,11 +398,11 @@ public final class EvalReport {
             s.legendRow(List.of(Svg.Key.line("top-1 of the class", "#1f77b4"),
                     Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3")), 210, 38);
         }
-        figure(h, s, "Top-1 of each class on its own records, sorted; the dashed line is the mean over classes. "
+        return figure(s, "Top-1 of each class on its own records, sorted; the dashed line is the mean over classes. "
                 + "Hover a bar for the class's top-5 and record count.");
     }
 
-    private static void perClassCurve(StringBuilder h, List<JsonNode> classes, Double mean, Double top1) {
+    private static Figure perClassCurve(List<JsonNode> classes, Double mean, Double top1) {
         int n = classes.size();
         double[] x = new double[n];
         double[] y = new double[n];
@@ -421,15 +429,8 @@ public final class EvalReport {
             keys.add(Svg.Key.dashed("mean per class " + Html.pct(mean), "#d62728", "5 3"));
         }
         s.legendRow(keys, 56, 38);
-        h.append("<div class=\"figs\">");
-        figure(h, s, "Each class's top-1 on its own records, sorted (" + n + " classes" + (top1 == null ? ""
+        return figure(s, "Each class's top-1 on its own records, sorted (" + n + " classes" + (top1 == null ? ""
                 : "; overall top-1 " + Html.pct(top1)) + "). The tables name the ends of the curve.");
-        h.append("</div>\n<div class=\"side\">");
-        classTable(h, "10 best classes", classes.subList(0, Math.min(10, n)));
-        List<JsonNode> worst = new ArrayList<>(classes.subList(Math.max(0, n - 10), n));
-        java.util.Collections.reverse(worst);
-        classTable(h, "10 worst classes", worst);
-        h.append("</div>\n");
     }
 
     private static double[] withOne(double[] ticks) {
@@ -443,11 +444,10 @@ public final class EvalReport {
     public record ClassRow(String name, String wnid, String records, String top1, String top5) {
     }
 
-    private static void classTable(StringBuilder h, String title, List<JsonNode> classes) {
-        List<ClassRow> rows = classes.stream().map(c -> new ClassRow(c.path("name").asText(), c.path("wnid").asText(),
+    private static List<ClassRow> classRows(List<JsonNode> classes) {
+        return classes.stream().map(c -> new ClassRow(c.path("name").asText(), c.path("wnid").asText(),
                 Html.count(Html.num(c, "/records")), Html.pct(Html.num(c, "/top1")), Html.pct(Html.num(c, "/top5"))))
                 .toList();
-        h.append(Reports.render("evalClassTable.jte", java.util.Map.of("title", title, "rows", rows)));
     }
 
     /** A most-confused pair: the true and the predicted class, how often, and its bar's length in pixels. */
@@ -455,7 +455,7 @@ public final class EvalReport {
                                String count, String share, long bar) {
     }
 
-    private static void confused(StringBuilder h, JsonNode acc) {
+    private static List<ConfusedPair> confused(JsonNode acc) {
         JsonNode pairs = acc.path("most_confused");
         List<ConfusedPair> rows = new ArrayList<>();
         double maxShare = 0;
@@ -469,17 +469,23 @@ public final class EvalReport {
                     p.path("predicted_name").asText(), p.path("predicted_wnid").asText(), Html.count(Html.num(p, "/count")),
                     Html.pct(share), share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare)));
         }
-        h.append(Reports.render("evalConfused.jte", rows));
+        return rows;
     }
 
     // ---- calibration --------------------------------------------------------------------------------
 
-    private static void calibration(StringBuilder h, JsonNode m) {
-        h.append("<h2 id=\"calibration\">Calibration</h2>\n");
+    /**
+     * The calibration section: why it was skipped, or the reliability diagram and the records per bin, the rows of
+     * ECE, NLL and Brier (label and three numbers), what the temperature did (null: none recorded), the bins.
+     */
+    public record Calibration(Skip skipped, String reliability, String counts, List<List<String>> rows,
+                              String temperature, String bins) {
+    }
+
+    private static Calibration calibration(JsonNode m) {
         JsonNode c = m.path("calibration");
         if (!Html.present(c)) {
-            skippedSection(h, m, "calibration", "Calibration");
-            return;
+            return new Calibration(skip(m, "calibration", "Calibration"), null, null, List.of(), null, null);
         }
         List<JsonNode> bins = new ArrayList<>();
         c.path("reliability").forEach(bins::add);
@@ -488,7 +494,6 @@ public final class EvalReport {
         Double t = Html.num(c, "/temperature/value");
         String title = "Reliability, ECE " + Html.pct(ece) + (after == null ? "" : " (" + Html.pct(after)
                 + " after temperature " + Html.compact(t == null ? Double.NaN : t, 3) + ")");
-        h.append("<div class=\"figs\"><div>");
         Svg r = new Svg(540, 380, "reliability diagram").margins(56, 16, 50, 44).domain(0, 1, 0, 1);
         r.title(title).xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence (probability of the predicted class)")
                 .yAxis(Svg.ticks(0, 1, 5), Svg::percent, "accuracy in the bin");
@@ -517,7 +522,6 @@ public final class EvalReport {
         r.segment(0, 0, 1, 1, "#555", 1.2, "4 3");
         r.legendRow(List.of(Svg.Key.line("accuracy", "#1f77b4"), Svg.Key.line("mean confidence (gap shaded)", "#d62728"),
                 Svg.Key.dashed("perfect calibration", "#555", "4 3")), 56, 38);
-        h.append(r);
         // counts, on the same x scale
         // head room over the tallest bar for its (possibly rotated) count label
         double plotH = 190 - 28 - 40;
@@ -540,57 +544,53 @@ public final class EvalReport {
                 cs.textRotated(xMid + 3.5, cs.py(n) - 3, label, -90, "start", 9, "#333");
             }
         }
-        h.append(cs).append("</div>");
-        // the numbers
-        h.append("<div style=\"max-width:520px\"><table><tr><th></th><th class=\"num\">ECE</th><th class=\"num\">NLL</th>")
-                .append("<th class=\"num\">Brier</th></tr>");
-        h.append("<tr><td>all records, raw</td><td class=\"num\">").append(Html.pct2(ece)).append("</td><td class=\"num\">")
-                .append(Html.fixed(Html.num(c, "/nll"), 4)).append("</td><td class=\"num\">")
-                .append(Html.fixed(Html.num(c, "/brier"), 4)).append("</td></tr>");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("all records, raw", Html.pct2(ece), Html.fixed(Html.num(c, "/nll"), 4),
+                Html.fixed(Html.num(c, "/brier"), 4)));
         JsonNode temp = c.path("temperature");
+        String temperature = null;
         if (Html.present(temp)) {
             for (String side : new String[] {"before", "after"}) {
-                h.append("<tr><td>held-out half, ").append(side).append(" T</td><td class=\"num\">")
-                        .append(Html.pct2(Html.num(temp, "/" + side + "/ece"))).append("</td><td class=\"num\">")
-                        .append(Html.fixed(Html.num(temp, "/" + side + "/nll"), 4)).append("</td><td class=\"num\">")
-                        .append(Html.fixed(Html.num(temp, "/" + side + "/brier"), 4)).append("</td></tr>");
+                rows.add(List.of("held-out half, " + side + " T", Html.pct2(Html.num(temp, "/" + side + "/ece")),
+                        Html.fixed(Html.num(temp, "/" + side + "/nll"), 4),
+                        Html.fixed(Html.num(temp, "/" + side + "/brier"), 4)));
             }
+            temperature = "Temperature T = " + Html.compact(t == null ? Double.NaN : t, 4) + " fitted (NLL) on "
+                    + Html.count(Html.num(temp, "/fit_records")) + " records, measured on the other "
+                    + Html.count(Html.num(temp, "/eval_records")) + (t == null || t == 1 ? "."
+                    : t > 1 ? ". T > 1: the raw probabilities were over-confident."
+                    : ". T < 1: the raw probabilities were under-confident.");
         }
-        h.append("</table>");
-        if (Html.present(temp)) {
-            h.append("<p class=\"small\">Temperature T = ").append(Html.esc(Html.compact(t == null ? Double.NaN : t, 4)))
-                    .append(" fitted (NLL) on ").append(Html.count(Html.num(temp, "/fit_records")))
-                    .append(" records, measured on the other ").append(Html.count(Html.num(temp, "/eval_records")))
-                    .append(t == null || t == 1 ? "." : t > 1 ? ". T &gt; 1: the raw probabilities were over-confident."
-                            : ". T &lt; 1: the raw probabilities were under-confident.").append("</p>");
-        } else {
-            h.append("<p class=\"muted small\">No temperature scaling recorded.</p>");
-        }
-        h.append("<p class=\"small\">Bins: ").append(Html.esc(orNone(Html.str(c, "/bins"))))
-                .append(" equal-width confidence bins. A bar under the diagonal: the model is more confident than it "
-                        + "is right (over-confident); the shaded gap is |accuracy − confidence|, and ECE is its mean "
-                        + "weighted by the bin's share of records.</p></div></div>\n");
+        return new Calibration(null, r.toString(), cs.toString(), rows, temperature, orNone(Html.str(c, "/bins")));
     }
 
     // ---- robustness ---------------------------------------------------------------------------------
 
-    private static void robustness(StringBuilder h, JsonNode m) {
-        h.append("<h2 id=\"robustness\">Robustness</h2>\n");
+    /**
+     * The robustness section: why it was skipped, or the chart by corruption and severity with its table (a row per
+     * corruption: name, a value per severity, the mean; {@code corruptions} empty: none recorded), the overall mean,
+     * and the attacks (rows of name, epsilon, steps, step size, records, top-1, against clean) or why they were not
+     * run ({@code attacksSkipped}).
+     */
+    public record Robustness(Skip skipped, Figure chart, int severities, List<List<String>> corruptions, String mean,
+                             String attacksSkipped, List<List<String>> attacks) {
+    }
+
+    private static Robustness robustness(JsonNode m) {
         JsonNode r = m.path("robustness");
         if (!Html.present(r)) {
-            skippedSection(h, m, "robustness", "Robustness");
-            return;
+            return new Robustness(skip(m, "robustness", "Robustness"), null, 0, List.of(), null, null, List.of());
         }
+        Figure chart = null;
+        int severities = 0;
+        List<List<String>> rows = new ArrayList<>();
         Double clean = Html.num(r, "/clean_top1");
         List<JsonNode> cs = new ArrayList<>();
         r.path("corruptions").forEach(cs::add);
-        if (cs.isEmpty()) {
-            h.append("<p class=\"muted\">No corruptions recorded.</p>\n");
-        } else {
+        if (!cs.isEmpty()) {
             // legend order = order of the lines' right ends, top first
             cs.sort(Comparator.comparingDouble((JsonNode c) -> -last(c.path("top1"))));
             double hi = clean == null ? 0 : clean;
-            int severities = 0;
             for (JsonNode c : cs) {
                 severities = Math.max(severities, c.path("top1").size());
                 for (JsonNode v : c.path("top1")) {
@@ -625,66 +625,46 @@ public final class EvalReport {
             }
             double[] a = s.area();
             s.legend(keys, a[2] + 14, a[1] + 8);
-            h.append("<div class=\"figs\">");
-            figure(h, s, "Top-1 on the " + Html.count(Html.num(r, "/records")) + "-record robustness subset under "
+            chart = figure(s, "Top-1 on the " + Html.count(Html.num(r, "/records")) + "-record robustness subset under "
                     + "each corruption at severities 1–5 (legend in the order of severity-5 accuracy); the dashed "
                     + "black line is the subset's clean top-1.");
-            h.append("</div>\n");
-            // the table
-            h.append("<table><tr><th>corruption</th>");
-            for (int k = 1; k <= severities; k++) {
-                h.append("<th class=\"num\">severity ").append(k).append("</th>");
-            }
-            h.append("<th class=\"num\">mean</th></tr>\n");
             for (JsonNode c : cs) {
-                h.append("<tr><td>").append(Html.esc(c.path("name").asText())).append("</td>");
+                List<String> row = new ArrayList<>(List.of(c.path("name").asText()));
                 double sum = 0;
                 int n = 0;
                 for (int k = 0; k < severities; k++) {
                     JsonNode v = c.path("top1").path(k);
-                    h.append("<td class=\"num\">").append(Html.pct(v.isNumber() ? v.asDouble() : null)).append("</td>");
+                    row.add(Html.pct(v.isNumber() ? v.asDouble() : null));
                     if (v.isNumber()) {
                         sum += v.asDouble();
                         n++;
                     }
                 }
-                h.append("<td class=\"num\"><strong>").append(Html.pct(n == 0 ? null : sum / n))
-                        .append("</strong></td></tr>\n");
+                row.add(Html.pct(n == 0 ? null : sum / n));
+                rows.add(row);
             }
-            h.append("<tr><th>mean over corruptions and severities</th><td colspan=\"").append(severities)
-                    .append("\"></td><td class=\"num\"><strong>").append(Html.pct(Html.num(r, "/mean_corruption_top1")))
-                    .append("</strong></td></tr></table>\n");
         }
+        String mean = Html.pct(Html.num(r, "/mean_corruption_top1"));
         JsonNode adv = r.path("adversarial");
-        h.append("<h3>Adversarial attacks</h3>\n");
         if (!Html.present(adv)) {
             String reason = Html.skipReasonFor(m, "/robustness/adversarial");
-            h.append("<p class=\"skip\">Attacks skipped: ").append(Html.esc(reason == null || reason.equals(
-                    Html.skipReasonFor(m, "/robustness")) ? "no reason recorded in metrics.json" : reason))
-                    .append(" (<code>robustness.adversarial</code> is null).</p>\n");
-            return;
+            return new Robustness(null, chart, severities, rows, mean, reason == null || reason.equals(
+                    Html.skipReasonFor(m, "/robustness")) ? "no reason recorded in metrics.json" : reason, List.of());
         }
         Double eps = Html.num(adv, "/epsilon");
-        h.append("<table><tr><th>attack</th><th class=\"num\">ε (L∞, /255)</th><th class=\"num\">steps</th>")
-                .append("<th class=\"num\">step size (/255)</th><th class=\"num\">records</th><th class=\"num\">top-1</th>")
-                .append("<th class=\"num\">vs clean</th></tr>");
-        h.append("<tr><td>none (clean subset)</td><td class=\"num\">0</td><td class=\"num\"></td><td class=\"num\"></td>")
-                .append("<td class=\"num\">").append(Html.count(Html.num(r, "/records"))).append("</td><td class=\"num\">")
-                .append(Html.pct(clean)).append("</td><td class=\"num\"></td></tr>");
-        String[][] attacks = {{"FGSM", "/fgsm_top1", "1", ""}, {"PGD", "/pgd_top1", null, "/pgd_step_size"}};
-        for (String[] at : attacks) {
+        List<List<String>> attacks = new ArrayList<>();
+        attacks.add(List.of("none (clean subset)", "0", "", "", Html.count(Html.num(r, "/records")), Html.pct(clean), ""));
+        String[][] kinds = {{"FGSM", "/fgsm_top1", "1", ""}, {"PGD", "/pgd_top1", null, "/pgd_step_size"}};
+        for (String[] at : kinds) {
             Double v = Html.num(adv, at[1]);
-            h.append("<tr><td>").append(at[0]).append("</td><td class=\"num\">")
-                    .append(eps == null ? Html.NONE : Html.compact(eps, 4)).append("</td><td class=\"num\">")
-                    .append(at[2] != null ? at[2] : orNone(Html.str(adv, "/pgd_steps"))).append("</td><td class=\"num\">")
-                    .append(at[3].isEmpty() ? (eps == null ? Html.NONE : Html.compact(eps, 4))
-                            : Html.num(adv, at[3]) == null ? Html.NONE : Html.compact(Html.num(adv, at[3]), 4))
-                    .append("</td><td class=\"num\">").append(Html.count(Html.num(adv, "/records")))
-                    .append("</td><td class=\"num\">").append(Html.pct(v)).append("</td><td class=\"num\">")
-                    .append(v == null || clean == null ? "" : String.format(Locale.ROOT, "%+.1f pts", 100 * (v - clean)))
-                    .append("</td></tr>");
+            attacks.add(List.of(at[0], eps == null ? Html.NONE : Html.compact(eps, 4),
+                    at[2] != null ? at[2] : orNone(Html.str(adv, "/pgd_steps")),
+                    at[3].isEmpty() ? (eps == null ? Html.NONE : Html.compact(eps, 4))
+                            : Html.num(adv, at[3]) == null ? Html.NONE : Html.compact(Html.num(adv, at[3]), 4),
+                    Html.count(Html.num(adv, "/records")), Html.pct(v),
+                    v == null || clean == null ? "" : String.format(Locale.ROOT, "%+.1f pts", 100 * (v - clean))));
         }
-        h.append("</table>\n");
+        return new Robustness(null, chart, severities, rows, mean, null, attacks);
     }
 
     // ---- gallery ------------------------------------------------------------------------------------
@@ -698,12 +678,14 @@ public final class EvalReport {
     public record Bar(String name, String kind, String width, String probability) {
     }
 
-    private static void gallery(StringBuilder h, JsonNode m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
+    /** The gallery: why it was skipped, or its mistakes (none: none recorded). */
+    public record Gallery(Skip skipped, List<MistakeCard> cards) {
+    }
+
+    private static Gallery gallery(JsonNode m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
         JsonNode mistakes = m.path("mistakes");
         if (!Html.present(mistakes)) {
-            h.append("<h2 id=\"mistakes\">Mistakes, most confident first</h2>\n");
-            skippedSection(h, m, "mistakes", "The gallery");
-            return;
+            return new Gallery(skip(m, "mistakes", "The gallery"), List.of());
         }
         List<MistakeCard> cards = new ArrayList<>();
         for (JsonNode x : mistakes.isArray() ? mistakes : java.util.Collections.<JsonNode>emptyList()) {
@@ -724,7 +706,7 @@ public final class EvalReport {
                     name(names, label), truth == null || truth.wnid().isEmpty() ? null : truth.wnid(),
                     x.path("real_correct").asBoolean(false), bars));
         }
-        h.append(Reports.render("evalGallery.jte", cards));
+        return new Gallery(null, cards);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
@@ -745,9 +727,8 @@ public final class EvalReport {
         return c.name().isEmpty() ? (c.wnid().isEmpty() ? "class " + index : c.wnid()) : c.name();
     }
 
-    private static void figure(StringBuilder h, Svg svg, String caption) {
-        h.append("<figure class=\"fig\">").append(svg).append("<figcaption>").append(Html.esc(caption))
-                .append("</figcaption></figure>\n");
+    private static Figure figure(Svg svg, String caption) {
+        return new Figure(svg.toString(), caption);
     }
 
     static String clip(String s, int max) {

@@ -74,17 +74,6 @@ final class Html {
         return b.toString();
     }
 
-    /** The document's start: doctype, head with inline CSS, body. The whole page is well-formed XML. */
-    static void open(StringBuilder h, String title) {
-        h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head>")
-                .append("<meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width\"/><title>")
-                .append(esc(title)).append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
-    }
-
-    static void close(StringBuilder h) {
-        h.append("</body></html>\n");
-    }
-
     // ---- numbers ------------------------------------------------------------------------------------
 
     /** {@code v} rounded to {@code significant} digits, without trailing zeros or exponent: 0.8, 0.05, 1600. */
