@@ -27,7 +27,7 @@ public final class CompareReport {
 
     /** What the report shows; {@code compare.jte} lays it out. */
     public record View(long runs, List<String> evals, String recipe, List<Group> groups, List<SeedSet> seeds,
-                       List<String> single, Scatter scatter, String paretoEval, String pareto) {
+                       List<String> single, Scatter scatter, String paretoEval, List<EvalReport.Figure> pareto) {
     }
 
     /** One table of headline numbers: the columns of a group of metrics, a row per (run, eval set). */
@@ -344,12 +344,19 @@ public final class CompareReport {
     }
 
     /** Top-1 against size and against latency on the most used eval set (compressed networks side by side). */
-    private static String pareto(List<CompareRow> rows, String eval) {
+    private static List<EvalReport.Figure> pareto(List<CompareRow> rows, String eval) {
         List<CompareRow> on = rows.stream().filter(r -> r.evalName().equals(eval)).toList();
         List<String> names = on.stream().map(r -> java.nio.file.Path.of(r.runDir()).getFileName().toString()).toList();
         double[] top1 = value(on, "/accuracy/top1");
-        return Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters")
-                + Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)");
+        List<EvalReport.Figure> charts = new ArrayList<>();
+        for (EvalReport.Figure f : new EvalReport.Figure[] {
+            Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters"),
+            Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)")}) {
+            if (f != null) {
+                charts.add(f);
+            }
+        }
+        return charts;
     }
 
     /** A number of every row's metrics by its JSON pointer (NaN where missing). */

@@ -40,10 +40,10 @@ final class Pareto {
     }
 
     /**
-     * One chart: top-1 (y) against a cost on a log axis (x), every run a point, the front joined; empty when fewer
-     * than two runs have both numbers.
+     * One chart: top-1 (y) against a cost on a log axis (x), every run a point, the front joined, with its caption;
+     * null when fewer than two runs have both numbers.
      */
-    static String chart(List<String> names, double[] cost, double[] top1, String costLabel) {
+    static EvalReport.Figure chart(List<String> names, double[] cost, double[] top1, String costLabel) {
         List<Integer> have = new ArrayList<>();
         for (int i = 0; i < cost.length; i++) {
             if (cost[i] > 0 && Double.isFinite(cost[i]) && Double.isFinite(top1[i])) {
@@ -51,7 +51,7 @@ final class Pareto {
             }
         }
         if (have.size() < 2) {
-            return "";
+            return null;
         }
         double[] x = have.stream().mapToDouble(i -> Math.log10(cost[i])).toArray();
         double[] y = have.stream().mapToDouble(i -> top1[i]).toArray();
@@ -77,9 +77,9 @@ final class Pareto {
         for (int i = 0; i < x.length; i++) {
             s.text(x[i], y[i] + (yr[1] - yr[0]) * 0.025, names.get(have.get(i)), "middle", 10, "#444");
         }
-        return "<figure class=\"fig\">" + s + "<figcaption>" + Html.esc(String.format(Locale.ROOT,
+        return new EvalReport.Figure(s.toString(), String.format(Locale.ROOT,
                 "Each point is a run; the dashed line joins the Pareto front (no other run is both more accurate and "
                         + "cheaper in %s): %s.", costLabel, String.join(", ", Arrays.stream(f)
-                        .mapToObj(i -> names.get(have.get(i))).toList()))) + "</figcaption></figure>";
+                        .mapToObj(i -> names.get(have.get(i))).toList())));
     }
 }

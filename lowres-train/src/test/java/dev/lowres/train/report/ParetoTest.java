@@ -20,10 +20,11 @@ class ParetoTest {
 
     @Test
     void theChartNamesTheFrontAndNeedsTwoRuns() {
-        String svg = Pareto.chart(List.of("base", "p50", "bad"), new double[] {1000, 500, 1200},
+        EvalReport.Figure f = Pareto.chart(List.of("base", "p50", "bad"), new double[] {1000, 500, 1200},
                 new double[] {0.9, 0.89, 0.85}, "non-zero parameters");
-        assertTrue(svg.contains("<svg") && svg.contains("Pareto front") && svg.contains(": p50, base."), svg);
-        assertEquals("", Pareto.chart(List.of("base"), new double[] {1000}, new double[] {0.9}, "x"));
-        assertEquals("", Pareto.chart(List.of("a", "b"), new double[] {1000, Double.NaN}, new double[] {0.9, 0.8}, "x"));
+        assertTrue(f.svg().startsWith("<svg") && f.caption().contains("Pareto front")
+                && f.caption().contains(": p50, base."), f.toString());
+        assertEquals(null, Pareto.chart(List.of("base"), new double[] {1000}, new double[] {0.9}, "x"));
+        assertEquals(null, Pareto.chart(List.of("a", "b"), new double[] {1000, Double.NaN}, new double[] {0.9, 0.8}, "x"));
     }
 }

@@ -66,7 +66,8 @@ public final class RunPages {
     }
 
     /** Several runs' curves. */
-    public record Overlay(List<String> paths, String top1, String loss) {
+    public record Overlay(List<String> paths, dev.lowres.train.report.EvalReport.Figure top1,
+                          dev.lowres.train.report.EvalReport.Figure loss) {
     }
 
     private Path run(String path) {
@@ -208,7 +209,8 @@ public final class RunPages {
     }
 
     /** One figure of an epoch field for several runs. */
-    static String chart(List<String> names, List<List<JsonNode>> epochs, String field, String title, boolean percent) {
+    static dev.lowres.train.report.EvalReport.Figure chart(List<String> names, List<List<JsonNode>> epochs, String field,
+                                                          String title, boolean percent) {
         double maxX = 1;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -222,7 +224,7 @@ public final class RunPages {
             }
         }
         if (!Double.isFinite(lo)) {
-            return "<p class=\"skip\">No run has " + field + " yet.</p>";
+            return new dev.lowres.train.report.EvalReport.Figure(null, "No run has " + field + " yet.");
         }
         double[] range = Svg.niceRange(percent ? Math.max(0, lo) : Math.min(0, lo), percent ? Math.min(1, hi) : hi, 6);
         Svg s = new Svg(560, 320, title + " by epoch").margins(60, 16, 52, 44).domain(0, maxX, range[0], range[1]);
@@ -238,6 +240,6 @@ public final class RunPages {
             keys.add(Svg.Key.line(names.get(i), Svg.color(i)));
         }
         s.legendRow(keys, 60, 38);
-        return "<figure class=\"fig\">" + s + "</figure>";
+        return new dev.lowres.train.report.EvalReport.Figure(s.toString(), null);
     }
 }
