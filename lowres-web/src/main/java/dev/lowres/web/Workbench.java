@@ -74,6 +74,16 @@ public final class Workbench implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
         server.start();
+        // libtorch's natives load in the background now, not under the first explanation or prediction
+        Thread natives = new Thread(() -> {
+            try {
+                dev.lowres.train.engine.Torch.load();
+            } catch (RuntimeException | LinkageError e) {
+                log.println("lowres serve: libtorch could not be loaded (explanations and predictions will fail): " + e);
+            }
+        }, "lowres-serve-natives");
+        natives.setDaemon(true);
+        natives.start();
         return new Workbench(server, executor, runs, models);
     }
 

@@ -119,7 +119,24 @@ function augmentPreview(form) {
   form.addEventListener("submit", (event) => { event.preventDefault(); changed(); });
 }
 
+// explanations are computed when their page is asked for (seconds): say so while the browser waits
+function busyWhileExplaining() {
+  const say = () => {
+    let note = document.getElementById("busy-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "busy-note";
+      note.className = "skip";
+      document.querySelector("nav.top").after(note);
+    }
+    note.textContent = "Computing the attributions and their faithfulness curves… (a few seconds on a CPU)";
+  };
+  document.querySelectorAll("a.explain, a.explain-label").forEach((a) => a.addEventListener("click", say));
+  document.querySelectorAll("#explain-form, #explain-options").forEach((f) => f.addEventListener("submit", say));
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  busyWhileExplaining();
   const curves = document.getElementById("curves");
   if (curves && curves.dataset.path !== undefined) { liveCurves(curves); }
   const gallery = document.getElementById("mistakes");
