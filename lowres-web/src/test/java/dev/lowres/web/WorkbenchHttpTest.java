@@ -579,4 +579,36 @@ class WorkbenchHttpTest {
         assertEquals(422, none.statusCode());
         assertTrue(none.body().contains("holds no evaluation") && !none.body().contains(f.root.toString()), none.body());
     }
+
+    @Test
+    void networksAreKeptTwoAtATimeReloadedWhenTheirWeightsChangeAndClosedAtTheEnd() throws Exception {
+        Path copy = tmp.resolve("copies/r3");
+        Files.createDirectories(copy.getParent());
+        try (var walk = Files.walk(f.run)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Path to = copy.resolve(f.run.relativize(p).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(p, to);
+            }
+        }
+        byte[] pixels = new byte[3 * 8 * 8];
+        SplitView.open(f.tiny, "val", false).read(0, pixels, 0);
+        dev.lowres.web.model.Models models = new dev.lowres.web.model.Models();
+        float[] first = models.with(f.run, l -> l.explainer().probabilities(pixels));
+        models.with(f.synthRun, l -> l.model());
+        assertEquals(2, models.loaded());
+        var third = models.with(copy, l -> l.model());
+        assertEquals(dev.lowres.web.model.Models.KEPT, models.loaded(), "the network used longest ago was closed");
+        float[] again = models.with(f.run, l -> l.explainer().probabilities(pixels));
+        assertTrue(java.util.Arrays.equals(first, again), "loaded again, the same network");
+        assertEquals(2, models.loaded());
+        Path weights = copy.resolve("model.safetensors");
+        Files.setLastModifiedTime(weights, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(weights).toMillis() + 5000));
+        assertFalse(third == models.with(copy, l -> l.model()), "new weights: the network is loaded again");
+        models.close();
+        assertEquals(0, models.loaded());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> models.with(f.run, l -> l.model()));
+    }
 }
