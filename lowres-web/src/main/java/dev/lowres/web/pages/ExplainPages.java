@@ -121,16 +121,9 @@ public final class ExplainPages {
                     shape.width(), scale)), scale * shape.width(), Explanation.top5(p, wnids, names), target,
                     t + " " + wnids.get(t) + " " + names.get(t), p[t], targets,
                     methods.stream().map(Method::id).toList(), seed, shown, curves(all),
-                    files.relative(loaded.weights()), 0);
+                    files.relative(loaded.weights()), (System.nanoTime() - start) / 1e9); // with any wait and load
         });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        r.html(Templates.render("explain.jte", withSeconds(view, seconds)));
-    }
-
-    private static ExplainView withSeconds(ExplainView v, double seconds) {
-        return new ExplainView(v.run(), v.dataset(), v.datasetName(), v.split(), v.index(), v.key(), v.truth(),
-                v.recordPng(), v.side(), v.top5(), v.target(), v.explained(), v.probability(), v.targets(), v.chosen(),
-                v.seed(), v.methods(), v.curves(), v.weights(), seconds);
+        r.html(Templates.render("explain.jte", view));
     }
 
     static List<Method> methods(List<String> given) {
