@@ -176,10 +176,14 @@ class BrowserTest {
         driver.get(url("/eval/mistakes?path=runs/r1/eval/tiny-val"));
         driver.findElement(By.cssSelector(".card.mistake a.explain")).click();
         waiting().until(d -> d.getCurrentUrl().contains("/explain"));
-        assertEquals(5, driver.findElements(By.cssSelector("#maps figure.map img")).size());
+        waiting().until(d -> "yes".equals(d.findElement(By.id("maps")).getAttribute("data-done")));
+        assertEquals(5, driver.findElements(By.cssSelector("#maps figure.map img")).size(), "every map arrived");
         waiting().until(d -> (Boolean) js("return Array.from(document.querySelectorAll('#maps img'))"
                 + ".every(i => i.complete && i.naturalWidth === 160)"));
-        assertEquals(5, driver.findElements(By.cssSelector("#faithfulness tr[data-method]")).size());
+        assertEquals(5, driver.findElements(By.cssSelector("#faithfulness tr[data-state='done']")).size());
+        assertTrue(driver.findElement(By.cssSelector("#faithfulness tr[data-method='xrai'] td.num")).getText()
+                .matches("0\\.\\d{4}"), "its deletion area");
+        assertEquals(2, driver.findElements(By.cssSelector("#explain-curves svg")).size(), "the curves");
         shot("explain");
     }
 

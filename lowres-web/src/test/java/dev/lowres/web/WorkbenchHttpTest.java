@@ -387,7 +387,7 @@ class WorkbenchHttpTest {
                 .filter(p -> p.path("label").asInt() != p.path("top5").get(0).asInt()).findFirst().orElseThrow();
         int index = wrong.path("index").asInt();
         String base = "/explain?run=runs/r1&path=datasets/tiny&split=val&index=" + index;
-        HttpResponse<String> r = get(base);
+        HttpResponse<String> r = get(base + "&sync=1");
         assertEquals(200, r.statusCode(), r.body());
         String page = r.body();
         assertEquals(5, count(page, "<figure class=\"map\""), "one map per method");
@@ -411,7 +411,7 @@ class WorkbenchHttpTest {
         assertTrue(p.find(), page);
         assertEquals(wrong.path("prob").get(0).asDouble(), Double.parseDouble(p.group(1)), 1.5e-3);
 
-        String asLabel = get(base + "&target=label&method=gradient&method=grad-cam").body();
+        String asLabel = get(base + "&target=label&method=gradient&method=grad-cam&sync=1").body();
         assertTrue(asLabel.contains("<span id=\"explained\">" + wrong.path("label").asInt() + " "), "explains the label");
         assertEquals(2, count(asLabel, "<figure class=\"map\""), "only the methods asked for");
 
@@ -434,6 +434,34 @@ class WorkbenchHttpTest {
         assertFalse(notARun.body().contains("Exception") || notARun.body().contains("at dev.lowres"), notARun.body());
         assertEquals(404, get("/explain?run=../x&path=datasets/tiny&split=val&index=0").statusCode());
         assertEquals(400, get(base.replace("index=" + index, "index=400")).statusCode());
+    }
+
+    @Test
+    void theExplanationPageComesAtOnceAndItsMapsOneByOneWithTheNumbersOfTheWholePage() throws Exception {
+        String query = "run=runs/r1&path=datasets/tiny&split=val&index=3&target=predicted&seed=0";
+        String page = get("/explain?" + query).body();
+        assertEquals(5, count(page, "data-state=\"pending\"><div class=\"pending\""), "five maps to compute");
+        assertTrue(page.contains("data-query=\"" + query.replace("/", "%2F").replace("&", "&amp;") + "\""), page);
+        assertTrue(page.contains("<noscript>") && page.contains("sync=1"), "a way without scripts");
+        String whole = get("/explain?" + query + "&sync=1").body();
+        for (String m : List.of("gradient", "smoothgrad", "integrated-gradients", "grad-cam", "xrai")) {
+            HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(url("/explain/method?" + query
+                    + "&method=" + m))).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, one.statusCode(), one.body());
+            JsonNode v = JSON.readTree(one.body());
+            assertEquals(m, v.path("id").asText());
+            assertTrue(v.path("png").asText().startsWith("data:image/png;base64,"));
+            String row = String.format(java.util.Locale.ROOT, "<tr data-method=\"%s\"><td>%s</td><td class=\"num\">%.4f"
+                    + "</td><td class=\"num\">%.4f</td>", m, m, v.path("deletion").asDouble(), v.path("insertion").asDouble());
+            assertTrue(whole.contains(row), "the same numbers as the whole page: " + row);
+        }
+        String curves = get("/explain/curves?" + query + "&method=gradient&method=xrai").body();
+        assertEquals(2, count(curves, "<svg"), curves);
+        assertTrue(curves.contains(">gradient ") && curves.contains(">xrai ") && !curves.contains(">smoothgrad "), curves);
+        assertEquals(400, get("/explain/method?" + query).statusCode(), "no method");
+        assertEquals(400, get("/explain/method?" + query + "&method=gradient&method=xrai").statusCode(), "two methods");
+        assertEquals(400, get("/explain/method?" + query.replace("target=predicted", "target=n42") + "&method=gradient")
+                .statusCode());
     }
 
     @Test

@@ -29,8 +29,13 @@ public final class Models implements AutoCloseable {
     /** Networks kept loaded at most. */
     public static final int KEPT = 2;
 
-    /** What a request gets to use while it holds the network. */
-    public record Loaded(RunInfo info, TrainedModel model, Explainer explainer, Path weights) {
+    /**
+     * What a request gets to use while it holds the network.
+     *
+     * @param weights the weights file loaded
+     * @param version the weights file and its modification time: changes when the network is loaded anew
+     */
+    public record Loaded(RunInfo info, TrainedModel model, Explainer explainer, Path weights, String version) {
     }
 
     /** Work with a loaded network. */
@@ -103,7 +108,7 @@ public final class Models implements AutoCloseable {
                 slot.loaded = null;
             }
             TrainedModel model = TrainedModel.load(info, RunInfo.Weights.AUTO, Device.cpu(), Precision.FP32, true);
-            slot.loaded = new Loaded(info, model, new Explainer(model), weights);
+            slot.loaded = new Loaded(info, model, new Explainer(model), weights, weights + "@" + stamp.toMillis());
             slot.stamp = stamp;
             return slot.loaded;
         } catch (IOException | DatasetException | RuntimeException e) {

@@ -135,8 +135,51 @@ function busyWhileExplaining() {
   document.querySelectorAll("#explain-form, #explain-options").forEach((f) => f.addEventListener("submit", say));
 }
 
+// the explanation page: each map in turn from /explain/method, then the curves of them all
+function explaining(maps) {
+  const pending = Array.from(maps.querySelectorAll("figure.map[data-state='pending']"));
+  if (pending.length === 0) { return; }
+  const status = document.getElementById("explain-status");
+  const query = maps.dataset.query;
+  const methods = pending.map((f) => f.dataset.method);
+  const json = (r) => r.json().then((b) => (r.ok ? b : Promise.reject(new Error(b.error || r.status))));
+  const one = (i) => {
+    if (i === methods.length) {
+      status.textContent = "Drawing the curves…";
+      return fetch("/explain/curves?" + query + methods.map((m) => "&method=" + encodeURIComponent(m)).join(""))
+        .then((r) => (r.ok ? r.text() : json(r)))
+        .then((html) => { document.getElementById("explain-curves").innerHTML = html; status.textContent = ""; maps.dataset.done = "yes"; });
+    }
+    const m = methods[i];
+    status.textContent = "Computing " + m + " (" + (i + 1) + " of " + methods.length + ")…";
+    return fetch("/explain/method?" + query + "&method=" + encodeURIComponent(m), { headers: { "Accept": "application/json" } })
+      .then(json)
+      .then((v) => {
+        const figure = pending[i];
+        const img = document.createElement("img");
+        img.className = "px";
+        img.alt = m;
+        img.width = Number(figure.querySelector(".pending").style.width.replace("px", ""));
+        img.src = v.png;
+        figure.querySelector(".pending").replaceWith(img);
+        figure.dataset.state = "done";
+        const row = document.querySelector("#faithfulness tr[data-method='" + m + "']");
+        const cells = row.querySelectorAll("td");
+        cells[1].textContent = v.deletion.toFixed(4);
+        cells[2].textContent = v.insertion.toFixed(4);
+        cells[3].textContent = v.seconds.toFixed(3);
+        cells[4].textContent = v.note || "";
+        row.dataset.state = "done";
+        return one(i + 1);
+      });
+  };
+  one(0).catch((e) => { status.textContent = "Not computed: " + e.message; maps.dataset.failed = "yes"; });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   busyWhileExplaining();
+  const maps = document.getElementById("maps");
+  if (maps && maps.dataset.query !== undefined) { explaining(maps); }
   const curves = document.getElementById("curves");
   if (curves && curves.dataset.path !== undefined) { liveCurves(curves); }
   const gallery = document.getElementById("mistakes");
