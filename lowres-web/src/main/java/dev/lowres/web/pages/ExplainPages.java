@@ -189,7 +189,7 @@ public final class ExplainPages {
             List<Choice> targets = new ArrayList<>(List.of(new Choice("predicted", "the predicted class"),
                     new Choice("label", "the record's label")));
             for (int c = 0; c < wnids.size(); c++) {
-                targets.add(new Choice(Integer.toString(c), c + " " + wnids.get(c) + " " + names.get(c)));
+                targets.add(new Choice(Integer.toString(c), label(c, wnids.get(c), names.get(c))));
             }
             Manifest.ImageShape s = a.shape();
             int t = res.target();
@@ -197,7 +197,7 @@ public final class ExplainPages {
                     a.split(), a.record(), a.index().key(a.split(), a.record()), a.truth(),
                     dataUri(Heatmap.image(a.pixels(), s.channels(), s.height(), s.width(), a.scale())),
                     a.scale() * s.width(), Explanation.top5(res.probabilities(), wnids, names), a.target(),
-                    t + " " + wnids.get(t) + " " + names.get(t), res.probabilities()[t], targets,
+                    label(t, wnids.get(t), names.get(t)), res.probabilities()[t], targets,
                     a.methods().stream().map(Method::id).toList(), a.seed(), shown, sync ? curves(all) : null,
                     files.relative(loaded.weights()), (System.nanoTime() - start) / 1e9, // with any wait and load
                     query(files.relative(a.runDir()), files.relative(a.index().dir()), a));
@@ -260,7 +260,10 @@ public final class ExplainPages {
     }
 
     private static String chart(String title, List<Attribution> all, boolean deletion) {
-        Svg s = new Svg(380, 260, title).margins(48, 12, 28, 40).domain(0, 1, 0, 1).title(title);
+        // the legend goes in rows above the plot: the curves may run anywhere inside it
+        int legendRows = (all.size() + 1) / 2;
+        Svg s = new Svg(420, 250 + 16 * legendRows, title).margins(48, 12, 30 + 16 * legendRows, 40)
+                .domain(0, 1, 0, 1).title(title);
         s.xAxis(Svg.ticks(0, 1, 5), v -> String.format(Locale.ROOT, "%.0f%%", 100 * v),
                 deletion ? "pixels removed, most important first" : "pixels restored, most important first");
         s.yAxis(Svg.ticks(0, 1, 5), v -> String.format(Locale.ROOT, "%.1f", v), "probability of the class");
@@ -274,8 +277,13 @@ public final class ExplainPages {
             s.line(xs, ys, Svg.color(m), 2, null, String.format(Locale.ROOT, "%s: area %.4f", a.method().id(), area));
             keys.add(Svg.Key.line(String.format(Locale.ROOT, "%s %.3f", a.method().id(), area), Svg.color(m)));
         }
-        s.legend(keys, s.area()[0] + (deletion ? 150 : 8), s.area()[1] + 14);
+        s.legendRow(keys, 48, 38);
         return s.toString();
+    }
+
+    /** A class as shown: its index, its wnid and its name (once where they are the same, as in Fashion-MNIST). */
+    public static String label(int index, String wnid, String name) {
+        return index + " " + (wnid.equals(name) || name.isEmpty() ? wnid : wnid + " " + name);
     }
 
     /** The runs under the root whose networks take images of {@code shape}, by path. */
