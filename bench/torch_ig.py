@@ -11,23 +11,13 @@ Debian; these are its operations, written out. Prints the seconds of each repeat
 min / median / max, for contiguous and channels-last inputs.
 """
 import argparse
-import importlib.util
 import os
 import statistics
 import time
 
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, "lowres-data", "src", "main", "resources", "dev", "lowres", "data", "bench",
-                      "torch_train.py")
-
-
-def load_module():
-    spec = importlib.util.spec_from_file_location("torch_train", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from check_torch_wrn import load_module  # lowres bench train's PyTorch WRN, torch_train.py
 
 
 def integrated_gradients(model, x, target, steps, channels_last):

@@ -146,7 +146,7 @@ final class ExplainCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolveSibling(json), Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(e));
             text.printf(Locale.ROOT, "record %d of %s (%s), label %s; explaining %s (p = %.3f)%n", index, split,
-                    keyOf(view.dataset(), split, index),
+                    keyOf(view, index),
                     label < 0 ? "not a class of the run" : wnids.get(label) + " " + names.get(label),
                     wnids.get(t) + " " + names.get(t), probabilities[t]);
             text.printf(Locale.ROOT, "%-22s %9s %9s %9s%n", "method", "deletion", "insertion", "seconds");
@@ -157,6 +157,12 @@ final class ExplainCommand implements Callable<Integer> {
             text.printf("  -> %s, %s%n", out, out.resolveSibling(json));
         }
         return ExitCodes.OK;
+    }
+
+    /** The key of record {@code index}: its shard's keys file, read once. */
+    static String keyOf(SplitView view, int index) throws java.io.IOException {
+        SplitView.Location at = view.locate(index);
+        return view.dataset().keys(at.shard()).get(at.offset());
     }
 
     /** The index of the record of {@code key} in {@code split}. */
@@ -172,18 +178,5 @@ final class ExplainCommand implements Callable<Integer> {
             at += keys.size();
         }
         throw new IllegalArgumentException("no record of key '" + key + "' in split " + split);
-    }
-
-    /** The key of record {@code index} of {@code split}: its shard's keys file, read once. */
-    static String keyOf(Dataset dataset, String split, int index) throws java.io.IOException,
-            dev.lowres.data.store.DatasetException {
-        long at = 0;
-        for (Manifest.Shard shard : dataset.split(split).shards()) {
-            if (index < at + shard.count()) {
-                return dataset.keys(shard).get((int) (index - at));
-            }
-            at += shard.count();
-        }
-        throw new IndexOutOfBoundsException("record " + index + " of " + split);
     }
 }

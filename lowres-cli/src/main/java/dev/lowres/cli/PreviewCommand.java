@@ -93,7 +93,7 @@ final class PreviewCommand implements Callable<Integer> {
         PreviewSamples.Result result = PreviewSamples.collect(new PreviewSamples.Options(data, split, augment, count,
                 samples, seed, batchSize, null));
         ContactSheet.Sheet sheet = result.sheet();
-        int s = scale != null ? scale : Math.max(1, Math.round(96f / Math.max(sheet.height(), sheet.width())));
+        int s = scale != null ? scale : ContactSheet.defaultScale(sheet);
         byte[] png = ContactSheet.png(sheet, s);
         Path target = out.toAbsolutePath().normalize();
         if (target.getParent() != null) {

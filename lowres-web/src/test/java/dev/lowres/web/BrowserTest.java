@@ -193,7 +193,7 @@ class BrowserTest {
         driver.findElement(By.id("augment-link")).click();
         waiting().until(d -> (Boolean) js("const i = document.getElementById('augment-sheet');"
                 + "return i.complete && i.naturalWidth > 0"));
-        long before = (long) js("return document.getElementById('augment-sheet').naturalHeight");
+        long before = (long) js("return document.getElementById('augment-sheet').naturalWidth");
         WebElement spec = driver.findElement(By.id("augment-spec"));
         spec.clear();
         spec.sendKeys("flip, cutmix");
@@ -203,7 +203,7 @@ class BrowserTest {
         assertTrue(driver.findElement(By.id("augment-status")).getText().contains("cutmix(alpha=1, p=1)"));
         assertTrue(driver.getCurrentUrl().contains("augment=flip%2C+cutmix"), driver.getCurrentUrl());
         long after = (long) js("return document.getElementById('augment-sheet').naturalWidth");
-        assertTrue(after > 0 && before > 0);
+        assertTrue(after > before, "cutmix adds the mixed columns to paper's sheet: " + before + " -> " + after);
         shot("augment");
         spec.sendKeys("z");
         waiting().until(d -> d.findElement(By.id("augment-status")).getText().startsWith("Not drawn"));

@@ -511,6 +511,14 @@ class WorkbenchHttpTest {
             assertTrue(top5.get(k - 1).path("probability").asDouble() >= top5.get(k).path("probability").asDouble());
         }
 
+        // a GIF (its size is not in the header lowres reads before decoding): its format and size as decoded
+        BufferedImage gif = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream gifBytes = new ByteArrayOutputStream();
+        ImageIO.write(gif, "gif", gifBytes);
+        JsonNode asGif = JSON.readTree(upload("runs/r2", "image/gif", gifBytes.toByteArray()).body());
+        assertEquals("gif 64 48", asGif.path("input").path("format").asText() + " "
+                + asGif.path("input").path("width").asInt() + " " + asGif.path("input").path("height").asInt());
+
         // a run whose dataset does not say how it was made: box, exact, and a note that says so
         JsonNode tiny = JSON.readTree(upload("runs/r1", "application/octet-stream", source).body());
         assertEquals(8, tiny.path("pipeline").path("size").asInt());

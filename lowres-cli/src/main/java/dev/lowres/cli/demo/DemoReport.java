@@ -4,9 +4,9 @@ import dev.lowres.data.Version;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.train.loop.EpochMetrics;
 import dev.lowres.train.report.DemoPage;
+import dev.lowres.train.report.Reports;
 import dev.lowres.train.report.Svg;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -55,7 +55,7 @@ public final class DemoReport {
                 steps.stream().map(s -> new DemoPage.Step(s.name(), s.what(), s.seconds(), s.result())).toList(), t,
                 datasets.stream().map(d -> new DemoPage.DatasetCard(d.path(), d.manifest(), d.baseline().top1(),
                         d.baseline().chance(), d.baseline().total(),
-                        "data:image/png;base64," + Base64.getEncoder().encodeToString(d.sheetPng()))).toList()).html();
+                        Reports.pngDataUri(d.sheetPng()))).toList()).html();
     }
 
     /** Train and validation top-1 by epoch. */

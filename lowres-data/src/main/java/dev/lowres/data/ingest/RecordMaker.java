@@ -60,10 +60,11 @@ public final class RecordMaker implements AutoCloseable {
      * Makes the records of the image file in {@code data[0..length)} into {@code outputs[t]} at record
      * {@code slot}, exactly as a build makes them from a file with these bytes.
      *
+     * @return the decoded image (for its size; valid until the next call)
      * @throws BadImageException when the bytes are not an image lowres reads, or declare more pixels than the spec
      *                           allows (refused from the header, before any pixel is decoded)
      */
-    public void make(byte[] data, int length, byte[][] outputs, int slot) throws BadImageException {
+    public DecodedImage make(byte[] data, int length, byte[][] outputs, int slot) throws BadImageException {
         DecodedImage decoded;
         try {
             decoded = spec.fast() ? decoder.decodeReduced(data, length, spec.fastMinSide()) : decoder.decode(data, length);
@@ -74,6 +75,7 @@ public final class RecordMaker implements AutoCloseable {
             int size = spec.sizes().get(t);
             resampler.resize(decoded, size, size, spec.filter(), outputs[t], slot * spec.bytesPerImage(t));
         }
+        return decoded;
     }
 
     private static Manifest.Skipped skipped(SplitSource split, SourceImage image, BadImageException.Reason reason,

@@ -18,14 +18,17 @@ public final class SplitView {
     private final Dataset dataset;
     private final String split;
     private final Manifest.ImageShape shape;
+    private final List<Manifest.Shard> shardList;
     private final ByteBuffer[] shards;
     private final long[] starts;
     private final short[] labels;
     private final int count;
 
-    private SplitView(Dataset dataset, String split, ByteBuffer[] shards, long[] starts, short[] labels) {
+    private SplitView(Dataset dataset, String split, List<Manifest.Shard> shardList, ByteBuffer[] shards, long[] starts,
+                      short[] labels) {
         this.dataset = dataset;
         this.split = split;
+        this.shardList = List.copyOf(shardList);
         this.shape = dataset.manifest().image();
         this.shards = shards;
         this.starts = starts;
@@ -72,7 +75,7 @@ public final class SplitView {
                         + " outside 0.." + (classes - 1));
             }
         }
-        return new SplitView(dataset, split, maps, starts, labels);
+        return new SplitView(dataset, split, list, maps, starts, labels);
     }
 
     public Dataset dataset() {
@@ -126,6 +129,16 @@ public final class SplitView {
             }
             i = end;
         }
+    }
+
+    /** Where a record is stored: its shard, and its position in the shard (its line in the shard's keys file). */
+    public record Location(Manifest.Shard shard, int offset) {
+    }
+
+    /** Where record {@code index} is stored. */
+    public Location locate(int index) {
+        int shard = shardOf(index);
+        return new Location(shardList.get(shard), (int) (index - starts[shard]));
     }
 
     /** The shard holding a record, by binary search over the shard starts. */

@@ -98,6 +98,11 @@ public final class ContactSheet {
         }
     }
 
+    /** The upscaling that shows the sheet's images at about 96 px (3 at 32 px), at least 1. */
+    public static int defaultScale(Sheet sheet) {
+        return Math.max(1, Math.round(96f / Math.max(sheet.height(), sheet.width())));
+    }
+
     /** The layout of a sheet at a scale. */
     public static Layout layout(Sheet sheet, int scale) {
         return new Layout(sheet.rows().size(), sheet.headers().size(), sheet.height(), sheet.width(), scale,

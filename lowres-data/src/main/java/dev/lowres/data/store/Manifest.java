@@ -39,6 +39,11 @@ public record Manifest(String format, String name, ImageShape image, List<ClassE
         public int bytesPerImage() {
             return height * width * channels;
         }
+
+        /** As lowres writes a shape for people: channels x height x width, e.g. {@code 3x32x32}. */
+        public String describe() {
+            return channels + "x" + height + "x" + width;
+        }
     }
 
     /**

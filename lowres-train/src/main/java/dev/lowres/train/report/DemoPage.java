@@ -45,6 +45,6 @@ public record DemoPage(String tool, String evaluation, List<Step> steps, Trainin
 
     /** A fraction as a percentage with one decimal. */
     public static String pct(double v) {
-        return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
+        return Html.pct(v);
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -701,8 +700,7 @@ public final class EvalReport {
                 bars.add(new Bar(name(names, ci), ci == label ? "ok" : bars.isEmpty() ? null : "o",
                         String.format(Locale.ROOT, "%.0f", Math.max(0, Math.min(100, 100 * prob))), Html.pct(prob)));
             }
-            cards.add(new MistakeCard(index, png == null ? null : "data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(png), key, key.substring(key.lastIndexOf('/') + 1),
+            cards.add(new MistakeCard(index, png == null ? null : Reports.pngDataUri(png), key, key.substring(key.lastIndexOf('/') + 1),
                     name(names, label), truth == null || truth.wnid().isEmpty() ? null : truth.wnid(),
                     x.path("real_correct").asBoolean(false), bars));
         }

@@ -18,6 +18,11 @@ public final class Reports {
     private Reports() {
     }
 
+    /** A PNG as a {@code data:} URI, the way the reports and pages embed their images. */
+    public static String pngDataUri(byte[] png) {
+        return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png);
+    }
+
     /** Renders {@code name} (e.g. {@code "demo.jte"}) with its one parameter. */
     public static String render(String name, Object model) {
         StringOutput out = new StringOutput();

@@ -42,6 +42,12 @@ public final class Catalog {
         public <T extends Entry> List<T> of(Class<T> kind) {
             return entries.stream().filter(kind::isInstance).map(kind::cast).toList();
         }
+
+        /** The datasets of this name and image shape ({@link Manifest.ImageShape#describe()}): a moved one's copies. */
+        public List<Entry.DatasetEntry> datasets(String name, String image) {
+            return of(Entry.DatasetEntry.class).stream().filter(d -> d.name().equals(name) && d.image().equals(image))
+                    .toList();
+        }
     }
 
     public static Scan scan(Path root) throws IOException {
@@ -90,8 +96,7 @@ public final class Catalog {
             Manifest m = ManifestIO.read(dir);
             Map<String, Long> splits = new LinkedHashMap<>();
             m.splits().forEach((k, v) -> splits.put(k, v.count()));
-            String image = m.image().channels() + "x" + m.image().height() + "x" + m.image().width();
-            return new Entry.DatasetEntry(rel, m.name(), image, m.classes().size(), splits,
+            return new Entry.DatasetEntry(rel, m.name(), m.image().describe(), m.classes().size(), splits,
                     m.skipped() == null ? 0 : m.skipped().size());
         } catch (Exception e) {
             return new Entry.Unreadable(rel, "dataset", String.valueOf(e.getMessage()));

@@ -76,23 +76,15 @@ public final class DatasetIndex {
         });
     }
 
-    /** The key (source path) of record {@code index} of {@code split}. */
+    /** The key (source path) of record {@code index} of {@code split}; each shard's keys are read once. */
     public String key(String split, int index) throws IOException {
-        Manifest.Split s = dataset.manifest().splits().get(split);
-        long at = 0;
-        for (Manifest.Shard shard : s.shards()) {
-            if (index < at + shard.count()) {
-                List<String> list = keys.get(shard.keys());
-                if (list == null) {
-                    list = dataset.keys(shard);
-                    keys.put(shard.keys(), list);
-                }
-                int i = (int) (index - at);
-                return i < list.size() ? list.get(i) : "?";
-            }
-            at += shard.count();
+        SplitView.Location at = split(split).view.locate(index);
+        List<String> list = keys.get(at.shard().keys());
+        if (list == null) {
+            list = dataset.keys(at.shard());
+            keys.put(at.shard().keys(), list);
         }
-        throw new IndexOutOfBoundsException("record " + index + " of " + split);
+        return at.offset() < list.size() ? list.get(at.offset()) : "?";
     }
 
     /** One split: its view and, per class, its records' indices in split order. */

@@ -10,7 +10,6 @@ import dev.lowres.web.http.HttpError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,7 +46,6 @@ public final class Models implements AutoCloseable {
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
         Loaded loaded;
-        FileTime stamp;
         boolean closed;
     }
 
@@ -99,8 +97,8 @@ public final class Models implements AutoCloseable {
         try {
             RunInfo info = RunInfo.load(dir);
             Path weights = info.weightsFile(RunInfo.Weights.AUTO);
-            FileTime stamp = Files.getLastModifiedTime(weights);
-            if (slot.loaded != null && slot.loaded.weights().equals(weights) && stamp.equals(slot.stamp)) {
+            String version = weights + "@" + Files.getLastModifiedTime(weights).toMillis();
+            if (slot.loaded != null && slot.loaded.version().equals(version)) {
                 return slot.loaded;
             }
             if (slot.loaded != null) {
@@ -108,8 +106,7 @@ public final class Models implements AutoCloseable {
                 slot.loaded = null;
             }
             TrainedModel model = TrainedModel.load(info, RunInfo.Weights.AUTO, Device.cpu(), Precision.FP32, true);
-            slot.loaded = new Loaded(info, model, new Explainer(model), weights, weights + "@" + stamp.toMillis());
-            slot.stamp = stamp;
+            slot.loaded = new Loaded(info, model, new Explainer(model), weights, version);
             return slot.loaded;
         } catch (IOException | DatasetException | RuntimeException e) {
             throw new HttpError(422, "cannot load the run's network: " + e.getMessage());

@@ -93,10 +93,9 @@ public final class DatasetPages {
         } catch (DatasetException e) {
             throw new HttpError(422, "not a readable dataset: " + e.getMessage());
         }
-        var sheet = result.sheet();
-        int scale = Math.max(1, Math.round(96f / Math.max(sheet.height(), sheet.width())));
         r.responseHeader("X-Augment-Spec", result.spec());
-        r.send(200, "image/png", dev.lowres.data.preview.ContactSheet.png(sheet, scale));
+        r.send(200, "image/png", dev.lowres.data.preview.ContactSheet.png(result.sheet(),
+                dev.lowres.data.preview.ContactSheet.defaultScale(result.sheet())));
     }
 
     /** A class and its records per split. */

@@ -2,6 +2,7 @@ package dev.lowres.web.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lowres.data.store.Manifest;
 import dev.lowres.train.eval.Evaluation;
 import dev.lowres.train.report.EvalReport;
 import dev.lowres.web.catalog.Catalog;
@@ -226,11 +227,11 @@ public final class EvalPages {
         if (named != null) {
             return named;
         }
-        String shape = data.path("image").size() == 3 ? data.path("image").get(0).asInt() + "x"
-                + data.path("image").get(1).asInt() + "x" + data.path("image").get(2).asInt() : "?";
-        List<Entry.DatasetEntry> same = Catalog.scan(files.root()).of(Entry.DatasetEntry.class).stream()
-                .filter(d -> d.name().equals(data.path("name").asText()) && d.image().equals(shape)
-                        && d.splits().getOrDefault(data.path("split").asText(), -1L) == data.path("records").asLong())
+        JsonNode image = data.path("image"); // [channels, height, width]
+        String shape = image.size() == 3 ? new Manifest.ImageShape(image.get(1).asInt(), image.get(2).asInt(),
+                image.get(0).asInt()).describe() : "?";
+        List<Entry.DatasetEntry> same = Catalog.scan(files.root()).datasets(data.path("name").asText(), shape).stream()
+                .filter(d -> d.splits().getOrDefault(data.path("split").asText(), -1L) == data.path("records").asLong())
                 .toList();
         if (same.size() == 1) {
             notes.add("The evaluated dataset's folder (" + data.path("name").asText("?") + ") is not under the served "

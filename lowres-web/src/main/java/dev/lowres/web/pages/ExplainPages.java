@@ -7,6 +7,7 @@ import dev.lowres.train.explain.Attribution;
 import dev.lowres.train.explain.Explanation;
 import dev.lowres.train.explain.Heatmap;
 import dev.lowres.train.explain.Method;
+import dev.lowres.train.report.Reports;
 import dev.lowres.train.report.Svg;
 import dev.lowres.web.catalog.Catalog;
 import dev.lowres.web.catalog.DatasetIndex;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,8 +95,8 @@ public final class ExplainPages {
         }
     }
 
-    /** The network's probabilities for the record and the class explained (and the record's class, -1: none). */
-    private record Resolved(float[] probabilities, int target, int label) {
+    /** The network's probabilities for the record, and the class explained. */
+    private record Resolved(float[] probabilities, int target) {
     }
 
     /** Attributions computed lately, by network version, record, target, method and seed. */
@@ -125,8 +125,8 @@ public final class ExplainPages {
     private static Resolved resolve(Models.Loaded loaded, Ask a) {
         RunInfo info = loaded.info();
         if (!a.shape().equals(info.image())) {
-            throw new HttpError(422, "the run's network takes " + describe(info.image()) + " images; this dataset's "
-                    + "are " + describe(a.shape()));
+            throw new HttpError(422, "the run's network takes " + info.image().describe() + " images; this dataset's "
+                    + "are " + a.shape().describe());
         }
         int label = info.wnids().indexOf(a.truth().wnid()); // -1: the record's class is not one the network predicts
         float[] p = loaded.explainer().probabilities(a.pixels());
@@ -135,7 +135,7 @@ public final class ExplainPages {
                     + "explain the predicted class or one of the run's");
         }
         try {
-            return new Resolved(p, Explanation.target(a.target(), p, label, info.wnids()), label);
+            return new Resolved(p, Explanation.target(a.target(), p, label, info.wnids()));
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(e.getMessage());
         }
@@ -160,7 +160,7 @@ public final class ExplainPages {
 
     private MethodView view(Ask a, Attribution at) {
         Manifest.ImageShape s = a.shape();
-        return new MethodView(at.method().id(), dataUri(Heatmap.overlay(a.pixels(), s.channels(), s.height(), s.width(),
+        return new MethodView(at.method().id(), Reports.pngDataUri(Heatmap.overlay(a.pixels(), s.channels(), s.height(), s.width(),
                 at.map(), a.scale())), at.faithfulness().deletionArea(), at.faithfulness().insertionArea(), at.seconds(),
                 at.note());
     }
@@ -195,7 +195,7 @@ public final class ExplainPages {
             int t = res.target();
             return new ExplainView(files.relative(a.runDir()), files.relative(a.index().dir()), a.manifest().name(),
                     a.split(), a.record(), a.index().key(a.split(), a.record()), a.truth(),
-                    dataUri(Heatmap.image(a.pixels(), s.channels(), s.height(), s.width(), a.scale())),
+                    Reports.pngDataUri(Heatmap.image(a.pixels(), s.channels(), s.height(), s.width(), a.scale())),
                     a.scale() * s.width(), Explanation.top5(res.probabilities(), wnids, names), a.target(),
                     label(t, wnids.get(t), names.get(t)), res.probabilities()[t], targets,
                     a.methods().stream().map(Method::id).toList(), a.seed(), shown, sync ? curves(all) : null,
@@ -305,11 +305,4 @@ public final class ExplainPages {
         return out;
     }
 
-    static String describe(Manifest.ImageShape s) {
-        return s == null ? "?" : s.channels() + "x" + s.height() + "x" + s.width();
-    }
-
-    static String dataUri(byte[] png) {
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
-    }
 }

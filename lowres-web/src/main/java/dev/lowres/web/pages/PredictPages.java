@@ -1,7 +1,8 @@
 package dev.lowres.web.pages;
 
 import dev.lowres.data.image.BadImageException;
-import dev.lowres.data.image.ImageHeader;
+import dev.lowres.data.image.DecodedImage;
+import dev.lowres.data.image.ImageFormat;
 import dev.lowres.data.image.ResampleFilter;
 import dev.lowres.data.ingest.RecordMaker;
 import dev.lowres.data.ingest.RecordSpec;
@@ -11,6 +12,7 @@ import dev.lowres.data.store.ManifestIO;
 import dev.lowres.train.eval.RunInfo;
 import dev.lowres.train.explain.Explanation;
 import dev.lowres.train.explain.Heatmap;
+import dev.lowres.train.report.Reports;
 import dev.lowres.web.catalog.Catalog;
 import dev.lowres.web.catalog.Entry;
 import dev.lowres.web.http.HttpError;
@@ -89,11 +91,12 @@ public final class PredictPages {
         byte[] body = r.body(MAX_BYTES);
         RunInfo info = info(dir);
         Spec spec = spec(info);
-        ImageHeader header;
         byte[][] out = {new byte[spec.recordSpec().bytesPerImage(0)]};
+        Input input;
         try (RecordMaker maker = new RecordMaker(spec.recordSpec())) {
-            header = ImageHeader.read(body, body.length, spec.recordSpec().maxPixels());
-            maker.make(body, body.length, out, 0);
+            DecodedImage decoded = maker.make(body, body.length, out, 0);
+            input = new Input(ImageFormat.sniff(body, body.length).name().toLowerCase(Locale.ROOT), decoded.fullWidth(),
+                    decoded.fullHeight(), body.length);
         } catch (BadImageException e) {
             throw new HttpError(status(e.reason()), "not an image this run can take (" + e.reason().code() + "): "
                     + e.getMessage());
@@ -103,9 +106,8 @@ public final class PredictPages {
         List<String> names = info.classes().stream().map(c -> c.name()).toList();
         float[] p = models.with(dir, loaded -> loaded.explainer().probabilities(pixels));
         int scale = Math.max(1, SHOWN / Math.max(shape.height(), shape.width()));
-        r.json(new Prediction(files.relative(dir), new Input(header.format().name().toLowerCase(Locale.ROOT),
-                header.width(), header.height(), body.length), spec.pipeline(),
-                ExplainPages.dataUri(Heatmap.image(pixels, shape.channels(), shape.height(), shape.width(), scale)),
+        r.json(new Prediction(files.relative(dir), input, spec.pipeline(),
+                Reports.pngDataUri(Heatmap.image(pixels, shape.channels(), shape.height(), shape.width(), scale)),
                 Explanation.top5(p, info.wnids(), names)));
     }
 
@@ -122,8 +124,7 @@ public final class PredictPages {
             RunInfo info = RunInfo.load(dir);
             Manifest.ImageShape s = info.image();
             if (s.channels() != 3 || s.height() != s.width()) {
-                throw new HttpError(422, "predict takes runs on square RGB images; this one takes " + s.channels()
-                        + "x" + s.height() + "x" + s.width());
+                throw new HttpError(422, "predict takes runs on square RGB images; this one takes " + s.describe());
             }
             return info;
         } catch (IOException | DatasetException | IllegalArgumentException e) {
@@ -147,8 +148,7 @@ public final class PredictPages {
         String note = null;
         if (found == null) {
             String name = data.getFileName() == null ? "" : data.getFileName().toString();
-            List<Entry.DatasetEntry> same = Catalog.scan(files.root()).of(Entry.DatasetEntry.class).stream()
-                    .filter(d -> d.name().equals(name) && d.image().equals("3x" + size + "x" + size)).toList();
+            List<Entry.DatasetEntry> same = Catalog.scan(files.root()).datasets(name, info.image().describe());
             if (same.size() == 1) {
                 found = same.get(0).path();
                 note = "The run's dataset is not where it was trained; the one dataset here of its name and shape, "

@@ -1,7 +1,12 @@
 // lowres serve: the little the pages do in the browser. Live learning curves (server-sent events from
 // /run/events; the curves themselves are drawn by the server, as in the static reports), mistake tags,
-// uploads to predict, and the augmentation preview that follows its form.
+// uploads to predict, the augmentation preview that follows its form, and explanations computed map by map.
 "use strict";
+
+// a JSON answer's body, or (an error status) a rejection with the server's message
+function jsonOrError(r) {
+  return r.json().then((body) => (r.ok ? body : Promise.reject(new Error(body.error || r.status))));
+}
 
 function liveCurves(section) {
   const path = section.dataset.path;
@@ -42,7 +47,7 @@ function tagging(gallery) {
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify({ path, index: Number(card.dataset.index), tags, note }),
       })
-        .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(new Error(body.error || r.status)))))
+        .then(jsonOrError)
         .then(() => { saved.textContent = "saved"; card.dataset.saved = "yes"; })
         .catch((e) => { saved.textContent = "not saved: " + e.message; card.dataset.saved = "no"; });
     };
@@ -65,7 +70,7 @@ function predicting(form) {
       headers: { "Content-Type": file.type || "application/octet-stream", "Accept": "application/json" },
       body: file,
     })
-      .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(new Error(body.error || r.status)))))
+      .then(jsonOrError)
       .then((p) => {
         document.getElementById("predict-image").src = p.image;
         document.getElementById("predict-input").textContent = file.name + ": " + p.input.format + " "
@@ -102,7 +107,7 @@ function augmentPreview(form) {
     status.textContent = "Drawing…";
     fetch("/dataset/augment.png?" + query, { headers: { "Accept": "image/png, application/json" } })
       .then((r) => (r.ok ? r.blob().then((b) => ({ blob: b, spec: r.headers.get("X-Augment-Spec") }))
-        : r.json().then((body) => Promise.reject(new Error(body.error || r.status)))))
+        : jsonOrError(r)))
       .then(({ blob, spec }) => {
         if (mine !== asked) { return; }
         const old = sheet.src;
@@ -119,22 +124,6 @@ function augmentPreview(form) {
   form.addEventListener("submit", (event) => { event.preventDefault(); changed(); });
 }
 
-// explanations are computed when their page is asked for (seconds): say so while the browser waits
-function busyWhileExplaining() {
-  const say = () => {
-    let note = document.getElementById("busy-note");
-    if (!note) {
-      note = document.createElement("p");
-      note.id = "busy-note";
-      note.className = "skip";
-      document.querySelector("nav.top").after(note);
-    }
-    note.textContent = "Computing the attributions and their faithfulness curves… (a few seconds on a CPU)";
-  };
-  document.querySelectorAll("a.explain, a.explain-label").forEach((a) => a.addEventListener("click", say));
-  document.querySelectorAll("#explain-form, #explain-options").forEach((f) => f.addEventListener("submit", say));
-}
-
 // the explanation page: each map in turn from /explain/method, then the curves of them all
 function explaining(maps) {
   const pending = Array.from(maps.querySelectorAll("figure.map[data-state='pending']"));
@@ -142,18 +131,17 @@ function explaining(maps) {
   const status = document.getElementById("explain-status");
   const query = maps.dataset.query;
   const methods = pending.map((f) => f.dataset.method);
-  const json = (r) => r.json().then((b) => (r.ok ? b : Promise.reject(new Error(b.error || r.status))));
   const one = (i) => {
     if (i === methods.length) {
       status.textContent = "Drawing the curves…";
       return fetch("/explain/curves?" + query + methods.map((m) => "&method=" + encodeURIComponent(m)).join(""))
-        .then((r) => (r.ok ? r.text() : json(r)))
+        .then((r) => (r.ok ? r.text() : jsonOrError(r)))
         .then((html) => { document.getElementById("explain-curves").innerHTML = html; status.textContent = ""; maps.dataset.done = "yes"; });
     }
     const m = methods[i];
     status.textContent = "Computing " + m + " (" + (i + 1) + " of " + methods.length + ")…";
     return fetch("/explain/method?" + query + "&method=" + encodeURIComponent(m), { headers: { "Accept": "application/json" } })
-      .then(json)
+      .then(jsonOrError)
       .then((v) => {
         const figure = pending[i];
         const img = document.createElement("img");
@@ -177,7 +165,6 @@ function explaining(maps) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  busyWhileExplaining();
   const maps = document.getElementById("maps");
   if (maps && maps.dataset.query !== undefined) { explaining(maps); }
   const curves = document.getElementById("curves");
