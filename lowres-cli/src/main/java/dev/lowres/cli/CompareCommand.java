@@ -1,8 +1,9 @@
 package dev.lowres.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.train.eval.Comparison;
+import dev.lowres.train.eval.result.CompareSummary;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Metric;
 import dev.lowres.train.report.CompareRow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,36 +51,34 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         List<CompareRow> rows = Comparison.collect(paths);
-        Path html = Comparison.write(out, rows, x, y);
-        ObjectNode summary = (ObjectNode) dev.lowres.data.store.Json.mapper()
-                .readTree(out.resolve("compare.json").toFile());
+        Comparison.Written written = Comparison.write(out, rows, x, y);
         w.printf(Locale.ROOT, "%-40s %-24s %8s %8s %8s %8s%n", "run", "eval set", "top-1", "top-5", "ECE", "corrupt");
         for (CompareRow r : rows) {
-            JsonNode m = r.metrics();
+            EvalMetrics m = r.metrics();
             w.printf(Locale.ROOT, "%-40s %-24s %8s %8s %8s %8s%n", shorten(r.runDir(), 40), r.evalName(),
-                    pct(m.at("/accuracy/top1")), pct(m.at("/accuracy/top5")), pct(m.at("/calibration/ece")),
-                    pct(m.at("/robustness/mean_corruption_top1")));
+                    pct(Metric.TOP1.value(m)), pct(Metric.TOP5.value(m)), pct(Metric.ECE.value(m)),
+                    pct(Metric.MEAN_CORRUPTION_TOP1.value(m)));
         }
-        for (JsonNode g : summary.path("seed_groups")) {
-            JsonNode t = g.path("metrics").path("accuracy.top1");
-            w.printf(Locale.ROOT, "seeds %s of %s on %s: top-1 mean %.2f%% std %.2f min %.2f%% max %.2f%%%n",
-                    g.path("seeds"), g.path("group").asText(), g.path("eval").asText(), 100 * t.path("mean").asDouble(),
-                    100 * t.path("std").asDouble(), 100 * t.path("min").asDouble(), 100 * t.path("max").asDouble());
+        for (CompareSummary.SeedGroup g : written.summary().seedGroups()) {
+            CompareSummary.Spread t = g.metrics().get(Metric.TOP1.key());
+            if (t != null) {
+                w.printf(Locale.ROOT, "seeds %s of %s on %s: top-1 mean %.2f%% std %.2f min %.2f%% max %.2f%%%n",
+                        g.seeds().toString().replace(" ", ""), g.group(), g.eval(), 100 * t.mean(), 100 * t.std(), 100 * t.min(), 100 * t.max());
+            }
         }
-        JsonNode fit = summary.path("fit");
-        if (fit.has("mean_gap")) {
-            w.printf(Locale.ROOT, "%s vs %s over %d run%s: mean gap %.2f points%s%n", fit.path("y").asText(),
-                    fit.path("x").asText(), fit.path("runs").asInt(), fit.path("runs").asInt() == 1 ? "" : "s",
-                    100 * fit.path("mean_gap").asDouble(), !fit.has("slope") ? "" : String.format(Locale.ROOT,
-                            "; least squares y = %.3f x %+.3f (r2 %.3f)", fit.path("slope").asDouble(),
-                            fit.path("intercept").asDouble(), fit.path("r2").asDouble()));
+        CompareSummary.Fit fit = written.summary().fit();
+        if (fit != null && fit.meanGap() != null) {
+            w.printf(Locale.ROOT, "%s vs %s over %d run%s: mean gap %.2f points%s%n", fit.y(), fit.x(), fit.runs(),
+                    fit.runs() == 1 ? "" : "s", 100 * fit.meanGap(), fit.slope() == null ? ""
+                            : String.format(Locale.ROOT, "; least squares y = %.3f x %+.3f (r2 %.3f)", fit.slope(),
+                            fit.intercept(), fit.r2()));
         }
-        w.printf("  -> %s%n", html);
+        w.printf("  -> %s%n", written.html());
         return ExitCodes.OK;
     }
 
-    private static String pct(JsonNode v) {
-        return v.isNumber() ? String.format(Locale.ROOT, "%.2f%%", 100 * v.asDouble()) : "-";
+    private static String pct(Double v) {
+        return v != null ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "-";
     }
 
     private static String shorten(String s, int n) {

@@ -21,6 +21,7 @@ import dev.lowres.data.store.Manifest;
 import dev.lowres.data.synth.SynthOptions;
 import dev.lowres.data.synth.SynthResult;
 import dev.lowres.data.synth.SyntheticImageNet;
+import dev.lowres.train.eval.result.Metric;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -211,12 +212,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path evalReport = dev.lowres.train.eval.Evaluation.report(evaluated);
         EvalCommand.summary(out, evaluated.metrics());
-        com.fasterxml.jackson.databind.JsonNode em = evaluated.metrics();
+        dev.lowres.train.eval.result.EvalMetrics em = evaluated.metrics();
         report.step(new DemoReport.Step("evaluate", "lowres eval --run " + run + " (corruptions and attacks on 200 "
                 + "records)", seconds(t0), String.format(Locale.ROOT, "top-1 %.1f%%, ECE %.1f%%, mean corruption "
-                + "top-1 %.1f%%, PGD top-1 %.1f%% (eps 1/255)", 100 * em.at("/accuracy/top1").asDouble(),
-                100 * em.at("/calibration/ece").asDouble(), 100 * em.at("/robustness/mean_corruption_top1").asDouble(),
-                100 * em.at("/robustness/adversarial/pgd_top1").asDouble())));
+                + "top-1 %.1f%%, PGD top-1 %.1f%% (eps 1/255)", percent(Metric.TOP1.value(em)),
+                percent(Metric.ECE.value(em)), percent(Metric.MEAN_CORRUPTION_TOP1.value(em)),
+                percent(Metric.PGD_TOP1.value(em)))));
         report.evaluation(output.relativize(evalReport).toString());
 
         out.println("[7/7] baseline classifier and report");
@@ -286,6 +287,11 @@ final class DemoCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("lowres demo: check failed: " + what);
         out.flush();
         return ExitCodes.DATA;
+    }
+
+    /** A fraction in percent, NaN where the evaluation has no such figure. */
+    private static double percent(Double fraction) {
+        return fraction == null ? Double.NaN : 100 * fraction;
     }
 
     private static double seconds(long start) {

@@ -1,11 +1,12 @@
 package dev.lowres.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.train.eval.Attacks;
 import dev.lowres.train.eval.Evaluation;
 import dev.lowres.train.eval.RunInfo;
 import dev.lowres.train.eval.ScriptedRun;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Metric;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -189,50 +190,49 @@ final class EvalCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static void summary(PrintWriter out, JsonNode m) {
-        JsonNode a = m.path("accuracy");
+    static void summary(PrintWriter out, EvalMetrics m) {
+        EvalMetrics.DataSection d = m.data();
         out.printf(Locale.ROOT, "%s on %s/%s (%d records): top-1 %s, top-5 %s, mean per class %s%n",
-                m.path("run").path("model").asText(), m.path("data").path("name").asText(),
-                m.path("data").path("split").asText(), m.path("data").path("records").asInt(), pct(a.path("top1")),
-                pct(a.path("top5")), pct(a.path("mean_per_class")));
-        JsonNode ml = m.path("multilabel");
-        if (!ml.isMissingNode() && !ml.isNull()) {
+                m.run().model(), d.name(), d.split(), d.records(), pct(Metric.TOP1.value(m)),
+                pct(Metric.TOP5.value(m)), pct(Metric.MEAN_PER_CLASS.value(m)));
+        EvalMetrics.MultiLabel ml = m.multilabel();
+        if (ml != null) {
             out.printf(Locale.ROOT, "multi-label (%s): top-1 %s on %d labelled; %s of the top-1 mistakes are valid labels%n",
-                    ml.path("source").asText(), pct(ml.path("top1")), ml.path("labelled").asInt(),
-                    pct(ml.path("mistakes_valid_share")));
+                    ml.source(), pct(ml.top1()), ml.labelled(), pct(ml.mistakesValidShare()));
         }
-        JsonNode c = m.path("calibration");
-        JsonNode t = c.path("temperature");
-        out.printf(Locale.ROOT, "calibration: ECE %s, NLL %.4f, Brier %.4f%s%n", pct(c.path("ece")),
-                c.path("nll").asDouble(), c.path("brier").asDouble(), t.isMissingNode() ? ""
-                        : String.format(Locale.ROOT, "; temperature %.3f takes held-out ECE %s -> %s",
-                        t.path("value").asDouble(), pct(t.path("before").path("ece")), pct(t.path("after").path("ece"))));
-        JsonNode r = m.path("robustness");
-        if (!r.isMissingNode() && !r.isNull()) {
-            if (r.has("mean_corruption_top1")) {
+        EvalMetrics.Calibration c = m.calibration();
+        EvalMetrics.TemperatureFit t = c.temperature();
+        out.printf(Locale.ROOT, "calibration: ECE %s, NLL %s, Brier %s%s%n", pct(c.ece()), fixed(c.nll()),
+                fixed(c.brier()), t == null ? "" : String.format(Locale.ROOT,
+                        "; temperature %.3f takes held-out ECE %s -> %s", t.value(), pct(Metric.ECE_BEFORE_T.value(m)),
+                        pct(Metric.ECE_AFTER_T.value(m))));
+        EvalMetrics.Robustness r = m.robustness();
+        if (r != null) {
+            if (r.corruptions() != null) {
                 out.printf(Locale.ROOT, "corruptions (%d records): clean %s, mean over %d corruptions x 5 severities %s%n",
-                        r.path("records").asInt(), pct(r.path("clean_top1")), r.path("corruptions").size(),
-                        pct(r.path("mean_corruption_top1")));
+                        r.records(), pct(r.cleanTop1()), r.corruptions().size(), pct(r.meanCorruptionTop1()));
             }
-            JsonNode adv = r.path("adversarial");
-            if (!adv.isMissingNode()) {
+            EvalMetrics.Adversarial adv = r.adversarial();
+            if (adv != null) {
                 out.printf(Locale.ROOT, "attacks (eps %s/255, %d records): FGSM %s, PGD-%d %s%n",
-                        adv.path("epsilon").asText(), adv.path("records").asInt(), pct(adv.path("fgsm_top1")),
-                        adv.path("pgd_steps").asInt(), pct(adv.path("pgd_top1")));
+                        adv.epsilon(), adv.records(), pct(adv.fgsmTop1()), adv.pgdSteps(), pct(adv.pgdTop1()));
             }
         }
-        JsonNode e = m.path("efficiency");
+        EvalMetrics.Efficiency e = m.efficiency();
         out.printf(Locale.ROOT, "efficiency: %,d parameters, %.3f GFLOPs/image%s; evaluation %.0f img/s%n",
-                e.path("parameters").asLong(), e.path("gflops_per_image").asDouble(), e.has("latency_ms_batch1")
+                e.parameters(), e.gflopsPerImage(), e.latencyMsBatch1() != null
                         ? String.format(Locale.ROOT, ", latency %.2f ms (batch 1), %.0f img/s (batch %d)",
-                        e.path("latency_ms_batch1").asDouble(), e.path("throughput_images_per_second").asDouble(),
-                        e.path("throughput_batch").asInt()) : "", e.path("eval_images_per_second").asDouble());
+                        e.latencyMsBatch1(), e.throughputImagesPerSecond(), e.throughputBatch()) : "",
+                e.evalImagesPerSecond() == null ? Double.NaN : e.evalImagesPerSecond());
         out.flush();
     }
 
-    private static String pct(JsonNode v) {
-        return v == null || v.isNull() || v.isMissingNode() ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
-                100 * v.asDouble());
+    private static String pct(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
+    }
+
+    private static String fixed(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     /** One bar per phase of the evaluation. */

@@ -1,10 +1,10 @@
 package dev.lowres.train.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.Json;
+import dev.lowres.train.eval.result.CompareSummary;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Metric;
 import dev.lowres.train.metrics.LinearFit;
 import dev.lowres.train.metrics.Summary;
 import dev.lowres.train.recipe.Recipes;
@@ -31,10 +31,10 @@ import java.util.stream.Stream;
  * its least-squares line (the ImageNetV2 picture).
  */
 public final class Comparison {
-    /** The metrics summarised across seeds, by their path in metrics.json. */
-    public static final List<String> METRICS = List.of("/accuracy/top1", "/accuracy/top5", "/accuracy/mean_per_class",
-            "/multilabel/top1", "/calibration/ece", "/calibration/nll", "/calibration/brier",
-            "/robustness/mean_corruption_top1", "/robustness/adversarial/fgsm_top1", "/robustness/adversarial/pgd_top1");
+    /** The figures summarised across seeds. */
+    public static final List<Metric> METRICS = List.of(Metric.TOP1, Metric.TOP5, Metric.MEAN_PER_CLASS,
+            Metric.REAL_TOP1, Metric.ECE, Metric.NLL, Metric.BRIER, Metric.MEAN_CORRUPTION_TOP1, Metric.FGSM_TOP1,
+            Metric.PGD_TOP1);
 
     private Comparison() {
     }
@@ -73,117 +73,107 @@ public final class Comparison {
     }
 
     private static CompareRow row(Path file) throws IOException {
-        JsonNode m = Json.mapper().readTree(file.toFile());
-        if (!"lowres-eval/1".equals(m.path("format").asText())) {
-            throw new IllegalArgumentException(file + " is not a lowres evaluation (format " + m.path("format") + ")");
+        EvalMetrics m;
+        try {
+            m = EvalMetrics.read(file);
+        } catch (EvalMetrics.NotAnEvaluation e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        JsonNode run = m.path("run");
-        Path runDir = Path.of(run.path("dir").asText());
-        String evalName = m.path("data").path("name").asText() + "-" + m.path("data").path("split").asText();
-        return new CompareRow(runDir.toString(), run.path("model").asText(), run.path("recipe").asText(),
-                run.path("seed").asLong(), seedGroup(runDir, m), evalName, m);
+        EvalMetrics.RunSection run = m.run();
+        return new CompareRow(run.dir(), run.model(), run.recipe(), run.seed(), seedGroup(Path.of(run.dir()), m),
+                m.data().evalName(), m);
     }
 
     /**
      * Runs in one group share everything but the seed: the resolved recipe with its seed blanked, the
      * training data, and the weights evaluated.
      */
-    static String seedGroup(Path runDir, JsonNode m) throws IOException {
+    static String seedGroup(Path runDir, EvalMetrics m) throws IOException {
+        EvalMetrics.RunSection run = m.run();
         String config;
         Path file = runDir.resolve(RunDirectory.CONFIG);
         if (Files.exists(file)) {
             config = Recipes.toYaml(Recipes.resolve(file.toString(), List.of("seed=0")));
         } else {
-            config = m.path("run").path("model").asText() + "/" + m.path("run").path("recipe").asText();
+            config = run.model() + "/" + run.recipe();
         }
-        String key = config + "\n" + m.path("run").path("train_data").asText() + "\n"
-                + m.path("run").path("checkpoint").asText();
+        String key = config + "\n" + run.trainData() + "\n" + run.checkpoint();
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return m.path("run").path("model").asText() + " " + m.path("run").path("recipe").asText() + " #"
-                    + HexFormat.of().formatHex(d, 0, 4);
+            return run.model() + " " + run.recipe() + " #" + HexFormat.of().formatHex(d, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** compare.json: the rows' headline numbers, the seed groups' summaries, and the fit between two eval sets. */
-    public static ObjectNode summarise(List<CompareRow> rows, String x, String y) {
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("format", "lowres-compare/1");
-        ArrayNode list = o.putArray("evaluations");
+    public static CompareSummary summarise(List<CompareRow> rows, String x, String y) {
+        List<CompareSummary.Evaluated> evaluations = new ArrayList<>();
         for (CompareRow r : rows) {
-            ObjectNode n = list.addObject();
-            n.put("run", r.runDir());
-            n.put("eval", r.evalName());
-            n.put("model", r.model());
-            n.put("recipe", r.recipe());
-            n.put("seed", r.seed());
-            n.put("seed_group", r.seedGroup());
-            for (String metric : METRICS) {
-                JsonNode v = r.metrics().at(metric);
-                if (v.isNumber()) {
-                    n.put(metric.substring(1).replace('/', '.'), v.asDouble());
+            Map<String, Double> figures = new LinkedHashMap<>();
+            for (Metric metric : METRICS) {
+                Double v = metric.value(r.metrics());
+                if (v != null) {
+                    figures.put(metric.key(), v);
                 }
             }
+            evaluations.add(new CompareSummary.Evaluated(r.runDir(), r.evalName(), r.model(), r.recipe(), r.seed(),
+                    r.seedGroup(), figures));
         }
-        ArrayNode groups = o.putArray("seed_groups");
         Map<String, List<CompareRow>> byGroup = new LinkedHashMap<>();
         for (CompareRow r : rows) {
             byGroup.computeIfAbsent(r.seedGroup() + "\u0000" + r.evalName(), k -> new ArrayList<>()).add(r);
         }
+        List<CompareSummary.SeedGroup> groups = new ArrayList<>();
         for (List<CompareRow> g : byGroup.values()) {
             if (g.size() < 2) {
                 continue;
             }
-            ObjectNode n = groups.addObject();
-            n.put("group", g.get(0).seedGroup());
-            n.put("eval", g.get(0).evalName());
-            ArrayNode seeds = n.putArray("seeds");
-            g.forEach(r -> seeds.add(r.seed()));
-            ObjectNode stats = n.putObject("metrics");
-            for (String metric : METRICS) {
-                double[] values = g.stream().map(r -> r.metrics().at(metric)).filter(JsonNode::isNumber)
-                        .mapToDouble(JsonNode::asDouble).toArray();
+            Map<String, CompareSummary.Spread> stats = new LinkedHashMap<>();
+            for (Metric metric : METRICS) {
+                double[] values = g.stream().map(r -> metric.value(r.metrics())).filter(v -> v != null)
+                        .mapToDouble(Double::doubleValue).toArray();
                 if (values.length == g.size()) {
                     Summary s = Summary.of(values);
-                    stats.putObject(metric.substring(1).replace('/', '.')).put("n", s.n()).put("mean", s.mean())
-                            .put("std", s.std()).put("min", s.min()).put("max", s.max());
+                    stats.put(metric.key(), new CompareSummary.Spread(s.n(), s.mean(), s.std(), s.min(), s.max()));
                 }
             }
+            groups.add(new CompareSummary.SeedGroup(g.get(0).seedGroup(), g.get(0).evalName(),
+                    g.stream().map(CompareRow::seed).toList(), stats));
         }
-        if (x != null && y != null) {
-            Map<String, double[]> points = new LinkedHashMap<>();
-            for (CompareRow r : rows) {
-                JsonNode top1 = r.metrics().at("/accuracy/top1");
-                if (top1.isNumber() && (r.evalName().equals(x) || r.evalName().equals(y))) {
-                    double[] p = points.computeIfAbsent(r.runDir(), k -> new double[] {Double.NaN, Double.NaN});
-                    p[r.evalName().equals(x) ? 0 : 1] = top1.asDouble();
-                }
-            }
-            List<double[]> both = points.values().stream().filter(p -> !Double.isNaN(p[0]) && !Double.isNaN(p[1]))
-                    .toList();
-            ObjectNode fit = o.putObject("fit");
-            fit.put("x", x);
-            fit.put("y", y);
-            fit.put("runs", both.size());
-            if (!both.isEmpty()) {
-                // the accuracy gap of the shifted set (y) from the original (x), in fractions
-                fit.put("mean_gap", both.stream().mapToDouble(p -> p[0] - p[1]).average().orElseThrow());
-            }
-            if (both.size() >= 2 && both.stream().map(p -> p[0]).distinct().count() > 1) {
-                LinearFit f = LinearFit.of(both.stream().mapToDouble(p -> p[0]).toArray(),
-                        both.stream().mapToDouble(p -> p[1]).toArray());
-                fit.put("slope", f.slope());
-                fit.put("intercept", f.intercept());
-                fit.put("r2", Double.isFinite(f.r2()) ? f.r2() : 0);
-            }
-        }
-        return o;
+        return new CompareSummary(CompareSummary.FORMAT, evaluations, groups, x != null && y != null
+                ? fit(rows, x, y) : null);
     }
 
-    /** Writes compare.json and compare.html into {@code out}; returns the report's path. */
-    public static Path write(Path out, List<CompareRow> rows, String x, String y) throws IOException {
+    /** Top-1 on {@code y} against {@code x} over the runs evaluated on both. */
+    private static CompareSummary.Fit fit(List<CompareRow> rows, String x, String y) {
+        Map<String, double[]> points = new LinkedHashMap<>();
+        for (CompareRow r : rows) {
+            Double top1 = Metric.TOP1.value(r.metrics());
+            if (top1 != null && (r.evalName().equals(x) || r.evalName().equals(y))) {
+                double[] p = points.computeIfAbsent(r.runDir(), k -> new double[] {Double.NaN, Double.NaN});
+                p[r.evalName().equals(x) ? 0 : 1] = top1;
+            }
+        }
+        List<double[]> both = points.values().stream().filter(p -> !Double.isNaN(p[0]) && !Double.isNaN(p[1]))
+                .toList();
+        // the accuracy gap of the shifted set (y) from the original (x), in fractions
+        Double gap = both.isEmpty() ? null : both.stream().mapToDouble(p -> p[0] - p[1]).average().orElseThrow();
+        if (both.size() >= 2 && both.stream().map(p -> p[0]).distinct().count() > 1) {
+            LinearFit f = LinearFit.of(both.stream().mapToDouble(p -> p[0]).toArray(),
+                    both.stream().mapToDouble(p -> p[1]).toArray());
+            return new CompareSummary.Fit(x, y, both.size(), gap, f.slope(), f.intercept(),
+                    Double.isFinite(f.r2()) ? f.r2() : 0);
+        }
+        return new CompareSummary.Fit(x, y, both.size(), gap, null, null, null);
+    }
+
+    /** What {@link #write} wrote: compare.html's path and compare.json's contents. */
+    public record Written(Path html, CompareSummary summary) {
+    }
+
+    /** Writes compare.json and compare.html into {@code out}. */
+    public static Written write(Path out, List<CompareRow> rows, String x, String y) throws IOException {
         Files.createDirectories(out);
         List<String> evals = rows.stream().map(CompareRow::evalName).distinct().toList();
         String fx = x != null ? x : evals.isEmpty() ? null : evals.get(0);
@@ -193,10 +183,11 @@ public final class Comparison {
                 throw new IllegalArgumentException("no evaluation named '" + e + "'; the eval sets are " + evals);
             }
         }
+        CompareSummary summary = summarise(rows, fx, fy);
         AtomicFiles.write(out.resolve("compare.json"), Json.mapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(summarise(rows, fx, fy)));
+                .writeValueAsBytes(summary));
         Path html = out.resolve("compare.html");
         CompareReport.write(html, rows, fx, fy);
-        return html;
+        return new Written(html, summary);
     }
 }

@@ -1,9 +1,5 @@
 package dev.lowres.train.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.Version;
 import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.classes.ImageNetClasses;
@@ -12,10 +8,11 @@ import dev.lowres.data.load.SplitView;
 import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
-import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Prediction;
 import dev.lowres.train.metrics.AccuracyAccumulator;
 import dev.lowres.train.metrics.AccuracyResult;
 import dev.lowres.train.metrics.CalibrationAccumulator;
@@ -26,6 +23,7 @@ import dev.lowres.train.metrics.MultiLabels;
 import dev.lowres.train.metrics.Temperature;
 import dev.lowres.train.metrics.TemperatureStudy;
 import dev.lowres.train.metrics.TopK;
+import dev.lowres.train.run.MetricsLog;
 import dev.lowres.train.run.RunDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -44,11 +42,12 @@ import java.util.Map;
  * One evaluation of a trained run on one split: the clean pass (accuracy, the confusion matrix, calibration
  * and a fitted temperature, multi-label accuracy), the robustness passes (common corruptions, FGSM, PGD) on an
  * evenly spaced subset, and the network's efficiency. It writes {@code metrics.json} (docs/metrics-json.md)
- * and {@code predictions.jsonl} into its output directory, each atomically.
+ * and {@code predictions.jsonl} into its output directory, each atomically, from the records of
+ * {@link dev.lowres.train.eval.result}.
  */
 public final class Evaluation {
-    public static final String METRICS = "metrics.json";
-    public static final String PREDICTIONS = "predictions.jsonl";
+    public static final String METRICS = EvalMetrics.FILE;
+    public static final String PREDICTIONS = Prediction.FILE;
     public static final String REPORT = "report.html";
     /** At most this many records' logits are kept for the temperature study (evenly spaced). */
     public static final int TEMPERATURE_RECORDS = 50_000;
@@ -93,7 +92,7 @@ public final class Evaluation {
     }
 
     /** What an evaluation left behind. */
-    public record Outcome(Path out, ObjectNode metrics, CleanPass.Pass pass, RunInfo run, Path data,
+    public record Outcome(Path out, EvalMetrics metrics, CleanPass.Pass pass, RunInfo run, Path data,
                           String split) {
     }
 
@@ -198,35 +197,23 @@ public final class Evaluation {
                             sampleLabels.add(label);
                         }
                     });
-            ObjectNode m = Json.mapper().createObjectNode();
-            m.put("format", "lowres-eval/1");
-            m.put("tool", Version.TOOL);
-            m.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            m.set("command", Json.mapper().valueToTree(o.command()));
-            ObjectNode skipped = m.putObject("skipped");
-            m.set("run", runSection(run, model, o));
-            ObjectNode d = m.putObject("data");
-            d.put("dir", data.toAbsolutePath().normalize().toString());
-            d.put("name", manifest.name());
-            d.put("split", split);
-            d.put("records", n);
-            d.put("classes", manifest.classes().size());
-            d.set("image", Json.mapper().valueToTree(List.of(manifest.image().channels(), manifest.image().height(),
-                    manifest.image().width())));
-
-            AccuracyResult a = accuracy.result();
-            m.set("accuracy", accuracySection(a, top5Hits, run.classes(), n == 0 ? Double.NaN : lossSum[0] / n,
-                    o.flipTta()));
+            Map<String, String> skipped = new LinkedHashMap<>();
+            EvalMetrics.DataSection dataSection = new EvalMetrics.DataSection(
+                    data.toAbsolutePath().normalize().toString(), manifest.name(), split, n,
+                    manifest.classes().size(), List.of(manifest.image().channels(), manifest.image().height(),
+                    manifest.image().width()));
+            EvalMetrics.Accuracy accuracySection = accuracySection(accuracy.result(), top5Hits, run.classes(),
+                    n == 0 ? Double.NaN : lossSum[0] / n, o.flipTta());
             MultiLabelResult mr = multiAcc == null ? null : multiAcc.result();
+            EvalMetrics.MultiLabel multiSection = null;
             if (mr == null) {
-                m.putNull("multilabel");
                 skipped.put("multilabel", "no --real-labels or --labels given");
             } else {
-                m.set("multilabel", multiLabelSection(mr, o.realLabels() != null ? o.realLabels() : o.labels(),
-                        o.realLabels() != null ? "real" : "json", multi));
+                multiSection = multiLabelSection(mr, o.realLabels() != null ? o.realLabels() : o.labels(),
+                        o.realLabels() != null ? "real" : "json", multi);
             }
-            m.set("calibration", calibrationSection(calibration.result(), sampleScores.toArray(new float[0][]),
-                    sampleLabels.stream().mapToInt(Integer::intValue).toArray()));
+            EvalMetrics.Calibration calibrationSection = calibrationSection(calibration.result(),
+                    sampleScores.toArray(new float[0][]), sampleLabels.stream().mapToInt(Integer::intValue).toArray());
             if (leader) {
                 writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5, multi);
             }
@@ -234,83 +221,42 @@ public final class Evaluation {
             SplitView view = SplitView.open(data, split, false);
             Subset subset = Subset.of(view, mapping, o.robustRecords());
             Subset mine = subset.shard(rank, ranks);
-            ObjectNode robust = Json.mapper().createObjectNode();
-            robust.put("records", subset.size());
-            boolean anyRobust = false;
+            Robustness.Result corrupted = null;
             if (!o.corruptions().isEmpty()) {
                 listener.phase("corruptions", (long) subset.size() * (1 + 5L * o.corruptions().size()));
-                Robustness.Result r = merge(group, Robustness.run(model, view, mine, o.corruptions(), o.seed(),
+                corrupted = merge(group, Robustness.run(model, view, mine, o.corruptions(), o.seed(),
                         o.batchSize(), listener::progress), subset.size());
-                num(robust, "clean_top1", r.clean());
-                ArrayNode list = robust.putArray("corruptions");
-                for (Robustness.CorruptionResult c : r.corruptions()) {
-                    ObjectNode cn = list.addObject();
-                    cn.put("name", c.corruption().id());
-                    ArrayNode t = cn.putArray("top1");
-                    for (double v : c.top1()) {
-                        t.add(v);
-                    }
-                }
-                num(robust, "mean_corruption_top1", r.meanCorruptionTop1());
-                anyRobust = true;
             } else {
                 skipped.put("corruptions", "--corruptions none");
             }
+            Attacks.Result attacked = null;
             if (o.attack() != null && !model.differentiable()) {
                 skipped.put("adversarial", "the int8 kernels have no gradient to attack with (attack the fp32 run)");
             } else if (o.attack() != null) {
                 listener.phase("attacks", subset.size());
-                Attacks.Result r = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
+                attacked = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
                         listener::progress), subset.size());
-                ObjectNode adv = robust.putObject("adversarial");
-                adv.put("epsilon", o.attack().epsilon());
-                adv.put("records", r.records());
-                num(adv, "fgsm_top1", r.fgsmTop1());
-                num(adv, "pgd_top1", r.pgdTop1());
-                adv.put("pgd_steps", o.attack().steps());
-                adv.put("pgd_step_size", o.attack().stepSize());
-                anyRobust = true;
             } else {
                 skipped.put("adversarial", "--no-attacks");
             }
-            if (anyRobust) {
-                m.set("robustness", robust);
-            } else {
-                m.putNull("robustness");
+            EvalMetrics.Robustness robustSection = robustnessSection(subset.size(), corrupted, attacked, o.attack());
+            if (robustSection == null) {
                 skipped.put("robustness", "no corruptions and no attacks asked for");
             }
-            ObjectNode e = m.putObject("efficiency");
-            e.put("parameters", model.parameters());
-            double[] nonzero = model.nonzero();
-            e.put("nonzero_parameters", (long) nonzero[0]);
-            e.put("weight_bits", model.weightBits());
-            if (!Double.isNaN(nonzero[1])) {
-                e.put("weight_sparsity", round(nonzero[1], 4));
-            }
-            e.put("gflops_per_image", round(model.gigaflops(), 4));
-            e.put("device", device.toString());
-            e.put("precision", resolved.id());
-            e.put("threads", o.threads());
+            Efficiency measured = null;
             if (o.efficiency() && leader) {
                 listener.phase("efficiency", 0);
-                Efficiency eff = Efficiency.measure(model, Math.min(256, Math.max(1, o.batchSize())), 21, 3);
-                e.put("latency_ms_batch1", round(eff.latencyMsBatch1(), 3));
-                e.put("throughput_batch", eff.throughputBatch());
-                e.put("throughput_images_per_second", round(eff.throughputImagesPerSecond(), 1));
+                measured = Efficiency.measure(model, Math.min(256, Math.max(1, o.batchSize())), 21, 3);
             } else if (!o.efficiency()) {
                 skipped.put("efficiency", "--no-efficiency");
             }
-            if (ranks > 1) {
-                e.put("ranks", ranks);
-            }
-            e.put("eval_images_per_second", round(n / Math.max(1e-9, p.seconds()), 1));
-            m.set("mistakes", mistakes(p, keys, top5, prob5, multi, o.gallery()));
-            if (skipped.isEmpty()) {
-                m.remove("skipped");
-            }
+            EvalMetrics m = new EvalMetrics(EvalMetrics.FORMAT, Version.TOOL,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), o.command(), skipped,
+                    runSection(run, model, o), dataSection, accuracySection, multiSection, calibrationSection,
+                    robustSection, efficiencySection(model, measured, device, resolved, o.threads(), ranks,
+                    n / Math.max(1e-9, p.seconds())), mistakes(p, keys, top5, prob5, multi, o.gallery()));
             if (leader) {
-                AtomicFiles.write(out.resolve(METRICS), Json.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(m));
+                m.write(out.resolve(METRICS));
             }
             return new Outcome(out, m, p, run, data, split);
         }
@@ -384,102 +330,96 @@ public final class Evaluation {
         return s.classCounts();
     }
 
-    private static ObjectNode runSection(RunInfo run, TrainedModel model, Options o) {
-        ObjectNode r = Json.mapper().createObjectNode();
-        r.put("dir", run.dir().toAbsolutePath().normalize().toString());
-        r.put("model", run.recipe().model());
-        r.put("recipe", run.recipe().name());
-        r.put("seed", run.recipe().seed());
-        r.put("epochs", run.recipe().epochs());
-        r.put("checkpoint", run.dir().relativize(model.weightsFile()).toString()
-                + (o.weights() == RunInfo.Weights.EMA ? " (ema)" : ""));
-        r.put("train_data", run.trainData().toString());
-        return r;
+    private static EvalMetrics.RunSection runSection(RunInfo run, TrainedModel model, Options o) {
+        return new EvalMetrics.RunSection(run.dir().toAbsolutePath().normalize().toString(), run.recipe().model(),
+                run.recipe().name(), run.recipe().seed(), run.recipe().epochs(),
+                run.dir().relativize(model.weightsFile()) + (o.weights() == RunInfo.Weights.EMA ? " (ema)" : ""),
+                run.trainData().toString());
     }
 
-    private static ObjectNode accuracySection(AccuracyResult a, long[] top5Hits, List<ClassEntry> classes, double loss,
-                                              boolean flip) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        num(n, "top1", a.top1());
-        num(n, "top5", a.top5());
-        num(n, "mean_per_class", a.meanPerClass());
-        num(n, "loss", loss);
-        n.put("flip_tta", flip);
-        ArrayNode per = n.putArray("per_class");
+    private static EvalMetrics.Accuracy accuracySection(AccuracyResult a, long[] top5Hits, List<ClassEntry> classes,
+                                                        double loss, boolean flip) {
+        List<EvalMetrics.ClassScore> perClass = new ArrayList<>();
         for (var c : a.perClass()) {
-            ObjectNode cn = per.addObject();
             ClassEntry e = classes.get(c.classIndex());
-            cn.put("index", c.classIndex());
-            cn.put("wnid", e.wnid());
-            cn.put("name", e.name());
-            cn.put("records", c.count());
-            num(cn, "top1", c.accuracy());
-            num(cn, "top5", c.count() == 0 ? Double.NaN : (double) top5Hits[c.classIndex()] / c.count());
+            perClass.add(new EvalMetrics.ClassScore(c.classIndex(), e.wnid(), e.name(), c.count(), num(c.accuracy()),
+                    num(c.count() == 0 ? Double.NaN : (double) top5Hits[c.classIndex()] / c.count())));
         }
-        ArrayNode confused = n.putArray("most_confused");
+        List<EvalMetrics.Confusion> confused = new ArrayList<>();
         for (var pair : a.mostConfused(20)) {
-            ObjectNode pn = confused.addObject();
             ClassEntry t = classes.get(pair.trueClass());
             ClassEntry q = classes.get(pair.predictedClass());
-            pn.put("true", pair.trueClass());
-            pn.put("true_wnid", t.wnid());
-            pn.put("true_name", t.name());
-            pn.put("predicted", pair.predictedClass());
-            pn.put("predicted_wnid", q.wnid());
-            pn.put("predicted_name", q.name());
-            pn.put("count", pair.count());
-            num(pn, "share", pair.shareOfTrueClass());
+            confused.add(new EvalMetrics.Confusion(pair.trueClass(), t.wnid(), t.name(), pair.predictedClass(),
+                    q.wnid(), q.name(), pair.count(), num(pair.shareOfTrueClass())));
         }
-        return n;
+        return new EvalMetrics.Accuracy(num(a.top1()), num(a.top5()), num(a.meanPerClass()), num(loss), flip,
+                perClass, confused);
     }
 
-    private static ObjectNode multiLabelSection(MultiLabelResult r, Path source, String kind, MultiLabels labels) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("source", source.getFileName().toString());
-        n.put("kind", kind);
-        n.put("labelled", r.labelled());
-        num(n, "top1", r.multiLabelTop1());
-        num(n, "original_top1", r.originalTop1OnLabelled());
-        n.put("mistakes", r.mistakes());
-        n.put("mistakes_valid", r.mistakesValid());
-        num(n, "mistakes_valid_share", r.mistakesValidShare());
-        n.put("dropped_labels", labels.droppedLabels());
-        n.put("unmatched_file_entries", labels.unmatchedFileKeys());
-        return n;
+    private static EvalMetrics.MultiLabel multiLabelSection(MultiLabelResult r, Path source, String kind,
+                                                            MultiLabels labels) {
+        return new EvalMetrics.MultiLabel(source.getFileName().toString(), kind, r.labelled(),
+                num(r.multiLabelTop1()), num(r.originalTop1OnLabelled()), r.mistakes(), r.mistakesValid(),
+                num(r.mistakesValidShare()), labels.droppedLabels(), labels.unmatchedFileKeys());
     }
 
-    private static ObjectNode calibrationSection(CalibrationResult c, float[][] sampleScores, int[] sampleLabels) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("bins", c.bins().size());
-        calibrationNumbers(n, c);
-        ArrayNode bins = n.putArray("reliability");
+    private static EvalMetrics.Calibration calibrationSection(CalibrationResult c, float[][] sampleScores,
+                                                              int[] sampleLabels) {
+        List<EvalMetrics.Bin> bins = new ArrayList<>();
         for (var b : c.bins()) {
-            ObjectNode bn = bins.addObject();
-            bn.put("lower", round(b.lower(), 6));
-            bn.put("upper", round(b.upper(), 6));
-            bn.put("count", b.count());
-            num(bn, "confidence", b.meanConfidence());
-            num(bn, "accuracy", b.accuracy());
+            bins.add(new EvalMetrics.Bin(round(b.lower(), 6), round(b.upper(), 6), b.count(),
+                    num(b.meanConfidence()), num(b.accuracy())));
         }
+        EvalMetrics.TemperatureFit temperature = null;
         if (sampleLabels.length >= 2) {
             TemperatureStudy.Result t = TemperatureStudy.run(sampleScores, sampleLabels);
-            ObjectNode tn = n.putObject("temperature");
-            tn.put("value", round(t.temperature(), 6));
-            tn.put("fit_records", t.fitRecords());
-            tn.put("eval_records", t.evalRecords());
-            calibrationNumbers(tn.putObject("before"), t.before());
-            calibrationNumbers(tn.putObject("after"), t.after());
+            temperature = new EvalMetrics.TemperatureFit(round(t.temperature(), 6), t.fitRecords(), t.evalRecords(),
+                    scores(t.before()), scores(t.after()));
         }
-        return n;
+        return new EvalMetrics.Calibration(c.bins().size(), num(c.ece()), num(c.nll()), num(c.brier()), bins,
+                temperature);
     }
 
-    private static void calibrationNumbers(ObjectNode n, CalibrationResult c) {
-        num(n, "ece", c.ece());
-        num(n, "nll", c.nll());
-        num(n, "brier", c.brier());
+    private static EvalMetrics.Scores scores(CalibrationResult c) {
+        return new EvalMetrics.Scores(num(c.ece()), num(c.nll()), num(c.brier()));
     }
 
-    private static ArrayNode mistakes(CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5, MultiLabels multi, int limit) {
+    /** The robustness section, or null when neither corruptions nor attacks ran. */
+    private static EvalMetrics.Robustness robustnessSection(int records, Robustness.Result corrupted,
+                                                            Attacks.Result attacked, Attacks.Settings attack) {
+        if (corrupted == null && attacked == null) {
+            return null;
+        }
+        List<EvalMetrics.CorruptionScore> corruptions = null;
+        if (corrupted != null) {
+            corruptions = new ArrayList<>();
+            for (Robustness.CorruptionResult c : corrupted.corruptions()) {
+                corruptions.add(new EvalMetrics.CorruptionScore(c.corruption().id(),
+                        java.util.Arrays.stream(c.top1()).boxed().toList()));
+            }
+        }
+        EvalMetrics.Adversarial adversarial = attacked == null ? null : new EvalMetrics.Adversarial(attack.epsilon(),
+                attacked.records(), num(attacked.fgsmTop1()), num(attacked.pgdTop1()), attack.steps(),
+                attack.stepSize());
+        return new EvalMetrics.Robustness(records, corrupted == null ? null : num(corrupted.clean()), corruptions,
+                corrupted == null ? null : num(corrupted.meanCorruptionTop1()), adversarial);
+    }
+
+    private static EvalMetrics.Efficiency efficiencySection(TrainedModel model, Efficiency measured, Device device,
+                                                            Precision precision, int threads, int ranks,
+                                                            double evalRate) {
+        double[] nonzero = model.nonzero();
+        return new EvalMetrics.Efficiency(model.parameters(), (long) nonzero[0], model.weightBits(),
+                Double.isNaN(nonzero[1]) ? null : round(nonzero[1], 4), round(model.gigaflops(), 4),
+                device.toString(), precision.id(), threads,
+                measured == null ? null : round(measured.latencyMsBatch1(), 3),
+                measured == null ? null : measured.throughputBatch(),
+                measured == null ? null : round(measured.throughputImagesPerSecond(), 1),
+                ranks > 1 ? ranks : null, round(evalRate, 1));
+    }
+
+    private static List<EvalMetrics.Mistake> mistakes(CleanPass.Pass p, List<String> keys, int[][] top5,
+                                                      float[][] prob5, MultiLabels multi, int limit) {
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < p.labels().length; i++) {
             if (top5[i][0] != p.labels()[i]) {
@@ -487,21 +427,14 @@ public final class Evaluation {
             }
         }
         wrong.sort(Comparator.comparingDouble((Integer i) -> -prob5[i][0]).thenComparingInt(i -> i));
-        ArrayNode list = Json.mapper().createArrayNode();
+        List<EvalMetrics.Mistake> list = new ArrayList<>();
         for (int i : wrong.subList(0, Math.min(limit, wrong.size()))) {
-            ObjectNode n = list.addObject();
-            n.put("index", i);
-            n.put("key", keys.get(i));
-            n.put("label", p.labels()[i]);
-            ArrayNode t = n.putArray("top5");
+            List<EvalMetrics.Guess> guesses = new ArrayList<>();
             for (int k = 0; k < top5[i].length; k++) {
-                t.addObject().put("index", top5[i][k]).put("prob", round(prob5[i][k], 5));
+                guesses.add(new EvalMetrics.Guess(top5[i][k], round(prob5[i][k], 5)));
             }
-            if (multi == null || !multi.isLabelled(i)) {
-                n.putNull("real_correct");
-            } else {
-                n.put("real_correct", multi.accepts(i, top5[i][0]));
-            }
+            list.add(new EvalMetrics.Mistake(i, keys.get(i), p.labels()[i], guesses,
+                    multi == null || !multi.isLabelled(i) ? null : multi.accepts(i, top5[i][0])));
         }
         return list;
     }
@@ -514,22 +447,13 @@ public final class Evaluation {
                                          MultiLabels multi) throws IOException {
         Path temp = AtomicFiles.temp(file);
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            var writer = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
             for (int i = 0; i < p.labels().length; i++) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("index", i);
-                line.put("key", keys.get(i));
-                line.put("label", p.labels()[i]);
-                line.put("top5", top5[i]);
-                double[] probs = new double[prob5[i].length];
-                for (int k = 0; k < probs.length; k++) {
-                    probs[k] = round(prob5[i][k], 6);
+                List<Double> probs = new ArrayList<>(prob5[i].length);
+                for (float v : prob5[i]) {
+                    probs.add(round(v, 6));
                 }
-                line.put("prob", probs);
-                if (multi != null && multi.isLabelled(i)) {
-                    line.put("real_correct", multi.accepts(i, top5[i][0]));
-                }
-                w.write(writer.writeValueAsString(line));
+                w.write(new Prediction(i, keys.get(i), p.labels()[i], java.util.Arrays.stream(top5[i]).boxed().toList(),
+                        probs, multi != null && multi.isLabelled(i) ? multi.accepts(i, top5[i][0]) : null).toLine());
                 w.write('\n');
             }
         }
@@ -541,38 +465,23 @@ public final class Evaluation {
      * mistakes. Returns its path.
      */
     public static Path report(Outcome o) throws IOException, DatasetException {
-        List<JsonNode> lines = new ArrayList<>();
-        Path metrics = o.run().dir().resolve(RunDirectory.METRICS);
-        if (Files.exists(metrics)) {
-            for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    lines.add(Json.mapper().readTree(line));
-                }
-            }
-        }
         Path file = o.out().resolve(REPORT);
-        dev.lowres.train.report.EvalReport.write(file, o.metrics(), lines,
-                Gallery.pngs(o.data(), o.split(), o.metrics().path("mistakes"), 96));
+        dev.lowres.train.report.EvalReport.write(file, o.metrics(),
+                new MetricsLog(o.run().dir().resolve(RunDirectory.METRICS)).read(),
+                Gallery.pngs(o.data(), o.split(), o.metrics().mistakes(), 96));
         return file;
     }
 
-    /** Reads a metrics.json written by an evaluation. */
-    public static JsonNode read(Path dir) throws IOException {
-        return Json.mapper().readTree(dir.resolve(METRICS).toFile());
+    /** Reads the metrics.json of the evaluation in {@code dir}. */
+    public static EvalMetrics read(Path dir) throws IOException {
+        return EvalMetrics.read(dir.resolve(METRICS));
     }
 
-    private static void num(ObjectNode n, String key, double v) {
-        if (Double.isFinite(v)) {
-            n.put(key, round(v, 6));
-        } else {
-            n.putNull(key);
-        }
+    private static Double num(double v) {
+        return EvalMetrics.figure(v);
     }
 
     private static double round(double v, int digits) {
-        if (!Double.isFinite(v)) {
-            return v;
-        }
-        return java.math.BigDecimal.valueOf(v).setScale(digits, java.math.RoundingMode.HALF_EVEN).doubleValue();
+        return EvalMetrics.round(v, digits);
     }
 }

@@ -1,13 +1,14 @@
 package dev.lowres.train.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.load.SplitView;
 import dev.lowres.data.store.DatasetException;
+import dev.lowres.train.eval.result.EvalMetrics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -17,10 +18,10 @@ public final class Gallery {
     }
 
     /**
-     * @param mistakes the {@code mistakes} array of a metrics.json
+     * @param mistakes the gallery of a metrics.json
      * @param minSide the upscaled image's side at least (the scale is a whole number)
      */
-    public static Map<Integer, byte[]> pngs(Path data, String split, JsonNode mistakes, int minSide)
+    public static Map<Integer, byte[]> pngs(Path data, String split, List<EvalMetrics.Mistake> mistakes, int minSide)
             throws IOException, DatasetException {
         Map<Integer, byte[]> pngs = new LinkedHashMap<>();
         if (mistakes == null || mistakes.isEmpty()) {
@@ -32,8 +33,8 @@ public final class Gallery {
         int w = view.shape().width();
         int scale = Math.max(1, (minSide + Math.max(h, w) - 1) / Math.max(h, w));
         byte[] image = new byte[view.shape().bytesPerImage()];
-        for (JsonNode m : mistakes) {
-            int index = m.path("index").asInt();
+        for (EvalMetrics.Mistake m : mistakes) {
+            int index = m.index();
             view.read(index, image, 0);
             BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < h * scale; y++) {

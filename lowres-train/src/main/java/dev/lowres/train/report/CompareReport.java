@@ -1,9 +1,9 @@
 package dev.lowres.train.report;
 
+import dev.lowres.data.store.AtomicFiles;
+import dev.lowres.train.eval.result.Metric;
 import dev.lowres.train.metrics.LinearFit;
 import dev.lowres.train.metrics.Summary;
-
-import dev.lowres.data.store.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -347,11 +347,11 @@ public final class CompareReport {
     private static List<EvalReport.Figure> pareto(List<CompareRow> rows, String eval) {
         List<CompareRow> on = rows.stream().filter(r -> r.evalName().equals(eval)).toList();
         List<String> names = on.stream().map(r -> java.nio.file.Path.of(r.runDir()).getFileName().toString()).toList();
-        double[] top1 = value(on, "/accuracy/top1");
+        double[] top1 = value(on, Metric.TOP1);
         List<EvalReport.Figure> charts = new ArrayList<>();
         for (EvalReport.Figure f : new EvalReport.Figure[] {
-            Pareto.chart(names, value(on, "/efficiency/nonzero_parameters"), top1, "non-zero parameters"),
-            Pareto.chart(names, value(on, "/efficiency/latency_ms_batch1"), top1, "latency at batch 1 (ms)")}) {
+            Pareto.chart(names, value(on, Metric.NONZERO_PARAMETERS), top1, "non-zero parameters"),
+            Pareto.chart(names, value(on, Metric.LATENCY_MS), top1, "latency at batch 1 (ms)")}) {
             if (f != null) {
                 charts.add(f);
             }
@@ -359,11 +359,11 @@ public final class CompareReport {
         return charts;
     }
 
-    /** A number of every row's metrics by its JSON pointer (NaN where missing). */
-    private static double[] value(List<CompareRow> rows, String pointer) {
+    /** A figure of every row's metrics (NaN where missing). */
+    private static double[] value(List<CompareRow> rows, Metric metric) {
         return rows.stream().mapToDouble(r -> {
-            com.fasterxml.jackson.databind.JsonNode n = r.metrics().at(pointer);
-            return n.isNumber() ? n.asDouble() : Double.NaN;
+            Double v = metric.value(r.metrics());
+            return v == null ? Double.NaN : v;
         }).toArray();
     }
 

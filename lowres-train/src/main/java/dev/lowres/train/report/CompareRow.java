@@ -1,6 +1,6 @@
 package dev.lowres.train.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowres.train.eval.result.EvalMetrics;
 
 /**
  * One evaluated (run, eval set) for {@link CompareReport}.
@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param seed the run's seed
  * @param seedGroup the key shared by runs that differ only by seed (e.g. model + recipe + options)
  * @param evalName the eval set's name (e.g. {@code val}, {@code imagenetv2})
- * @param metrics the parsed {@code metrics.json} of that evaluation
+ * @param metrics the {@code metrics.json} of that evaluation
  */
 public record CompareRow(String runDir, String model, String recipe, long seed, String seedGroup, String evalName,
-                         JsonNode metrics) {
+                         EvalMetrics metrics) {
 }

@@ -1,14 +1,15 @@
 package dev.lowres.train.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.store.AtomicFiles;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Metric;
+import dev.lowres.train.run.MetricsLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,11 +43,11 @@ public final class EvalReport {
     /**
      * The report as an HTML string.
      *
-     * @param metrics the parsed {@code metrics.json}
-     * @param runMetricsLines the training run's parsed {@code metrics.jsonl} lines (may be empty or null)
+     * @param metrics the {@code metrics.json}
+     * @param runMetricsLines the training run's {@code metrics.jsonl} lines (may be null)
      * @param galleryPngs PNG bytes of a mistake's (upscaled) image by its record index (may be empty or null)
      */
-    public static String html(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+    public static String html(EvalMetrics metrics, MetricsLog.Lines runMetricsLines, Map<Integer, byte[]> galleryPngs) {
         return Reports.render("evalDocument.jte", view(metrics, runMetricsLines, galleryPngs));
     }
 
@@ -54,7 +55,7 @@ public final class EvalReport {
      * The report's content without the document around it: what {@code lowres serve} shows on an evaluation's
      * page, so that the file and the page say the same thing the same way.
      */
-    public static String body(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+    public static String body(EvalMetrics metrics, MetricsLog.Lines runMetricsLines, Map<Integer, byte[]> galleryPngs) {
         return Reports.render("eval.jte", view(metrics, runMetricsLines, galleryPngs));
     }
 
@@ -82,24 +83,25 @@ public final class EvalReport {
     }
 
     /** The report's view of a {@code metrics.json}, with the arguments of {@link #html}. */
-    public static View view(JsonNode metrics, List<JsonNode> runMetricsLines, Map<Integer, byte[]> galleryPngs) {
-        if (metrics == null || !metrics.isObject()) {
-            throw new IllegalArgumentException("metrics must be the JSON object of a metrics.json");
+    public static View view(EvalMetrics metrics, MetricsLog.Lines runMetricsLines, Map<Integer, byte[]> galleryPngs) {
+        if (metrics == null) {
+            throw new IllegalArgumentException("no metrics.json");
         }
-        List<JsonNode> lines = runMetricsLines == null ? List.of() : runMetricsLines;
+        MetricsLog.Lines lines = runMetricsLines == null ? MetricsLog.Lines.NONE : runMetricsLines;
         Map<Integer, byte[]> pngs = galleryPngs == null ? Map.of() : galleryPngs;
         Map<Integer, ClassName> names = classNames(metrics);
-        String model = orNone(Html.str(metrics, "/run/model"));
-        String data = orNone(Html.str(metrics, "/data/name")) + " / " + orNone(Html.str(metrics, "/data/split"));
+        String model = orNone(Metric.of(metrics.run(), EvalMetrics.RunSection::model));
+        String data = orNone(Metric.of(metrics.data(), EvalMetrics.DataSection::name)) + " / "
+                + orNone(Metric.of(metrics.data(), EvalMetrics.DataSection::split));
         return new View(model, data, facts(metrics), skippedFacts(metrics), headlines(metrics), training(lines),
                 accuracy(metrics), calibration(metrics), robustness(metrics), gallery(metrics, names, pngs),
-                orNone(Html.str(metrics, "/tool")), orNone(Html.str(metrics, "/format")));
+                orNone(metrics.tool()), orNone(metrics.format()));
     }
 
     /** A run's learning curves (loss, accuracy and learning rate) from its metrics.jsonl lines, as markup. */
-    public static String learningCurves(List<JsonNode> runMetricsLines) {
+    public static String learningCurves(MetricsLog.Lines runMetricsLines) {
         return Reports.render("evalTraining.jte", java.util.Collections.singletonMap("t",
-                training(runMetricsLines == null ? List.of() : runMetricsLines)));
+                training(runMetricsLines == null ? MetricsLog.Lines.NONE : runMetricsLines)));
     }
 
     /** The reports' stylesheet (the web workbench's pages use it too). */
@@ -108,63 +110,61 @@ public final class EvalReport {
     }
 
     /** Writes {@link #html} to {@code file} atomically (UTF-8). */
-    public static void write(Path file, JsonNode metrics, List<JsonNode> runMetricsLines,
+    public static void write(Path file, EvalMetrics metrics, MetricsLog.Lines runMetricsLines,
                              Map<Integer, byte[]> galleryPngs) throws IOException {
         AtomicFiles.write(file, html(metrics, runMetricsLines, galleryPngs).getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- header, skipped, summary -------------------------------------------------------------------
 
-    private static List<List<Fact>> facts(JsonNode m) {
-        String[][] rows = {
-            {"run", "/run/dir"}, {"model", "/run/model"}, {"recipe", "/run/recipe"}, {"seed", "/run/seed"},
-            {"epochs", "/run/epochs"}, {"checkpoint", "/run/checkpoint"}, {"trained on", "/run/train_data"},
-            {"data", "/data/dir"}, {"dataset", "/data/name"}, {"split", "/data/split"}, {"records", "/data/records"},
-            {"classes", "/data/classes"}, {"image (C, H, W)", "/data/image"}, {"flip TTA", "/accuracy/flip_tta"},
-            {"created", "/created"}, {"command", "/command"}};
-        List<List<Fact>> halves = new ArrayList<>();
-        for (int half = 0; half < 2; half++) {
-            List<Fact> facts = new ArrayList<>();
-            for (int i = half * 8; i < half * 8 + 8; i++) {
-                String v = Html.str(m, rows[i][1]);
-                if (rows[i][0].equals("records") && v != null) {
-                    v = Html.count(Html.num(m, rows[i][1]));
-                } else if (rows[i][0].equals("image (C, H, W)") && v != null) {
-                    v = v.replace(' ', '×');
-                }
-                boolean code = rows[i][0].equals("run") || rows[i][0].equals("data") || rows[i][0].equals("command")
-                        || rows[i][0].equals("trained on");
-                facts.add(new Fact(rows[i][0], orNone(v), code && v != null));
-            }
-            halves.add(facts);
-        }
-        return halves;
+    private static List<List<Fact>> facts(EvalMetrics m) {
+        EvalMetrics.RunSection run = m.run();
+        EvalMetrics.DataSection data = m.data();
+        List<Fact> left = List.of(
+                fact("run", Metric.of(run, EvalMetrics.RunSection::dir), true),
+                fact("model", Metric.of(run, EvalMetrics.RunSection::model), false),
+                fact("recipe", Metric.of(run, EvalMetrics.RunSection::recipe), false),
+                fact("seed", Metric.of(run, EvalMetrics.RunSection::seed), false),
+                fact("epochs", Metric.of(run, EvalMetrics.RunSection::epochs), false),
+                fact("checkpoint", Metric.of(run, EvalMetrics.RunSection::checkpoint), false),
+                fact("trained on", Metric.of(run, EvalMetrics.RunSection::trainData), true),
+                fact("data", Metric.of(data, EvalMetrics.DataSection::dir), true));
+        List<Fact> right = List.of(
+                fact("dataset", Metric.of(data, EvalMetrics.DataSection::name), false),
+                fact("split", Metric.of(data, EvalMetrics.DataSection::split), false),
+                fact("records", Metric.of(data, d -> Html.count((double) d.records())), false),
+                fact("classes", Metric.of(data, EvalMetrics.DataSection::classes), false),
+                fact("image (C, H, W)", Metric.of(data, d -> d.image() == null ? null : d.image().stream()
+                        .map(String::valueOf).collect(java.util.stream.Collectors.joining("×"))), false),
+                fact("flip TTA", Metric.of(m.accuracy(), EvalMetrics.Accuracy::flipTta), false),
+                fact("created", m.created(), false),
+                fact("command", m.command().isEmpty() ? null : String.join(" ", m.command()), true));
+        return List.of(left, right);
+    }
+
+    /** A header fact: "—" for a value the file lacks (then never shown as code). */
+    private static Fact fact(String name, Object value, boolean code) {
+        return new Fact(name, value == null ? Html.NONE : value.toString(), code && value != null);
     }
 
     /** The sections metrics.json says were not computed, and why. */
-    private static List<Fact> skippedFacts(JsonNode m) {
+    private static List<Fact> skippedFacts(EvalMetrics m) {
         List<Fact> out = new ArrayList<>();
-        JsonNode s = m.path("skipped");
-        if (s.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                out.add(new Fact(e.getKey(), e.getValue().asText(), true));
-            }
-        }
+        m.skipped().forEach((part, why) -> out.add(new Fact(part, why, true)));
         return out;
     }
 
-    private static List<HeadlineRow> headlines(JsonNode m) {
+    private static List<HeadlineRow> headlines(EvalMetrics m) {
         List<HeadlineRow> out = new ArrayList<>();
         String group = null;
         for (Headline k : Headline.ALL) {
             Double v = k.value(m);
             String starts = k.group().equals(group) ? null : k.group();
             group = k.group();
-            String reason = v == null ? Html.skipReasonFor(m, k.pointer()) : null;
+            String reason = v == null ? k.metric().skipReason(m) : null;
             String note = null;
-            if (v == null && (reason != null || !Html.present(m.path(k.section())))) {
-                note = "skipped: " + (reason != null ? reason : Html.skipReason(m, k.section()));
+            if (v == null && (reason != null || !sectionPresent(m, k.section()))) {
+                note = "skipped: " + (reason != null ? reason : skipReason(m, k.section()));
             } else if (v == null) {
                 note = "not recorded in metrics.json";
             }
@@ -183,25 +183,17 @@ public final class EvalReport {
     public record Figure(String svg, String caption) {
     }
 
-    private static Training training(List<JsonNode> lines) {
-        List<JsonNode> epochs = new ArrayList<>();
-        List<JsonNode> steps = new ArrayList<>();
-        for (JsonNode l : lines) {
-            String type = l.path("type").asText("");
-            if (type.equals("epoch")) {
-                epochs.add(l);
-            } else if (type.equals("step")) {
-                steps.add(l);
-            }
-        }
-        if (epochs.isEmpty() && steps.isEmpty()) {
+    private static Training training(MetricsLog.Lines lines) {
+        List<MetricsLog.Epoch> epochs = lines.epochs();
+        List<MetricsLog.Step> steps = lines.steps();
+        if (lines.isEmpty()) {
             return null;
         }
         List<Figure> figures = new ArrayList<>();
         // x in epochs done: an epoch line sits at epoch + 1; a step line between its epoch's first and last step
         TreeMap<Integer, Long> endStep = new TreeMap<>();
-        for (JsonNode e : epochs) {
-            endStep.put(e.path("epoch").asInt(), e.path("step").asLong());
+        for (MetricsLog.Epoch e : epochs) {
+            endStep.put(e.epoch(), e.step());
         }
         double perEpoch = Double.NaN;
         if (!endStep.isEmpty()) {
@@ -213,22 +205,22 @@ public final class EvalReport {
         double[] sLoss = new double[steps.size()];
         double[] sLr = new double[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
-            JsonNode s = steps.get(i);
-            long step = s.path("step").asLong();
+            MetricsLog.Step s = steps.get(i);
+            long step = s.step();
             if (byEpoch) {
-                int e = s.path("epoch").asInt();
+                int e = s.epoch();
                 double start = endStep.containsKey(e - 1) ? endStep.get(e - 1) : e * perEpoch;
                 double end = endStep.containsKey(e) ? endStep.get(e) : start + perEpoch;
                 sx[i] = e + (end > start ? (step - start) / (end - start) : 1);
             } else {
                 sx[i] = step;
             }
-            sLoss[i] = d(s, "loss");
-            sLr[i] = d(s, "lr");
+            sLoss[i] = s.loss();
+            sLr[i] = s.lr();
         }
         double[] ex = new double[epochs.size()];
         for (int i = 0; i < epochs.size(); i++) {
-            ex[i] = epochs.get(i).path("epoch").asInt() + 1;
+            ex[i] = epochs.get(i).epoch() + 1;
         }
         double xMax = max(max(ex), max(sx));
         double[] xr = byEpoch ? new double[] {0, Math.max(1, xMax)} : new double[] {min(sx), xMax};
@@ -236,8 +228,8 @@ public final class EvalReport {
         boolean dots = epochs.size() <= 60;
 
         // loss
-        double[] trainLoss = col(epochs, "train_loss");
-        double[] valLoss = col(epochs, "val_loss");
+        double[] trainLoss = col(epochs, MetricsLog.Epoch::trainLoss);
+        double[] valLoss = col(epochs, MetricsLog.Epoch::valLoss);
         double lossMax = max(max(trainLoss), max(valLoss), max(sLoss));
         double[] ly = Svg.niceRange(0, Double.isFinite(lossMax) ? lossMax : 1, 5);
         Svg loss = new Svg(540, 320, "loss by epoch").margins(56, 16, 50, 44).domain(xr[0], xr[1], ly[0], ly[1]);
@@ -254,10 +246,10 @@ public final class EvalReport {
         figures.add(figure(loss, "Training loss per logging window (light) and per epoch; validation loss per evaluated "
                 + "epoch. Epoch marks sit at the end of their epoch."));
         // accuracy
-        double[] trainTop1 = col(epochs, "train_top1");
-        double[] valTop1 = col(epochs, "val_top1");
-        double[] valTop5 = col(epochs, "val_top5");
-        double[] emaTop1 = col(epochs, "ema_val_top1");
+        double[] trainTop1 = col(epochs, MetricsLog.Epoch::trainTop1);
+        double[] valTop1 = col(epochs, MetricsLog.Epoch::valTop1);
+        double[] valTop5 = col(epochs, MetricsLog.Epoch::valTop5);
+        double[] emaTop1 = col(epochs, MetricsLog.Epoch::emaValTop1);
         if (epochs.isEmpty()) {
             figures.add(new Figure(null, "No epoch lines: accuracy by epoch not available."));
         } else {
@@ -277,7 +269,7 @@ public final class EvalReport {
         }
         // learning rate
         double[] lrx = steps.isEmpty() ? ex : sx;
-        double[] lr = steps.isEmpty() ? col(epochs, "lr") : sLr;
+        double[] lr = steps.isEmpty() ? col(epochs, MetricsLog.Epoch::lr) : sLr;
         if (anyFinite(lr)) {
             double[] lrr = Svg.niceRange(0, max(lr), 4);
             Svg lrs = new Svg(540, 200, "learning rate").margins(56, 16, 30, 44).domain(xr[0], xr[1], 0, lrr[1]);
@@ -289,13 +281,13 @@ public final class EvalReport {
         }
         // the epochs as a table, folded
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode e : epochs) {
-            rows.add(List.of(String.valueOf(e.path("epoch").asInt() + 1), Html.count(Html.num(e, "/step")),
-                    Html.num(e, "/lr") == null ? Html.NONE : Html.compact(Html.num(e, "/lr"), 4),
-                    Html.fixed(Html.num(e, "/train_loss"), 4), Html.pct(Html.num(e, "/train_top1")),
-                    Html.fixed(Html.num(e, "/val_loss"), 4), Html.pct(Html.num(e, "/val_top1")),
-                    Html.pct(Html.num(e, "/val_top5")), Html.pct(Html.num(e, "/ema_val_top1")),
-                    Html.fixed(Html.num(e, "/seconds"), 1), Html.count(Html.num(e, "/images_per_second"))));
+        for (MetricsLog.Epoch e : epochs) {
+            rows.add(List.of(String.valueOf(e.epoch() + 1), Html.count((double) e.step()),
+                    finite(e.lr()) == null ? Html.NONE : Html.compact(e.lr(), 4),
+                    Html.fixed(finite(e.trainLoss()), 4), Html.pct(finite(e.trainTop1())),
+                    Html.fixed(finite(e.valLoss()), 4), Html.pct(finite(e.valTop1())),
+                    Html.pct(finite(e.valTop5())), Html.pct(finite(e.emaValTop1())),
+                    Html.fixed(finite(e.seconds()), 1), Html.count(finite(e.imagesPerSecond()))));
         }
         return new Training(figures, rows);
     }
@@ -339,33 +331,32 @@ public final class EvalReport {
     public record Skip(String what, String reason, String section) {
     }
 
-    private static Skip skip(JsonNode m, String section, String what) {
-        return new Skip(what, Html.skipReason(m, section), section);
+    private static Skip skip(EvalMetrics m, String section, String what) {
+        return new Skip(what, skipReason(m, section), section);
     }
 
-    private static Accuracy accuracy(JsonNode m) {
-        JsonNode acc = m.path("accuracy");
-        if (!Html.present(acc)) {
+    private static Accuracy accuracy(EvalMetrics m) {
+        EvalMetrics.Accuracy acc = m.accuracy();
+        if (acc == null) {
             return new Accuracy(skip(m, "accuracy", "Accuracy"), null, false, List.of(), List.of(), List.of());
         }
-        List<JsonNode> classes = new ArrayList<>();
-        acc.path("per_class").forEach(classes::add);
-        classes.removeIf(c -> Html.num(c, "/top1") == null);
+        List<EvalMetrics.ClassScore> classes = new ArrayList<>(acc.perClass());
+        classes.removeIf(c -> finite(c.top1()) == null);
         Figure chart = null;
         boolean curve = false;
         List<ClassRow> best = List.of();
         List<ClassRow> worst = List.of();
         if (!classes.isEmpty()) {
-            classes.sort(Comparator.comparingDouble((JsonNode c) -> -c.path("top1").asDouble())
-                    .thenComparing(c -> c.path("name").asText()));
-            Double mean = Html.num(m, "/accuracy/mean_per_class");
-            Double top1 = Html.num(m, "/accuracy/top1");
+            classes.sort(Comparator.comparingDouble((EvalMetrics.ClassScore c) -> -c.top1())
+                    .thenComparing(c -> String.valueOf(c.name())));
+            Double mean = finite(acc.meanPerClass());
+            Double top1 = finite(acc.top1());
             curve = classes.size() > 30;
             if (curve) {
                 chart = perClassCurve(classes, mean, top1);
                 int n = classes.size();
                 best = classRows(classes.subList(0, Math.min(10, n)));
-                List<JsonNode> w = new ArrayList<>(classes.subList(Math.max(0, n - 10), n));
+                List<EvalMetrics.ClassScore> w = new ArrayList<>(classes.subList(Math.max(0, n - 10), n));
                 java.util.Collections.reverse(w);
                 worst = classRows(w);
             } else {
@@ -375,7 +366,7 @@ public final class EvalReport {
         return new Accuracy(null, chart, curve, best, worst, confused(acc));
     }
 
-    private static Figure perClassBars(List<JsonNode> classes, Double mean) {
+    private static Figure perClassBars(List<EvalMetrics.ClassScore> classes, Double mean) {
         int n = classes.size();
         Svg s = new Svg(720, 86 + 22 * n, "top-1 by class").margins(210, 60, 50, 36)
                 .domain(0, 1, n - 0.5, -0.5);
@@ -384,12 +375,12 @@ public final class EvalReport {
             s.segment(mean, n - 0.5, mean, -0.5, "#d62728", 1.5, "5 3");
         }
         for (int i = 0; i < n; i++) {
-            JsonNode c = classes.get(i);
-            double v = c.path("top1").asDouble();
-            String name = clip(c.path("name").asText("class " + c.path("index").asInt()), 30);
-            s.rect(0, i - 0.36, v, i + 0.36, "#1f77b4", c.path("name").asText() + " (" + c.path("wnid").asText()
-                    + "): top-1 " + Html.pct(v) + ", top-5 " + Html.pct(Html.num(c, "/top5")) + ", "
-                    + c.path("records").asInt() + " records");
+            EvalMetrics.ClassScore c = classes.get(i);
+            double v = c.top1();
+            String name = clip(c.name() != null ? c.name() : "class " + c.index(), 30);
+            s.rect(0, i - 0.36, v, i + 0.36, "#1f77b4", orEmpty(c.name()) + " (" + orEmpty(c.wnid())
+                    + "): top-1 " + Html.pct(v) + ", top-5 " + Html.pct(finite(c.top5())) + ", "
+                    + c.records() + " records");
             s.textPx(s.px(0) - 6, s.py(i) + 4, name, "end", 11, "#333");
             s.textPx(s.px(v) + 4, s.py(i) + 4, Html.pct(v), "start", 10, "#555");
         }
@@ -401,15 +392,15 @@ public final class EvalReport {
                 + "Hover a bar for the class's top-5 and record count.");
     }
 
-    private static Figure perClassCurve(List<JsonNode> classes, Double mean, Double top1) {
+    private static Figure perClassCurve(List<EvalMetrics.ClassScore> classes, Double mean, Double top1) {
         int n = classes.size();
         double[] x = new double[n];
         double[] y = new double[n];
         double[] y5 = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = i + 1;
-            y[i] = classes.get(i).path("top1").asDouble();
-            Double t5 = Html.num(classes.get(i), "/top5");
+            y[i] = classes.get(i).top1();
+            Double t5 = finite(classes.get(i).top5());
             y5[i] = t5 == null ? Double.NaN : t5;
         }
         Svg s = new Svg(720, 320, "top-1 by class, sorted").margins(56, 20, 50, 44).domain(0.5, n + 0.5, 0, 1);
@@ -443,10 +434,9 @@ public final class EvalReport {
     public record ClassRow(String name, String wnid, String records, String top1, String top5) {
     }
 
-    private static List<ClassRow> classRows(List<JsonNode> classes) {
-        return classes.stream().map(c -> new ClassRow(c.path("name").asText(), c.path("wnid").asText(),
-                Html.count(Html.num(c, "/records")), Html.pct(Html.num(c, "/top1")), Html.pct(Html.num(c, "/top5"))))
-                .toList();
+    private static List<ClassRow> classRows(List<EvalMetrics.ClassScore> classes) {
+        return classes.stream().map(c -> new ClassRow(orEmpty(c.name()), orEmpty(c.wnid()),
+                Html.count((double) c.records()), Html.pct(finite(c.top1())), Html.pct(finite(c.top5())))).toList();
     }
 
     /** A most-confused pair: the true and the predicted class, how often, and its bar's length in pixels. */
@@ -454,19 +444,18 @@ public final class EvalReport {
                                String count, String share, long bar) {
     }
 
-    private static List<ConfusedPair> confused(JsonNode acc) {
-        JsonNode pairs = acc.path("most_confused");
+    private static List<ConfusedPair> confused(EvalMetrics.Accuracy acc) {
         List<ConfusedPair> rows = new ArrayList<>();
         double maxShare = 0;
-        for (JsonNode p : pairs) {
-            maxShare = Math.max(maxShare, p.path("share").asDouble());
+        for (EvalMetrics.Confusion p : acc.mostConfused()) {
+            maxShare = finite(p.share()) == null ? maxShare : Math.max(maxShare, p.share());
         }
         int i = 0;
-        for (JsonNode p : pairs.isArray() ? pairs : java.util.Collections.<JsonNode>emptyList()) {
-            Double share = Html.num(p, "/share");
-            rows.add(new ConfusedPair(++i, p.path("true_name").asText(), p.path("true_wnid").asText(),
-                    p.path("predicted_name").asText(), p.path("predicted_wnid").asText(), Html.count(Html.num(p, "/count")),
-                    Html.pct(share), share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare)));
+        for (EvalMetrics.Confusion p : acc.mostConfused()) {
+            Double share = finite(p.share());
+            rows.add(new ConfusedPair(++i, orEmpty(p.trueName()), orEmpty(p.trueWnid()), orEmpty(p.predictedName()),
+                    orEmpty(p.predictedWnid()), Html.count((double) p.count()), Html.pct(share),
+                    share == null || maxShare <= 0 ? 0 : Math.round(120 * share / maxShare)));
         }
         return rows;
     }
@@ -481,31 +470,31 @@ public final class EvalReport {
                               String temperature, String bins) {
     }
 
-    private static Calibration calibration(JsonNode m) {
-        JsonNode c = m.path("calibration");
-        if (!Html.present(c)) {
+    private static Calibration calibration(EvalMetrics m) {
+        EvalMetrics.Calibration c = m.calibration();
+        if (c == null) {
             return new Calibration(skip(m, "calibration", "Calibration"), null, null, List.of(), null, null);
         }
-        List<JsonNode> bins = new ArrayList<>();
-        c.path("reliability").forEach(bins::add);
-        Double ece = Html.num(c, "/ece");
-        Double after = Html.num(c, "/temperature/after/ece");
-        Double t = Html.num(c, "/temperature/value");
+        List<EvalMetrics.Bin> bins = c.reliability();
+        EvalMetrics.TemperatureFit temp = c.temperature();
+        Double ece = finite(c.ece());
+        Double after = Metric.ECE_AFTER_T.value(m);
+        Double t = temp == null ? null : finite(temp.value());
         String title = "Reliability, ECE " + Html.pct(ece) + (after == null ? "" : " (" + Html.pct(after)
                 + " after temperature " + Html.compact(t == null ? Double.NaN : t, 3) + ")");
         Svg r = new Svg(540, 380, "reliability diagram").margins(56, 16, 50, 44).domain(0, 1, 0, 1);
         r.title(title).xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence (probability of the predicted class)")
                 .yAxis(Svg.ticks(0, 1, 5), Svg::percent, "accuracy in the bin");
         double maxCount = 0;
-        for (JsonNode b : bins) {
-            maxCount = Math.max(maxCount, b.path("count").asDouble());
+        for (EvalMetrics.Bin b : bins) {
+            maxCount = Math.max(maxCount, b.count());
         }
-        for (JsonNode b : bins) {
-            double lo = b.path("lower").asDouble();
-            double hi = b.path("upper").asDouble();
-            Double a = Html.num(b, "/accuracy");
-            Double conf = Html.num(b, "/confidence");
-            long n = b.path("count").asLong();
+        for (EvalMetrics.Bin b : bins) {
+            double lo = b.lower();
+            double hi = b.upper();
+            Double a = finite(b.accuracy());
+            Double conf = finite(b.confidence());
+            long n = b.count();
             if (n == 0 || a == null) {
                 continue;
             }
@@ -528,10 +517,10 @@ public final class EvalReport {
         Svg cs = new Svg(540, 190, "records per confidence bin").margins(56, 16, 28, 40).domain(0, 1, 0, top);
         cs.title("Records per bin").xAxis(Svg.ticks(0, 1, 5), Svg::percent, "confidence")
                 .yAxis(Svg.ticks(0, top, 3), v -> Html.count(v), null);
-        for (JsonNode b : bins) {
-            double lo = b.path("lower").asDouble();
-            double hi = b.path("upper").asDouble();
-            long n = b.path("count").asLong();
+        for (EvalMetrics.Bin b : bins) {
+            double lo = b.lower();
+            double hi = b.upper();
+            long n = b.count();
             double pad = (hi - lo) * 0.06;
             cs.rect(lo + pad, 0, hi - pad, n, "#9aa7b5", String.format(Locale.ROOT, "%,d records", n));
             String label = Html.count((double) n);
@@ -544,23 +533,24 @@ public final class EvalReport {
             }
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("all records, raw", Html.pct2(ece), Html.fixed(Html.num(c, "/nll"), 4),
-                Html.fixed(Html.num(c, "/brier"), 4)));
-        JsonNode temp = c.path("temperature");
+        rows.add(List.of("all records, raw", Html.pct2(ece), Html.fixed(finite(c.nll()), 4),
+                Html.fixed(finite(c.brier()), 4)));
         String temperature = null;
-        if (Html.present(temp)) {
+        if (temp != null) {
             for (String side : new String[] {"before", "after"}) {
-                rows.add(List.of("held-out half, " + side + " T", Html.pct2(Html.num(temp, "/" + side + "/ece")),
-                        Html.fixed(Html.num(temp, "/" + side + "/nll"), 4),
-                        Html.fixed(Html.num(temp, "/" + side + "/brier"), 4)));
+                EvalMetrics.Scores sc = side.equals("before") ? temp.before() : temp.after();
+                rows.add(List.of("held-out half, " + side + " T",
+                        Html.pct2(finite(Metric.of(sc, EvalMetrics.Scores::ece))),
+                        Html.fixed(finite(Metric.of(sc, EvalMetrics.Scores::nll)), 4),
+                        Html.fixed(finite(Metric.of(sc, EvalMetrics.Scores::brier)), 4)));
             }
             temperature = "Temperature T = " + Html.compact(t == null ? Double.NaN : t, 4) + " fitted (NLL) on "
-                    + Html.count(Html.num(temp, "/fit_records")) + " records, measured on the other "
-                    + Html.count(Html.num(temp, "/eval_records")) + (t == null || t == 1 ? "."
+                    + Html.count((double) temp.fitRecords()) + " records, measured on the other "
+                    + Html.count((double) temp.evalRecords()) + (t == null || t == 1 ? "."
                     : t > 1 ? ". T > 1: the raw probabilities were over-confident."
                     : ". T < 1: the raw probabilities were under-confident.");
         }
-        return new Calibration(null, r.toString(), cs.toString(), rows, temperature, orNone(Html.str(c, "/bins")));
+        return new Calibration(null, r.toString(), cs.toString(), rows, temperature, String.valueOf(c.bins()));
     }
 
     // ---- robustness ---------------------------------------------------------------------------------
@@ -575,25 +565,24 @@ public final class EvalReport {
                              String attacksSkipped, List<List<String>> attacks) {
     }
 
-    private static Robustness robustness(JsonNode m) {
-        JsonNode r = m.path("robustness");
-        if (!Html.present(r)) {
+    private static Robustness robustness(EvalMetrics m) {
+        EvalMetrics.Robustness r = m.robustness();
+        if (r == null) {
             return new Robustness(skip(m, "robustness", "Robustness"), null, 0, List.of(), null, null, List.of());
         }
         Figure chart = null;
         int severities = 0;
         List<List<String>> rows = new ArrayList<>();
-        Double clean = Html.num(r, "/clean_top1");
-        List<JsonNode> cs = new ArrayList<>();
-        r.path("corruptions").forEach(cs::add);
+        Double clean = finite(r.cleanTop1());
+        List<EvalMetrics.CorruptionScore> cs = new ArrayList<>(r.corruptions() == null ? List.of() : r.corruptions());
         if (!cs.isEmpty()) {
             // legend order = order of the lines' right ends, top first
-            cs.sort(Comparator.comparingDouble((JsonNode c) -> -last(c.path("top1"))));
+            cs.sort(Comparator.comparingDouble((EvalMetrics.CorruptionScore c) -> -last(c.top1())));
             double hi = clean == null ? 0 : clean;
-            for (JsonNode c : cs) {
-                severities = Math.max(severities, c.path("top1").size());
-                for (JsonNode v : c.path("top1")) {
-                    hi = Math.max(hi, v.asDouble());
+            for (EvalMetrics.CorruptionScore c : cs) {
+                severities = Math.max(severities, c.top1().size());
+                for (Double v : c.top1()) {
+                    hi = finite(v) == null ? hi : Math.max(hi, v);
                 }
             }
             double top = Math.min(1, Svg.niceRange(0, Math.max(hi, 0.01), 5)[1]);
@@ -610,32 +599,32 @@ public final class EvalReport {
                 keys.add(Svg.Key.dashed("clean " + Html.pct(clean), "#000", "6 4"));
             }
             for (int i = 0; i < cs.size(); i++) {
-                JsonNode c = cs.get(i);
-                double[] y = new double[c.path("top1").size()];
+                EvalMetrics.CorruptionScore c = cs.get(i);
+                double[] y = new double[c.top1().size()];
                 double[] x = new double[y.length];
                 for (int k = 0; k < y.length; k++) {
                     x[k] = k + 1;
-                    y[k] = c.path("top1").get(k).isNumber() ? c.path("top1").get(k).asDouble() : Double.NaN;
+                    y[k] = finite(c.top1().get(k)) == null ? Double.NaN : c.top1().get(k);
                 }
-                String name = c.path("name").asText();
+                String name = orEmpty(c.name());
                 s.line(x, y, Svg.color(i), 1.8, Svg.dash(i), name);
                 s.points(x, y, 2.2, Svg.color(i), null, null);
                 keys.add(new Svg.Key(clip(name, 24), Svg.color(i), Svg.dash(i), false));
             }
             double[] a = s.area();
             s.legend(keys, a[2] + 14, a[1] + 8);
-            chart = figure(s, "Top-1 on the " + Html.count(Html.num(r, "/records")) + "-record robustness subset under "
+            chart = figure(s, "Top-1 on the " + Html.count((double) r.records()) + "-record robustness subset under "
                     + "each corruption at severities 1–5 (legend in the order of severity-5 accuracy); the dashed "
                     + "black line is the subset's clean top-1.");
-            for (JsonNode c : cs) {
-                List<String> row = new ArrayList<>(List.of(c.path("name").asText()));
+            for (EvalMetrics.CorruptionScore c : cs) {
+                List<String> row = new ArrayList<>(List.of(orEmpty(c.name())));
                 double sum = 0;
                 int n = 0;
                 for (int k = 0; k < severities; k++) {
-                    JsonNode v = c.path("top1").path(k);
-                    row.add(Html.pct(v.isNumber() ? v.asDouble() : null));
-                    if (v.isNumber()) {
-                        sum += v.asDouble();
+                    Double v = k < c.top1().size() ? finite(c.top1().get(k)) : null;
+                    row.add(Html.pct(v));
+                    if (v != null) {
+                        sum += v;
                         n++;
                     }
                 }
@@ -643,27 +632,28 @@ public final class EvalReport {
                 rows.add(row);
             }
         }
-        String mean = Html.pct(Html.num(r, "/mean_corruption_top1"));
-        JsonNode adv = r.path("adversarial");
-        if (!Html.present(adv)) {
-            String reason = Html.skipReasonFor(m, "/robustness/adversarial");
-            return new Robustness(null, chart, severities, rows, mean, reason == null || reason.equals(
-                    Html.skipReasonFor(m, "/robustness")) ? "no reason recorded in metrics.json" : reason, List.of());
+        String mean = Html.pct(finite(r.meanCorruptionTop1()));
+        EvalMetrics.Adversarial adv = r.adversarial();
+        if (adv == null) {
+            String reason = Metric.FGSM_TOP1.skipReason(m);
+            return new Robustness(null, chart, severities, rows, mean, reason == null
+                    || reason.equals(m.skipped().get("robustness")) ? "no reason recorded in metrics.json" : reason,
+                    List.of());
         }
-        Double eps = Html.num(adv, "/epsilon");
+        String eps = Html.compact(adv.epsilon(), 4);
         List<List<String>> attacks = new ArrayList<>();
-        attacks.add(List.of("none (clean subset)", "0", "", "", Html.count(Html.num(r, "/records")), Html.pct(clean), ""));
-        String[][] kinds = {{"FGSM", "/fgsm_top1", "1", ""}, {"PGD", "/pgd_top1", null, "/pgd_step_size"}};
-        for (String[] at : kinds) {
-            Double v = Html.num(adv, at[1]);
-            attacks.add(List.of(at[0], eps == null ? Html.NONE : Html.compact(eps, 4),
-                    at[2] != null ? at[2] : orNone(Html.str(adv, "/pgd_steps")),
-                    at[3].isEmpty() ? (eps == null ? Html.NONE : Html.compact(eps, 4))
-                            : Html.num(adv, at[3]) == null ? Html.NONE : Html.compact(Html.num(adv, at[3]), 4),
-                    Html.count(Html.num(adv, "/records")), Html.pct(v),
-                    v == null || clean == null ? "" : String.format(Locale.ROOT, "%+.1f pts", 100 * (v - clean))));
-        }
+        attacks.add(List.of("none (clean subset)", "0", "", "", Html.count((double) r.records()), Html.pct(clean), ""));
+        attacks.add(attack("FGSM", eps, "1", eps, adv.records(), finite(adv.fgsmTop1()), clean));
+        attacks.add(attack("PGD", eps, String.valueOf(adv.pgdSteps()), Html.compact(adv.pgdStepSize(), 4),
+                adv.records(), finite(adv.pgdTop1()), clean));
         return new Robustness(null, chart, severities, rows, mean, null, attacks);
+    }
+
+    /** A row of the attack table: name, epsilon, steps, step size, records, top-1, against clean. */
+    private static List<String> attack(String name, String eps, String steps, String stepSize, int records, Double top1,
+                                       Double clean) {
+        return List.of(name, eps, steps, stepSize, Html.count((double) records), Html.pct(top1),
+                top1 == null || clean == null ? "" : String.format(Locale.ROOT, "%+.1f pts", 100 * (top1 - clean)));
     }
 
     // ---- gallery ------------------------------------------------------------------------------------
@@ -681,38 +671,34 @@ public final class EvalReport {
     public record Gallery(Skip skipped, List<MistakeCard> cards) {
     }
 
-    private static Gallery gallery(JsonNode m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
-        JsonNode mistakes = m.path("mistakes");
-        if (!Html.present(mistakes)) {
-            return new Gallery(skip(m, "mistakes", "The gallery"), List.of());
-        }
+    private static Gallery gallery(EvalMetrics m, Map<Integer, ClassName> names, Map<Integer, byte[]> pngs) {
         List<MistakeCard> cards = new ArrayList<>();
-        for (JsonNode x : mistakes.isArray() ? mistakes : java.util.Collections.<JsonNode>emptyList()) {
-            int index = x.path("index").asInt();
-            int label = x.path("label").asInt();
+        for (EvalMetrics.Mistake x : m.mistakes()) {
+            int index = x.index();
+            int label = x.label();
             byte[] png = pngs.get(index);
             ClassName truth = names.get(label);
-            String key = x.path("key").asText();
+            String key = orEmpty(x.key());
             List<Bar> bars = new ArrayList<>();
-            for (JsonNode p : x.path("top5")) {
-                int ci = p.path("index").asInt();
-                double prob = p.path("prob").asDouble();
+            for (EvalMetrics.Guess p : x.top5()) {
+                int ci = p.index();
+                double prob = p.prob();
                 bars.add(new Bar(name(names, ci), ci == label ? "ok" : bars.isEmpty() ? null : "o",
                         String.format(Locale.ROOT, "%.0f", Math.max(0, Math.min(100, 100 * prob))), Html.pct(prob)));
             }
             cards.add(new MistakeCard(index, png == null ? null : Reports.pngDataUri(png), key, key.substring(key.lastIndexOf('/') + 1),
                     name(names, label), truth == null || truth.wnid().isEmpty() ? null : truth.wnid(),
-                    x.path("real_correct").asBoolean(false), bars));
+                    Boolean.TRUE.equals(x.realCorrect()), bars));
         }
         return new Gallery(null, cards);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
 
-    private static Map<Integer, ClassName> classNames(JsonNode m) {
+    private static Map<Integer, ClassName> classNames(EvalMetrics m) {
         Map<Integer, ClassName> names = new HashMap<>();
-        for (JsonNode c : m.path("accuracy").path("per_class")) {
-            names.put(c.path("index").asInt(), new ClassName(c.path("name").asText(""), c.path("wnid").asText("")));
+        for (EvalMetrics.ClassScore c : m.accuracy() == null ? List.<EvalMetrics.ClassScore>of() : m.accuracy().perClass()) {
+            names.put(c.index(), new ClassName(orEmpty(c.name()), orEmpty(c.wnid())));
         }
         return names;
     }
@@ -737,26 +723,45 @@ public final class EvalReport {
         return s == null ? Html.NONE : s;
     }
 
-    private static double d(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        return v.isNumber() ? v.asDouble() : Double.NaN;
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
-    private static double[] col(List<JsonNode> lines, String field) {
-        double[] v = new double[lines.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = d(lines.get(i), field);
-        }
-        return v;
+    /** {@code v}, or null when not finite. */
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 
-    private static double last(JsonNode array) {
-        for (int i = array.size() - 1; i >= 0; i--) {
-            if (array.get(i).isNumber()) {
-                return array.get(i).asDouble();
+    private static double[] col(List<MetricsLog.Epoch> epochs, java.util.function.ToDoubleFunction<MetricsLog.Epoch> f) {
+        return epochs.stream().mapToDouble(f).toArray();
+    }
+
+    /** The last finite value, or minus infinity. */
+    private static double last(List<Double> values) {
+        for (int i = values.size() - 1; i >= 0; i--) {
+            if (finite(values.get(i)) != null) {
+                return values.get(i);
             }
         }
         return Double.NEGATIVE_INFINITY;
+    }
+
+    /** Whether {@code m} holds the section (a skipped one is null). */
+    private static boolean sectionPresent(EvalMetrics m, String section) {
+        return switch (section) {
+            case "accuracy" -> m.accuracy() != null;
+            case "multilabel" -> m.multilabel() != null;
+            case "calibration" -> m.calibration() != null;
+            case "robustness" -> m.robustness() != null;
+            case "efficiency" -> m.efficiency() != null;
+            default -> false;
+        };
+    }
+
+    /** The recorded reason a top-level section was skipped, or a generic one. */
+    private static String skipReason(EvalMetrics m, String section) {
+        String r = m.skipped().get(section);
+        return r != null && !r.isBlank() ? r : "no reason recorded in metrics.json";
     }
 
     private static boolean anyFinite(double[] v) {

@@ -1,6 +1,5 @@
 package dev.lowres.train.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
@@ -107,72 +106,5 @@ final class Html {
     /** A number with {@code decimals} fixed decimals. */
     static String fixed(Double v, int decimals) {
         return v == null ? NONE : String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    // ---- JSON ---------------------------------------------------------------------------------------
-
-    /** The number at a JSON pointer, or null when absent, null, not a number or not finite. */
-    static Double num(JsonNode root, String pointer) {
-        if (root == null) {
-            return null;
-        }
-        JsonNode n = root.at(pointer);
-        if (n == null || !n.isNumber()) {
-            return null;
-        }
-        double v = n.asDouble();
-        return Double.isFinite(v) ? v : null;
-    }
-
-    /** The text at a JSON pointer (numbers and booleans as written), or null when absent or null. */
-    static String str(JsonNode root, String pointer) {
-        if (root == null) {
-            return null;
-        }
-        JsonNode n = root.at(pointer);
-        if (n == null || n.isMissingNode() || n.isNull()) {
-            return null;
-        }
-        if (n.isArray()) {
-            StringBuilder b = new StringBuilder();
-            for (JsonNode e : n) {
-                b.append(b.length() == 0 ? "" : " ").append(e.asText());
-            }
-            return b.toString();
-        }
-        return n.asText();
-    }
-
-    /** Whether a node holds something (not missing, not null). */
-    static boolean present(JsonNode n) {
-        return n != null && !n.isMissingNode() && !n.isNull();
-    }
-
-    /**
-     * The recorded reason the value at a pointer was not computed: the {@code skipped} entry of its
-     * deepest enclosing part, named by its dotted path ({@code robustness.adversarial}) or its own name
-     * ({@code adversarial}); null when none is recorded.
-     */
-    static String skipReasonFor(JsonNode metrics, String pointer) {
-        JsonNode skipped = metrics == null ? null : metrics.path("skipped");
-        if (skipped == null || !skipped.isObject()) {
-            return null;
-        }
-        String[] parts = pointer.substring(1).split("/");
-        for (int n = parts.length; n >= 1; n--) {
-            for (String key : new String[] {String.join(".", java.util.Arrays.copyOf(parts, n)), parts[n - 1]}) {
-                JsonNode r = skipped.path(key);
-                if (r.isTextual() && !r.asText().isBlank()) {
-                    return r.asText();
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The recorded reason a top-level section was skipped, or a generic one. */
-    static String skipReason(JsonNode metrics, String section) {
-        JsonNode r = metrics == null ? null : metrics.path("skipped").path(section);
-        return r != null && r.isTextual() && !r.asText().isBlank() ? r.asText() : "no reason recorded in metrics.json";
     }
 }

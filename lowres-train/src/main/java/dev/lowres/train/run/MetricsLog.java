@@ -2,6 +2,9 @@ package dev.lowres.train.run;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowres.data.store.AtomicFiles;
@@ -103,16 +106,55 @@ public final class MetricsLog {
         AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Every line, parsed. */
-    public List<JsonNode> read() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    out.add(Json.mapper().readTree(line));
+    /**
+     * The lines of a metrics.jsonl, typed: step, epoch and error lines in file order. A null figure (NaN when
+     * written) reads as NaN, so does one an older file lacks.
+     */
+    public record Lines(List<Step> steps, List<Epoch> epochs, List<Error> errors) {
+        public static final Lines NONE = new Lines(List.of(), List.of(), List.of());
+
+        public Lines {
+            steps = List.copyOf(steps);
+            epochs = List.copyOf(epochs);
+            errors = List.copyOf(errors);
+        }
+
+        /** Whether there is nothing to draw. */
+        public boolean isEmpty() {
+            return steps.isEmpty() && epochs.isEmpty();
+        }
+    }
+
+    /** Doubles that were NaN when written are null on disk: read them back as NaN, not 0. */
+    private static final ObjectMapper READER = Json.mapper().copy().registerModule(new SimpleModule()
+            .addDeserializer(double.class, new NumberDeserializers.DoubleDeserializer(double.class, Double.NaN)));
+
+    /** Every complete line, typed; a line cut by a kill (or of a type this version does not know) is left out. */
+    public Lines read() throws IOException {
+        return file == null || !Files.exists(file) ? Lines.NONE : parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    /** {@link #read} of lines at hand. */
+    public static Lines parse(List<String> lines) {
+        List<Step> steps = new ArrayList<>();
+        List<Epoch> epochs = new ArrayList<>();
+        List<Error> errors = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode n = READER.readTree(line);
+                switch (n.path("type").asText("")) {
+                    case "step" -> steps.add(READER.treeToValue(n, Step.class));
+                    case "epoch" -> epochs.add(READER.treeToValue(n, Epoch.class));
+                    case "error" -> errors.add(READER.treeToValue(n, Error.class));
+                    default -> { }
                 }
+            } catch (IOException e) {
+                // a line cut by a kill, or still being written
             }
         }
-        return out;
+        return new Lines(steps, epochs, errors);
     }
 }

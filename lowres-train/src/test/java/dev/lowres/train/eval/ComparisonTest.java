@@ -3,8 +3,8 @@ package dev.lowres.train.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowres.data.store.Json;
+import dev.lowres.train.eval.result.EvalMetrics;
 import dev.lowres.train.recipe.Recipes;
 import dev.lowres.train.run.RunDirectory;
 import java.nio.file.Files;
@@ -26,13 +26,15 @@ class ComparisonTest {
 
     @Test
     void runsThatDifferOnlyBySeedShareAGroup() throws Exception {
-        JsonNode m = Json.mapper().readTree("{\"run\": {\"model\": \"wrn-16-2\", \"recipe\": \"demo\", "
-                + "\"train_data\": \"/data/x\", \"checkpoint\": \"model.safetensors\"}}");
+        EvalMetrics m = Json.mapper().readValue("{\"run\": {\"model\": \"wrn-16-2\", \"recipe\": \"demo\", "
+                + "\"train_data\": \"/data/x\", \"checkpoint\": \"model.safetensors\"}}",
+                EvalMetrics.class);
         String a = Comparison.seedGroup(run("a", "seed=1"), m);
         assertEquals(a, Comparison.seedGroup(run("b", "seed=2"), m));
         assertNotEquals(a, Comparison.seedGroup(run("c", "seed=1", "schedule.lr=0.2"), m));
-        JsonNode otherData = Json.mapper().readTree("{\"run\": {\"model\": \"wrn-16-2\", \"recipe\": \"demo\", "
-                + "\"train_data\": \"/data/y\", \"checkpoint\": \"model.safetensors\"}}");
+        EvalMetrics otherData = Json.mapper().readValue("{\"run\": {\"model\": \"wrn-16-2\", "
+                + "\"recipe\": \"demo\", \"train_data\": \"/data/y\", \"checkpoint\": \"model.safetensors\"}}",
+                EvalMetrics.class);
         assertNotEquals(a, Comparison.seedGroup(dir.resolve("b"), otherData));
     }
 }

@@ -54,6 +54,7 @@ class EvaluationTest {
                 Corruption.CONTRAST), new Attacks.Settings(16, 3, 8, 0), 0), Device.cpu(), Precision.FP32, true,
                 new Evaluation.Listener() { });
         JsonNode m = Json.mapper().readTree(out.resolve(Evaluation.METRICS).toFile());
+        assertEquals(o.metrics(), Evaluation.read(out), "metrics.json reads back as the record written");
         assertEquals("lowres-eval/1", m.path("format").asText());
         assertEquals("val", m.path("data").path("split").asText(), "the recipe's validation split by default");
         assertEquals(40, m.path("data").path("records").asInt());
@@ -132,7 +133,7 @@ class EvaluationTest {
         Evaluation.run(new Evaluation.Options(run, RunInfo.Weights.LAST, data, "val", out, 7, true, null, null,
                 List.of(), 10, null, false, 0, 0, 1, List.of()), Device.cpu(), Precision.FP32, true,
                 new Evaluation.Listener() { });
-        JsonNode m = Evaluation.read(out);
+        JsonNode m = Json.mapper().readTree(out.resolve(Evaluation.METRICS).toFile());
         assertTrue(m.path("multilabel").isNull());
         assertTrue(m.path("robustness").isNull());
         assertFalse(m.path("skipped").path("robustness").asText().isEmpty());

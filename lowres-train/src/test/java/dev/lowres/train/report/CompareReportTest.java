@@ -21,9 +21,9 @@ class CompareReportTest {
                 String run = "runs/" + models[mi] + "-s" + seed;
                 String group = models[mi] + " imagenet32-paper";
                 rows.add(new CompareRow(run, models[mi], "imagenet32-paper", seed, group, "val",
-                        ReportSamples.compareMetrics(val, val + 0.24, seed)));
+                        ReportSamples.typed(ReportSamples.compareMetrics(val, val + 0.24, seed))));
                 rows.add(new CompareRow(run, models[mi], "imagenet32-paper", seed, group, "imagenetv2",
-                        ReportSamples.compareMetrics(v2, v2 + 0.22, seed)));
+                        ReportSamples.typed(ReportSamples.compareMetrics(v2, v2 + 0.22, seed))));
             }
         }
         return rows;
@@ -34,7 +34,7 @@ class CompareReportTest {
         List<CompareRow> rows = rows(0);
         // a run evaluated on val only has no point
         rows.add(new CompareRow("runs/resnet-s0", "resnet-18", "imagenet32-paper", 0, "resnet", "val",
-                ReportSamples.compareMetrics(0.5, 0.7, 0)));
+                ReportSamples.typed(ReportSamples.compareMetrics(0.5, 0.7, 0))));
         String html = CompareReport.html(rows, "val", "imagenetv2");
         EvalReportTest.parse(html);
         List<String> svgs = EvalReportTest.svgs(html);
@@ -54,7 +54,7 @@ class CompareReportTest {
         for (int i = 0; i < runs.length; i++) {
             com.fasterxml.jackson.databind.node.ObjectNode m = ReportSamples.compareMetrics(runs[i][0], 0.99, i);
             m.putObject("efficiency").put("nonzero_parameters", (long) runs[i][1]).put("latency_ms_batch1", runs[i][2]);
-            rows.add(new CompareRow("runs/r" + i, "wrn-16-2", "cosine", i, "r" + i, "test", m));
+            rows.add(new CompareRow("runs/r" + i, "wrn-16-2", "cosine", i, "r" + i, "test", ReportSamples.typed(m)));
         }
         String html = CompareReport.html(rows, null, null);
         EvalReportTest.parse(html);

@@ -58,7 +58,7 @@ class EvalReportTest {
     @Test
     void fullReportIsWellFormedAndShowsEverySection() throws Exception {
         ObjectNode m = ReportSamples.metrics(ReportSamples.TEN, 12, 1);
-        String html = EvalReport.html(m, ReportSamples.runLines(40, 10), ReportSamples.pngs(m));
+        String html = EvalReport.html(ReportSamples.typed(m), ReportSamples.typed(ReportSamples.runLines(40, 10)), ReportSamples.pngs(m));
 
         Document doc = parse(html); // the whole page is well-formed XML (XHTML-ish)
         assertEquals("html", doc.getDocumentElement().getLocalName());
@@ -77,7 +77,7 @@ class EvalReportTest {
     @Test
     void headlineNumbersAreFormattedWithDefinitions() {
         ObjectNode m = ReportSamples.metrics(ReportSamples.TEN, 3, 1);
-        String html = EvalReport.html(m, List.of(), Map.of());
+        String html = EvalReport.html(ReportSamples.typed(m), null, Map.of());
         String summary = html.substring(html.indexOf("id=\"summary\""), html.indexOf("id=\"training\""));
         for (String s : List.of(">43.1%<", ">67.2%<", ">42.9%<", ">2.482<", ">49.3%<", ">11.4%<", ">5.1%<", ">5.2%<",
                 ">1.9%<", ">44.0%<", ">20.4%<", ">9.7%<", ">1,596,216<", ">0.429<", ">8.13 ms<", ">903<", ">851<")) {
@@ -100,7 +100,7 @@ class EvalReportTest {
     void textIsEscaped() throws Exception {
         ObjectNode m = ReportSamples.metrics(ReportSamples.TEN, 12, 1);
         ((ObjectNode) m.path("run")).put("model", "wrn\"<x>");
-        String html = EvalReport.html(m, List.of(), ReportSamples.pngs(m));
+        String html = EvalReport.html(ReportSamples.typed(m), null, ReportSamples.pngs(m));
         assertFalse(html.contains("<b>&"), "a raw class name would open a tag");
         assertFalse(html.contains("<x>"));
         assertTrue(html.contains("&lt;b&gt;&amp;"), "the class name, escaped");
@@ -117,7 +117,7 @@ class EvalReportTest {
         m.putNull("multilabel");
         ((ObjectNode) m.path("skipped")).put("robustness", "no --corruptions or --attacks given")
                 .put("multilabel", "no --real-labels or --labels given");
-        String html = EvalReport.html(m, List.of(), Map.of());
+        String html = EvalReport.html(ReportSamples.typed(m), null, Map.of());
         assertTrue(html.contains("Robustness skipped: no --corruptions or --attacks given (<code>robustness</code> "
                 + "is null in metrics.json)"));
         assertTrue(html.contains("skipped: no --real-labels or --labels given"), "ReaL rows of the summary");
@@ -127,7 +127,7 @@ class EvalReportTest {
         ObjectNode n = ReportSamples.metrics(ReportSamples.TEN, 3, 1);
         ((ObjectNode) n.path("robustness")).putNull("adversarial");
         ((ObjectNode) n.path("skipped")).put("robustness.adversarial", "--attacks none");
-        String part = EvalReport.html(n, List.of(), Map.of());
+        String part = EvalReport.html(ReportSamples.typed(n), null, Map.of());
         assertEquals(2, count(part, "<span class=\"muted\">skipped: --attacks none</span>"), "FGSM and PGD rows");
         assertTrue(part.contains("Attacks skipped: --attacks none"));
         assertTrue(part.contains(">26.8%<") || part.contains("mean corruption top-1"), "the rest of robustness stays");
@@ -141,7 +141,7 @@ class EvalReportTest {
         Map<Integer, byte[]> pngs = new java.util.LinkedHashMap<>(ReportSamples.pngs(m));
         int missing = m.path("mistakes").get(1).path("index").asInt();
         pngs.remove(missing);
-        String html = EvalReport.html(m, List.of(), pngs);
+        String html = EvalReport.html(ReportSamples.typed(m), null, pngs);
         assertEquals(11, count(html, "src=\"data:image/png;base64,"));
         assertEquals(1, count(html, "no image"));
         int first = m.path("mistakes").get(0).path("index").asInt();
@@ -166,7 +166,7 @@ class EvalReportTest {
     void learningCurvesUseEpochsAndTolerateNulls() throws Exception {
         ObjectNode m = ReportSamples.metrics(ReportSamples.TEN, 0, 1);
         List<JsonNode> lines = ReportSamples.runLines(40, 10);
-        String html = EvalReport.html(m, lines, Map.of());
+        String html = EvalReport.html(ReportSamples.typed(m), ReportSamples.typed(lines), Map.of());
         String curves = html.substring(html.indexOf("id=\"training\""), html.indexOf("id=\"classes\""));
         assertTrue(curves.contains("aria-label=\"loss by epoch\""));
         assertTrue(curves.contains("aria-label=\"accuracy by epoch\""));
@@ -185,7 +185,7 @@ class EvalReportTest {
             classes[i] = new String[] {String.format("n%08d", i), "class number " + i};
         }
         ObjectNode m = ReportSamples.metrics(classes, 48, 2);
-        String html = EvalReport.html(m, List.of(), ReportSamples.pngs(m));
+        String html = EvalReport.html(ReportSamples.typed(m), null, ReportSamples.pngs(m));
         String section = html.substring(html.indexOf("id=\"classes\""), html.indexOf("id=\"confused\""));
         assertTrue(section.contains("10 best classes") && section.contains("10 worst classes"));
         assertEquals(20, count(section, "<td>class number "), "only the ends of the curve are named");
@@ -198,8 +198,8 @@ class EvalReportTest {
     void writeIsAtomicUtf8(@TempDir Path dir) throws Exception {
         ObjectNode m = ReportSamples.metrics(ReportSamples.TEN, 2, 1);
         Path file = dir.resolve("report.html");
-        EvalReport.write(file, m, List.of(), ReportSamples.pngs(m));
-        assertEquals(EvalReport.html(m, List.of(), ReportSamples.pngs(m)), Files.readString(file));
+        EvalReport.write(file, ReportSamples.typed(m), null, ReportSamples.pngs(m));
+        assertEquals(EvalReport.html(ReportSamples.typed(m), null, ReportSamples.pngs(m)), Files.readString(file));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left");
         }

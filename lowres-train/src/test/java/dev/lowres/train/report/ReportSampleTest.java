@@ -28,14 +28,14 @@ class ReportSampleTest {
         }
         ObjectNode m = ReportSamples.metrics(classes, 24, 7);
         ((ObjectNode) m.path("data")).put("records", 50000).put("classes", 1000);
-        EvalReport.write(dir.resolve("eval.html"), m, ReportSamples.runLines(40, 1000), ReportSamples.pngs(m));
+        EvalReport.write(dir.resolve("eval.html"), ReportSamples.typed(m), ReportSamples.typed(ReportSamples.runLines(40, 1000)), ReportSamples.pngs(m));
 
         ObjectNode ten = ReportSamples.metrics(ReportSamples.TEN, 12, 1);
         ten.putNull("multilabel");
         ((ObjectNode) ten.path("robustness")).putNull("adversarial");
         ((ObjectNode) ten.path("skipped")).put("multilabel", "no --real-labels or --labels given")
                 .put("adversarial", "--attacks none");
-        EvalReport.write(dir.resolve("eval10.html"), ten, ReportSamples.runLines(12, 10), ReportSamples.pngs(ten));
+        EvalReport.write(dir.resolve("eval10.html"), ReportSamples.typed(ten), ReportSamples.typed(ReportSamples.runLines(12, 10)), ReportSamples.pngs(ten));
 
         CompareReport.write(dir.resolve("compare.html"), CompareReportTest.rows(0.012), "val", "imagenetv2");
     }

@@ -29,6 +29,20 @@ final class ReportSamples {
     }
 
     /** The ten-class metrics.json with every section computed; the gallery holds {@code mistakes} records. */
+    /** A sample metrics.json as the reports take it. */
+    static dev.lowres.train.eval.result.EvalMetrics typed(JsonNode metrics) {
+        try {
+            return Json.mapper().treeToValue(metrics, dev.lowres.train.eval.result.EvalMetrics.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sample metrics.jsonl lines as the reports take them. */
+    static dev.lowres.train.run.MetricsLog.Lines typed(List<JsonNode> lines) {
+        return dev.lowres.train.run.MetricsLog.parse(lines.stream().map(JsonNode::toString).toList());
+    }
+
     static ObjectNode metrics(String[][] classes, int mistakes, long seed) {
         Random rnd = new Random(seed);
         int n = classes.length;

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.data.store.ManifestIO;
 import dev.lowres.train.eval.Evaluation;
+import dev.lowres.train.eval.result.EvalMetrics;
+import dev.lowres.train.eval.result.Metric;
+import dev.lowres.train.run.MetricsLog;
 import dev.lowres.train.run.RunDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -112,19 +115,13 @@ public final class Catalog {
             Path metrics = dir.resolve(RunDirectory.METRICS);
             boolean live = false;
             if (Files.isRegularFile(metrics)) {
-                for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                    if (!line.startsWith("{\"type\":\"epoch\"")) {
-                        continue;
-                    }
-                    try {
-                        JsonNode n = JSON.readTree(line);
-                        done++;
-                        double v = n.path("val_top1").asDouble(Double.NaN);
-                        if (n.path("val_top1").isNumber() && (Double.isNaN(best) || v > best)) {
-                            best = v;
-                        }
-                    } catch (IOException cut) {
-                        // a line cut by a kill or still being written
+                // only the epoch lines are parsed: a long run has thousands of step lines
+                List<String> epochLines = Files.readAllLines(metrics, StandardCharsets.UTF_8).stream()
+                        .filter(line -> line.startsWith("{\"type\":\"epoch\"")).toList();
+                for (MetricsLog.Epoch e : MetricsLog.parse(epochLines).epochs()) {
+                    done++;
+                    if (Double.isFinite(e.valTop1()) && (Double.isNaN(best) || e.valTop1() > best)) {
+                        best = e.valTop1();
                     }
                 }
                 live = Files.getLastModifiedTime(metrics).toInstant().isAfter(Instant.now().minus(Duration.ofMinutes(2)));
@@ -139,13 +136,13 @@ public final class Catalog {
 
     static Entry evaluation(Path dir, String rel) {
         try {
-            JsonNode m = JSON.readTree(dir.resolve(Evaluation.METRICS).toFile());
-            if (!m.path("format").asText().startsWith("lowres-eval/")) {
-                return null;
-            }
-            return new Entry.EvalEntry(rel, m.path("run").path("model").asText("?"), m.path("data").path("name").asText("?"),
-                    m.path("data").path("split").asText("?"), m.path("accuracy").path("top1").asDouble(Double.NaN),
-                    m.path("accuracy").path("top5").asDouble(Double.NaN));
+            EvalMetrics m = EvalMetrics.read(dir.resolve(Evaluation.METRICS));
+            Double top1 = Metric.TOP1.value(m);
+            Double top5 = Metric.TOP5.value(m);
+            return new Entry.EvalEntry(rel, m.run().model(), m.data().name(), m.data().split(),
+                    top1 == null ? Double.NaN : top1, top5 == null ? Double.NaN : top5);
+        } catch (EvalMetrics.NotAnEvaluation e) {
+            return e.otherFormat() ? null : new Entry.Unreadable(rel, "evaluation", String.valueOf(e.getMessage()));
         } catch (Exception e) {
             return new Entry.Unreadable(rel, "evaluation", String.valueOf(e.getMessage()));
         }

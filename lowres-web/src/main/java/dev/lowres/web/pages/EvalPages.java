@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.train.eval.Evaluation;
+import dev.lowres.train.eval.result.EvalMetrics;
 import dev.lowres.train.report.EvalReport;
+import dev.lowres.train.run.MetricsLog;
 import dev.lowres.web.catalog.Catalog;
 import dev.lowres.web.catalog.Entry;
 import dev.lowres.web.http.HttpError;
@@ -163,12 +165,12 @@ public final class EvalPages {
         return dir;
     }
 
-    private JsonNode metrics(Path dir) throws IOException {
-        JsonNode m = JSON.readTree(dir.resolve(Evaluation.METRICS).toFile());
-        if (!m.path("format").asText().startsWith("lowres-eval/")) {
-            throw new HttpError(422, "metrics.json is not a lowres evaluation (format " + m.path("format").asText("?") + ")");
+    private EvalMetrics metrics(Path dir) throws IOException {
+        try {
+            return EvalMetrics.read(dir.resolve(Evaluation.METRICS));
+        } catch (EvalMetrics.NotAnEvaluation e) {
+            throw new HttpError(422, "metrics.json is not a lowres evaluation" + e.why());
         }
-        return m;
     }
 
     private Predictions predictions(Path dir) throws IOException {
@@ -185,10 +187,11 @@ public final class EvalPages {
         return p;
     }
 
-    static List<ClassName> classes(JsonNode metrics) {
+    static List<ClassName> classes(EvalMetrics metrics) {
         List<ClassName> out = new ArrayList<>();
-        for (JsonNode c : metrics.path("accuracy").path("per_class")) {
-            out.add(new ClassName(c.path("index").asInt(), c.path("wnid").asText(""), c.path("name").asText("")));
+        for (EvalMetrics.ClassScore c : metrics.accuracy() == null ? List.<EvalMetrics.ClassScore>of()
+                : metrics.accuracy().perClass()) {
+            out.add(new ClassName(c.index(), c.wnid() == null ? "" : c.wnid(), c.name() == null ? "" : c.name()));
         }
         out.sort(Comparator.comparingInt(ClassName::index));
         return out;
@@ -197,11 +200,11 @@ public final class EvalPages {
     private void page(Request r) throws IOException {
         String path = r.required("path");
         Path dir = eval(path);
-        JsonNode m = metrics(dir);
+        EvalMetrics m = metrics(dir);
         List<String> notes = new ArrayList<>();
         String dataset = dataset(m, notes);
-        String run = files.inside(m.path("run").path("dir").asText(null)).orElse(null);
-        List<JsonNode> lines = run == null ? List.of() : RunPages.lines(files.resolve(run));
+        String run = files.inside(m.run().dir()).orElse(null);
+        MetricsLog.Lines lines = run == null ? MetricsLog.Lines.NONE : RunPages.lines(files.resolve(run));
         List<ClassName> classes = classes(m);
         Predictions p = predictions(dir);
         Confusion confusion = p == null || classes.isEmpty() ? null : confusion(p, classes);
@@ -209,10 +212,9 @@ public final class EvalPages {
             notes.add("No predictions.jsonl beside metrics.json: no confusion matrix and no gallery of every mistake.");
         }
         TagStore.Tags t = tags.read(dir);
-        String title = m.path("run").path("model").asText("?") + " on " + m.path("data").path("name").asText("?")
-                + " / " + m.path("data").path("split").asText("?");
+        String title = m.run().model() + " on " + m.data().name() + " / " + m.data().split();
         r.html(Templates.render("eval.jte", new EvalView(files.relative(dir), title, EvalReport.body(m, lines, Map.of()),
-                dataset, m.path("data").path("split").asText("val"), run, notes, confusion, t.counts(),
+                dataset, m.data().split(), run, notes, confusion, t.counts(),
                 t.records().size())));
     }
 
@@ -221,25 +223,25 @@ public final class EvalPages {
      * copied) the one dataset under the root with the same name, split size and image shape, said in a note.
      * Null, with a note, when there is none.
      */
-    private String dataset(JsonNode m, List<String> notes) throws IOException {
-        JsonNode data = m.path("data");
-        String named = files.inside(data.path("dir").asText(null)).orElse(null);
+    private String dataset(EvalMetrics m, List<String> notes) throws IOException {
+        EvalMetrics.DataSection data = m.data();
+        String named = files.inside(data.dir()).orElse(null);
         if (named != null) {
             return named;
         }
-        JsonNode image = data.path("image"); // [channels, height, width]
-        String shape = image.size() == 3 ? new Manifest.ImageShape(image.get(1).asInt(), image.get(2).asInt(),
-                image.get(0).asInt()).describe() : "?";
-        List<Entry.DatasetEntry> same = Catalog.scan(files.root()).datasets(data.path("name").asText(), shape).stream()
-                .filter(d -> d.splits().getOrDefault(data.path("split").asText(), -1L) == data.path("records").asLong())
+        List<Integer> image = data.image(); // [channels, height, width]
+        String shape = image != null && image.size() == 3
+                ? new Manifest.ImageShape(image.get(1), image.get(2), image.get(0)).describe() : "?";
+        List<Entry.DatasetEntry> same = Catalog.scan(files.root()).datasets(data.name(), shape).stream()
+                .filter(d -> d.splits().getOrDefault(data.split(), -1L) == data.records())
                 .toList();
         if (same.size() == 1) {
-            notes.add("The evaluated dataset's folder (" + data.path("name").asText("?") + ") is not under the served "
+            notes.add("The evaluated dataset's folder (" + data.name() + ") is not under the served "
                     + "folder; the images shown are those of " + same.get(0).path() + ", the one dataset here of the "
                     + "same name, split size and image shape.");
             return same.get(0).path();
         }
-        notes.add("The evaluated dataset (" + data.path("name").asText("?") + ") is not under the served folder"
+        notes.add("The evaluated dataset (" + data.name() + ") is not under the served folder"
                 + (same.isEmpty() ? "" : " and " + same.size() + " datasets here could be it") + ", so its images are "
                 + "not shown.");
         return null;
@@ -298,7 +300,7 @@ public final class EvalPages {
     private void mistakes(Request r) throws IOException {
         String path = r.required("path");
         Path dir = eval(path);
-        JsonNode m = metrics(dir);
+        EvalMetrics m = metrics(dir);
         Predictions p = predictions(dir);
         if (p == null) {
             throw HttpError.notFound("this evaluation has no predictions.jsonl (it was written by an older lowres)");
@@ -323,9 +325,8 @@ public final class EvalPages {
         }
         boolean hasReal = p.lines().stream().anyMatch(l -> l.realCorrect() != null);
         String dataset = dataset(m, new ArrayList<>());
-        String run = files.inside(m.path("run").path("dir").asText(null)).orElse(null);
-        r.html(Templates.render("mistakes.jte", new Gallery(files.relative(dir), dataset,
-                m.path("data").path("split").asText("val"), run, f, classes, cards, page, pages, kept.size(), wrong.size(),
+        String run = files.inside(m.run().dir()).orElse(null);
+        r.html(Templates.render("mistakes.jte", new Gallery(files.relative(dir), dataset, m.data().split(), run, f, classes, cards, page, pages, kept.size(), wrong.size(),
                 hasReal)));
     }
 

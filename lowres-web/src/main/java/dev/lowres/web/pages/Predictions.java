@@ -1,7 +1,6 @@
 package dev.lowres.web.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lowres.train.eval.result.Prediction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import java.util.List;
 
 /** An evaluation's predictions.jsonl, parsed once: every record's label, top-5 and their probabilities. */
 public record Predictions(List<Line> lines, long modified) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * One record.
      *
@@ -41,20 +38,9 @@ public record Predictions(List<Line> lines, long modified) {
                 if (s.isBlank()) {
                     continue;
                 }
-                JsonNode n = JSON.readTree(s);
-                JsonNode t = n.path("top5");
-                JsonNode p = n.path("prob");
-                int[] top5 = new int[t.size()];
-                double[] prob = new double[p.size()];
-                for (int i = 0; i < top5.length; i++) {
-                    top5[i] = t.get(i).asInt();
-                }
-                for (int i = 0; i < prob.length; i++) {
-                    prob[i] = p.get(i).asDouble();
-                }
-                JsonNode real = n.get("real_correct");
-                out.add(new Line(n.path("index").asInt(), n.path("key").asText(), n.path("label").asInt(), top5, prob,
-                        real == null || real.isNull() ? null : real.asBoolean()));
+                Prediction n = Prediction.parse(s);
+                out.add(new Line(n.index(), n.key(), n.label(), n.top5().stream().mapToInt(Integer::intValue).toArray(),
+                        n.prob().stream().mapToDouble(Double::doubleValue).toArray(), n.realCorrect()));
             }
         }
         return new Predictions(List.copyOf(out), Files.getLastModifiedTime(file).toMillis());

@@ -1,9 +1,9 @@
 package dev.lowres.web.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lowres.train.report.EvalReport;
 import dev.lowres.train.report.Svg;
+import dev.lowres.train.run.MetricsLog;
 import dev.lowres.train.run.RunDirectory;
 import dev.lowres.web.http.HttpError;
 import dev.lowres.web.http.Request;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +59,7 @@ public final class RunPages {
 
     /** The run page. */
     public record RunView(String path, String record, String config, List<Checkpoint> checkpoints,
-                          List<JsonNode> epochs, String curves, List<EvalLink> evaluations, long metricsBytes) {
+                          List<MetricsLog.Epoch> epochs, String curves, List<EvalLink> evaluations, long metricsBytes) {
     }
 
     /** An evaluation inside the run directory. */
@@ -78,24 +79,9 @@ public final class RunPages {
         return dir;
     }
 
-    /** metrics.jsonl's complete lines, parsed (a line cut by a kill, or still being written, is left out). */
-    static List<JsonNode> lines(Path dir) throws IOException {
-        Path file = dir.resolve(RunDirectory.METRICS);
-        List<JsonNode> out = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
-        }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                out.add(JSON.readTree(line));
-            } catch (IOException cut) {
-                // skipped
-            }
-        }
-        return out;
+    /** metrics.jsonl's complete lines, typed (a line cut by a kill, or still being written, is left out). */
+    static MetricsLog.Lines lines(Path dir) throws IOException {
+        return new MetricsLog(dir.resolve(RunDirectory.METRICS)).read();
     }
 
     private void page(Request r) throws IOException {
@@ -119,19 +105,18 @@ public final class RunPages {
         }
         Path metrics = dir.resolve(RunDirectory.METRICS);
         long bytes = Files.isRegularFile(metrics) ? Files.size(metrics) : 0;
-        List<JsonNode> lines = lines(dir);
-        List<JsonNode> epochs = lines.stream().filter(n -> n.path("type").asText().equals("epoch")).toList();
+        MetricsLog.Lines lines = lines(dir);
         List<EvalLink> evals = new ArrayList<>();
         Path evalDir = dir.resolve("eval");
         if (Files.isDirectory(evalDir)) {
             try (Stream<Path> s = Files.list(evalDir)) {
-                s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).sorted()
+                s.filter(p -> Files.isRegularFile(p.resolve(dev.lowres.train.eval.Evaluation.METRICS))).sorted()
                         .forEach(p -> evals.add(new EvalLink(files.relative(p), p.getFileName().toString())));
             }
         }
         r.html(Templates.render("run.jte", new RunView(files.relative(dir), record,
                 Files.isRegularFile(config) ? Files.readString(config, StandardCharsets.UTF_8) : null, checkpoints,
-                epochs, EvalReport.learningCurves(lines), evals, bytes)));
+                lines.epochs(), EvalReport.learningCurves(lines), evals, bytes)));
     }
 
     private void curves(Request r) throws IOException {
@@ -200,31 +185,34 @@ public final class RunPages {
         if (paths.size() > MAX_OVERLAID) {
             throw HttpError.badRequest("at most " + MAX_OVERLAID + " runs on one chart");
         }
-        List<List<JsonNode>> epochs = new ArrayList<>();
+        List<List<MetricsLog.Epoch>> epochs = new ArrayList<>();
         for (String p : paths) {
-            epochs.add(lines(run(p)).stream().filter(n -> n.path("type").asText().equals("epoch")).toList());
+            epochs.add(lines(run(p)).epochs());
         }
-        r.html(Templates.render("runs.jte", new Overlay(paths, chart(paths, epochs, "val_top1", "validation top-1", true),
-                chart(paths, epochs, "train_loss", "training loss", false))));
+        r.html(Templates.render("runs.jte", new Overlay(paths,
+                chart(paths, epochs, MetricsLog.Epoch::valTop1, "validation top-1", true),
+                chart(paths, epochs, MetricsLog.Epoch::trainLoss, "training loss", false))));
     }
 
     /** One figure of an epoch field for several runs. */
-    static dev.lowres.train.report.EvalReport.Figure chart(List<String> names, List<List<JsonNode>> epochs, String field,
-                                                          String title, boolean percent) {
+    static dev.lowres.train.report.EvalReport.Figure chart(List<String> names, List<List<MetricsLog.Epoch>> epochs,
+                                                          ToDoubleFunction<MetricsLog.Epoch> field, String title,
+                                                          boolean percent) {
         double maxX = 1;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (List<JsonNode> run : epochs) {
-            for (JsonNode e : run) {
-                maxX = Math.max(maxX, e.path("epoch").asInt() + 1);
-                if (e.path(field).isNumber()) {
-                    lo = Math.min(lo, e.path(field).asDouble());
-                    hi = Math.max(hi, e.path(field).asDouble());
+        for (List<MetricsLog.Epoch> run : epochs) {
+            for (MetricsLog.Epoch e : run) {
+                maxX = Math.max(maxX, e.epoch() + 1);
+                double v = field.applyAsDouble(e);
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
                 }
             }
         }
         if (!Double.isFinite(lo)) {
-            return new dev.lowres.train.report.EvalReport.Figure(null, "No run has " + field + " yet.");
+            return new dev.lowres.train.report.EvalReport.Figure(null, "No run has a " + title + " yet.");
         }
         double[] range = Svg.niceRange(percent ? Math.max(0, lo) : Math.min(0, lo), percent ? Math.min(1, hi) : hi, 6);
         Svg s = new Svg(560, 320, title + " by epoch").margins(60, 16, 52, 44).domain(0, maxX, range[0], range[1]);
@@ -232,10 +220,9 @@ public final class RunPages {
                 .yAxis(Svg.ticks(range[0], range[1], 6), percent ? Svg::percent : Svg::plain, title);
         List<Svg.Key> keys = new ArrayList<>();
         for (int i = 0; i < epochs.size(); i++) {
-            List<JsonNode> run = epochs.get(i);
-            double[] xs = run.stream().mapToDouble(e -> e.path("epoch").asInt() + 1).toArray();
-            double[] ys = run.stream().mapToDouble(e -> e.path(field).isNumber() ? e.path(field).asDouble() : Double.NaN)
-                    .toArray();
+            List<MetricsLog.Epoch> run = epochs.get(i);
+            double[] xs = run.stream().mapToDouble(e -> e.epoch() + 1).toArray();
+            double[] ys = run.stream().mapToDouble(field).toArray();
             s.line(xs, ys, Svg.color(i), 2, Svg.dash(i / 10), names.get(i));
             keys.add(Svg.Key.line(names.get(i), Svg.color(i)));
         }
