@@ -1,8 +1,10 @@
 package dev.lowres.train.metrics;
 
+import org.hipparchus.stat.regression.SimpleRegression;
+
 /**
  * An ordinary least-squares line {@code y = slope * x + intercept}, for plots of accuracy on one test set
- * against accuracy on another across many models.
+ * against accuracy on another across many models (fitted by Hipparchus's {@link SimpleRegression}).
  *
  * <p>{@link #probit} fits the line on probit-scaled accuracies, {@code Phi^-1(y) = slope * Phi^-1(x) +
  * intercept}, as Recht, Roelofs, Schmidt &amp; Shankar 2019 ("Do ImageNet Classifiers Generalize to
@@ -53,39 +55,18 @@ public record LinearFit(int n, double slope, double intercept, double r2, boolea
         if (x.length < 2) {
             throw new IllegalArgumentException("a line needs at least 2 points, got " + x.length);
         }
-        double mx = 0;
-        double my = 0;
+        SimpleRegression line = new SimpleRegression();
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
                 throw new IllegalArgumentException("point " + i + " is not finite: (" + x[i] + ", " + y[i] + ")");
             }
-            mx += x[i];
-            my += y[i];
+            line.addData(x[i], y[i]);
         }
-        mx /= x.length;
-        my /= x.length;
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            double dx = x[i] - mx;
-            double dy = y[i] - my;
-            sxx += dx * dx;
-            sxy += dx * dy;
-            syy += dy * dy;
-        }
-        if (sxx == 0) {
+        if (line.getXSumSquares() == 0) {
             throw new IllegalArgumentException("all x values are equal (" + x[0] + "): no line fits");
         }
-        double slope = sxy / sxx;
-        double intercept = my - slope * mx;
-        double ssRes = 0;
-        for (int i = 0; i < x.length; i++) {
-            double r = y[i] - (slope * x[i] + intercept);
-            ssRes += r * r;
-        }
-        double r2 = syy == 0 ? Double.NaN : 1 - ssRes / syy;
-        return new LinearFit(x.length, slope, intercept, r2, probit);
+        double r2 = line.getTotalSumSquares() == 0 ? Double.NaN : line.getRSquare();
+        return new LinearFit(x.length, line.getSlope(), line.getIntercept(), r2, probit);
     }
 
     private static double[] probitScale(double[] v, String name) {

@@ -1,5 +1,7 @@
 package dev.lowres.train.metrics;
 
+import org.hipparchus.stat.StatUtils;
+
 /**
  * Summary statistics of repeated measurements, e.g. the top-1 of runs that differ only by seed.
  *
@@ -11,7 +13,8 @@ package dev.lowres.train.metrics;
  */
 public record Summary(int n, double mean, double std, double min, double max) {
     /**
-     * Summarises values (two passes, so that the spread of values close together is exact).
+     * Summarises values (Hipparchus's {@link StatUtils}: the variance in two passes with the correction term, so
+     * that the spread of values close together is exact).
      *
      * @param values at least one, all finite
      */
@@ -19,23 +22,13 @@ public record Summary(int n, double mean, double std, double min, double max) {
         if (values.length == 0) {
             throw new IllegalArgumentException("no values to summarise");
         }
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
         for (double v : values) {
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("value " + v + " is not finite");
             }
-            sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
         }
-        double mean = sum / values.length;
-        double ss = 0;
-        for (double v : values) {
-            ss += (v - mean) * (v - mean);
-        }
-        double std = values.length == 1 ? 0 : Math.sqrt(ss / (values.length - 1));
-        return new Summary(values.length, mean, std, min, max);
+        double mean = StatUtils.mean(values);
+        return new Summary(values.length, mean, Math.sqrt(StatUtils.variance(values, mean)), StatUtils.min(values),
+                StatUtils.max(values));
     }
 }
