@@ -47,14 +47,8 @@ final class BenchBuildCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N inputs (0: all).")
     int limit;
 
-    @Option(names = "--no-reference", description = "Skip the Python reference pipeline.")
-    boolean noReference;
-
-    @Option(names = "--python", paramLabel = "PATH", description = "The Python to run the reference with.")
-    Path python;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a report.")
-    boolean json;
+    @Mixin
+    BenchOptions bench = new BenchOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -72,7 +66,8 @@ final class BenchBuildCommand implements Callable<Integer> {
                     err.flush();
                 }
             });
-            Optional<PythonReference> reference = noReference ? Optional.empty() : PythonReference.find(python);
+            Optional<PythonReference> reference = bench.noReference ? Optional.empty()
+                    : PythonReference.find(bench.python);
             JsonNode full = null;
             JsonNode resizeOnly = null;
             JsonNode decodeOnly = null;
@@ -83,7 +78,7 @@ final class BenchBuildCommand implements Callable<Integer> {
                         full.path("pil_version").asText("?"), n, full.path("images_per_second").asDouble());
                 resizeOnly = best(reference.get(), tree, size, n, work, "--resize-only");
                 decodeOnly = best(reference.get(), tree, size, 1, work, "--decode-only");
-            } else if (!noReference) {
+            } else if (!bench.noReference) {
                 err.println("  reference skipped: no Python with PIL and numpy (apt-get install python3-pil python3-numpy)");
             }
             err.flush();
@@ -125,7 +120,7 @@ final class BenchBuildCommand implements Callable<Integer> {
             double limitPerSecond = n * 1000.0 / r.decodeExactMs();
             o.put("exact_share_of_decoder_limit", round2(r.exactPerSecond() / limitPerSecond));
             o.put("fast_mean_abs_diff", round3(r.fastMeanAbsDiff()));
-            if (json) {
+            if (bench.json) {
                 out.println(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
             } else {
                 out.println(Json.mapper().writeValueAsString(o));

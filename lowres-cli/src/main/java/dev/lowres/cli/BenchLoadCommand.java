@@ -73,14 +73,8 @@ final class BenchLoadCommand implements Callable<Integer> {
     @Option(names = "--cold", description = "Drop the page cache before each epoch and measure the disk (root).")
     boolean cold;
 
-    @Option(names = "--no-reference", description = "Skip the PyTorch DataLoader.")
-    boolean noReference;
-
-    @Option(names = "--python", paramLabel = "PATH", description = "The Python to run PyTorch with.")
-    Path python;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a report.")
-    boolean json;
+    @Mixin
+    BenchOptions bench = new BenchOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -99,8 +93,8 @@ final class BenchLoadCommand implements Callable<Integer> {
             beforeEpoch = Disk::dropCaches;
         }
         LoadBenchmark.Result lowres = LoadBenchmark.run(config, epochs, 200, beforeEpoch, line -> log(err, "lowres " + line));
-        Optional<BundledPython> torch = noReference ? Optional.empty()
-                : BundledPython.find(python, "torch", "torchvision", "numpy");
+        Optional<BundledPython> torch = bench.noReference ? Optional.empty()
+                : BundledPython.find(bench.python, "torch", "torchvision", "numpy");
         JsonNode reference = null;
         if (torch.isPresent()) {
             if (cold) {
@@ -113,7 +107,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             reference = torch.get().run("torch_loader.py", args);
             log(err, String.format(Locale.ROOT, "pytorch DataLoader (%d workers): %,.0f images/s", n,
                     reference.path("images_per_second").asDouble()));
-        } else if (!noReference) {
+        } else if (!bench.noReference) {
             log(err, "pytorch skipped: no Python with torch and torchvision (apt-get install python3-torch "
                     + "python3-torchvision)");
         }
@@ -155,7 +149,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             o.put("disk_sequential_megabytes_per_second", Math.round(diskMegabytes));
             o.put("share_of_disk", Math.round(lowres.megabytesPerSecond() / diskMegabytes * 100) / 100.0);
         }
-        out.println(json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
+        out.println(bench.json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
                 : Json.mapper().writeValueAsString(o));
         return ExitCodes.OK;
     }

@@ -75,14 +75,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                     + "Default: cpu.")
     String device;
 
-    @Option(names = "--no-reference", description = "Skip PyTorch.")
-    boolean noReference;
-
-    @Option(names = "--python", paramLabel = "PATH", description = "The Python to run PyTorch with.")
-    Path python;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a report.")
-    boolean json;
+    @Mixin
+    BenchOptions bench = new BenchOptions();
 
     @Mixin
     DistributedOptions distributed;
@@ -106,9 +100,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--nproc " + ranks + " must divide the batch (" + batch
                     + ") and the threads (" + n + ")");
         }
-        Optional<BundledPython> torch = noReference || dev.isCuda() ? Optional.empty()
-                : BundledPython.find(python, "torch");
-        if (torch.isEmpty() && !noReference && !dev.isCuda()) {
+        Optional<BundledPython> torch = bench.noReference || dev.isCuda() ? Optional.empty()
+                : BundledPython.find(bench.python, "torch");
+        if (torch.isEmpty() && !bench.noReference && !dev.isCuda()) {
             log(err, "pytorch skipped: no Python with torch (apt-get install python3-torch)");
         }
         ObjectNode o = Json.mapper().createObjectNode();
@@ -201,7 +195,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             best.put("pytorch_config", bestTorchName);
             best.put("ratio", Math.round(bestLowres / bestTorch * 100) / 100.0);
         }
-        out.println(json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
+        out.println(bench.json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
                 : Json.mapper().writeValueAsString(o));
         return ExitCodes.OK;
     }
