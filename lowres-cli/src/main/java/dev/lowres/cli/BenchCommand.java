@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
             "",
             "Every bench command takes --json and then prints one JSON object whose figures are named "
                 + "images_per_second. Results and the machine they came from go in BENCHMARKS.md.", ""},
-        subcommands = {BenchBuildCommand.class, BenchLoadCommand.class, BenchTrainCommand.class, BenchDatasetCommand.class},
+        subcommands = {BenchBuildCommand.class, BenchLoadCommand.class, BenchTrainCommand.class, BenchLatencyCommand.class,
+            BenchDatasetCommand.class},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec

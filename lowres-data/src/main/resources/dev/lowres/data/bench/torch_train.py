@@ -75,14 +75,15 @@ def _module_base():
 class PreActBlock(_module_base()):
     """[BN, ReLU] conv3x3(stride, no bias) BN ReLU conv3x3(bias) + shortcut(x)."""
 
-    def __init__(self, in_channels, out_channels, stride, first_of_network):
+    def __init__(self, in_channels, out_channels, stride, first_of_network, inner=None):
         super().__init__()
+        inner = out_channels if inner is None else inner  # a channel-pruned block's conv1 keeps `inner` filters
         self.pre = None if first_of_network else nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-4, momentum=0.1),
                                                               nn.ReLU(inplace=True))
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(out_channels, eps=1e-4, momentum=0.1)
+        self.conv1 = nn.Conv2d(in_channels, inner, 3, stride=stride, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(inner, eps=1e-4, momentum=0.1)
         self.relu = nn.ReLU(inplace=True)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=1, padding=1, bias=True)
+        self.conv2 = nn.Conv2d(inner, out_channels, 3, stride=1, padding=1, bias=True)
         if first_of_network or in_channels != out_channels or stride != 1:
             # the script's first block always projects; projections keep Lasagne's GlorotUniform
             self.shortcut = nn.Conv2d(in_channels, out_channels, 1, stride=stride, padding=0, bias=False)
@@ -101,7 +102,7 @@ class PreActBlock(_module_base()):
 class WideResNet(_module_base()):
     """lowres's WRN-depth-width (WideResNet.java)."""
 
-    def __init__(self, depth, width, channels=3, size=32, classes=1000):
+    def __init__(self, depth, width, channels=3, size=32, classes=1000, inner=None):
         super().__init__()
         stages = stages_for(size)
         per_block = 2 * stages
@@ -112,7 +113,9 @@ class WideResNet(_module_base()):
         if width < 1:
             raise UsageError("WRN width must be at least 1: %d" % width)
         n = (depth - 4) // per_block
-        self.name = "wrn-%d-%d" % (depth, width)
+        if inner is not None and len(inner) != stages * n:
+            raise UsageError("wrn-%d-%d has %d blocks: %d inner widths given" % (depth, width, stages * n, len(inner)))
+        self.name = "wrn-%d-%d" % (depth, width) + ("" if inner is None else "@" + ",".join(map(str, inner)))
         self.stem = nn.Sequential(nn.Conv2d(channels, 16, 3, stride=1, padding=1, bias=False),
                                   nn.BatchNorm2d(16, eps=1e-4, momentum=0.1), nn.ReLU(inplace=True))
         blocks, in_channels = [], 16
@@ -120,7 +123,8 @@ class WideResNet(_module_base()):
             filters = (16 * width) << stage
             for b in range(n):
                 stride = 2 if stage > 0 and b == 0 else 1
-                blocks.append(PreActBlock(in_channels, filters, stride, stage == 0 and b == 0))
+                blocks.append(PreActBlock(in_channels, filters, stride, stage == 0 and b == 0,
+                                          None if inner is None else inner[len(blocks)]))
                 in_channels = filters
         self.blocks = nn.Sequential(*blocks)
         self.head = nn.Sequential(nn.BatchNorm2d(in_channels, eps=1e-4, momentum=0.1), nn.ReLU(inplace=True),
@@ -151,10 +155,11 @@ class WideResNet(_module_base()):
 def create(name, channels=3, size=32, classes=1000):
     """The network called `name` (only lowres's WRN family here); UsageError for anything else."""
     key = (name or "").strip().lower()
-    m = re.fullmatch(r"wrn-(\d+)-(\d+)", key)
+    m = re.fullmatch(r"wrn-(\d+)-(\d+)(?:@(\d+(?:,\d+)*))?", key)
     if m is None:
         raise UsageError("unknown model '%s'; this PyTorch side knows only %s" % (name, MODELS))
-    return WideResNet(int(m.group(1)), int(m.group(2)), channels, size, classes)
+    inner = None if m.group(3) is None else [int(c) for c in m.group(3).split(",")]
+    return WideResNet(int(m.group(1)), int(m.group(2)), channels, size, classes, inner)
 
 
 def count_parameters(model):
@@ -240,6 +245,77 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
             "loss": last_loss}
 
 
+# ----------------------------------------------------------------------------------------------- inference
+
+def _median_ms(fn, x, warmup=10, calls=101):
+    """Median wall time of one call, in ms, after `warmup` calls (what lowres eval's efficiency section does)."""
+    for _ in range(warmup):
+        fn(x)
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn(x)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return 1000.0 * times[calls // 2]
+
+
+def _rate(fn, x, seconds=2.0):
+    """Images per second of back-to-back calls on batch x, for at least `seconds` and 3 calls."""
+    fn(x)
+    n, t0 = 0, time.perf_counter()
+    while n < 3 or time.perf_counter() - t0 < seconds:
+        fn(x)
+        n += 1
+    return n * x.shape[0] / (time.perf_counter() - t0)
+
+
+def inference(model_name, channels=3, size=32, classes=1000, batch=128, threads=1, int8=False, seed=0):
+    """The forward pass as a PyTorch user would deploy it, in each form they would try; see --infer."""
+    import copy
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    model = create(model_name, channels, size, classes).eval()
+    one = torch.randn(1, channels, size, size)
+    many = torch.randn(batch, channels, size, size)
+    forms = []  # (name, module, memory format)
+    engine = None
+    with torch.no_grad():
+        if int8:
+            from torch.ao.quantization import get_default_qconfig_mapping
+            from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+            engine = next(e for e in ("x86", "fbgemm", "onednn", "qnnpack")
+                          if e in torch.backends.quantized.supported_engines)
+            torch.backends.quantized.engine = engine
+            prepared = prepare_fx(copy.deepcopy(model), get_default_qconfig_mapping(engine), (one,))
+            for _ in range(8):  # calibration on random images: the kernels' speed does not depend on the values
+                prepared(torch.randn(32, channels, size, size))
+            q = convert_fx(prepared)
+            forms.append(("int8 FX eager (%s)" % engine, q, torch.contiguous_format))
+            forms.append(("int8 FX TorchScript frozen (%s)" % engine, torch.jit.freeze(torch.jit.trace(q, one)),
+                          torch.contiguous_format))
+        else:
+            forms.append(("fp32 eager", model, torch.contiguous_format))
+            cl = copy.deepcopy(model).to(memory_format=torch.channels_last)
+            forms.append(("fp32 eager channels-last", cl, torch.channels_last))
+            forms.append(("fp32 TorchScript optimize_for_inference",
+                          torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(model, one))),
+                          torch.contiguous_format))
+        results = []
+        for name, module, fmt in forms:
+            x1 = one.contiguous(memory_format=fmt)
+            xb = many.contiguous(memory_format=fmt)
+            results.append({"form": name, "latency_ms_batch1": round(_median_ms(module, x1), 3),
+                            "images_per_second": round(_rate(module, xb), 1)})
+    fastest = min(results, key=lambda r: r["latency_ms_batch1"])
+    widest = max(results, key=lambda r: r["images_per_second"])
+    return {"tool": "pytorch-infer", "torch_version": torch.__version__, "model": model.name,
+            "parameters": count_parameters(model), "channels": channels, "size": size, "classes": classes,
+            "batch_size": batch, "threads": torch.get_num_threads(), "int8": int8, "quantized_engine": engine,
+            "forms": results, "latency_ms_batch1": fastest["latency_ms_batch1"], "latency_form": fastest["form"],
+            "images_per_second": widest["images_per_second"], "throughput_form": widest["form"]}
+
+
 def _rank(rank, a, threads, store, out):
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
     torch.distributed.init_process_group("gloo", init_method="file://" + store, rank=rank, world_size=a.nproc)
@@ -282,6 +358,14 @@ def main():
                    help="torch.backends.mkldnn.enabled = False: convolutions without oneDNN (to see what it brings)")
     p.add_argument("--seed", type=int, default=0, help="torch seed for the weights and the batch (default 0)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    p.add_argument("--infer", action="store_true",
+                   help="time the forward pass instead (the PyTorch side of `lowres bench latency`): the model in "
+                        "eval mode under no_grad, median ms of 101 calls at batch 1 after 10, images/s at --batch "
+                        "for >= 2 s, in each form a user would deploy (fp32 eager, eager channels-last, traced + "
+                        "frozen + optimize_for_inference; with --int8 FX post-training quantization on the best "
+                        "quantized engine, eager and traced + frozen); the fastest form is reported")
+    p.add_argument("--int8", action="store_true", help="with --infer: FX int8 post-training quantization")
+    p.add_argument("--channels", type=int, default=3, help="input channels (default 3)")
     p.add_argument("--nproc", type=int, default=1,
                    help="DistributedDataParallel over Gloo in N processes on this machine, each with --threads "
                         "threads and batch / N images (default 1)")
@@ -298,7 +382,7 @@ def main():
             raise UsageError("--size, --batch, --classes, --steps and --repeats must be positive, --warmup not negative")
         if threads <= 0:
             raise UsageError("--threads must be positive: %d" % threads)
-        create(a.model, 3, a.size, a.classes)  # fails fast on a bad name or depth, before any threads start
+        create(a.model, a.channels, a.size, a.classes)  # fails fast on a bad name or depth, before threads start
     except UsageError as e:
         print("%s: %s" % (TOOL, e), file=sys.stderr)
         sys.exit(2)
@@ -309,6 +393,13 @@ def main():
     if a.nproc < 1 or a.batch % a.nproc != 0:
         print("%s: --nproc must be at least 1 and divide --batch" % TOOL, file=sys.stderr)
         sys.exit(2)
+    if a.infer:
+        result = inference(a.model, a.channels, a.size, a.classes, a.batch, threads, a.int8, a.seed)
+        print(json.dumps(result) if a.json else "\n".join(
+            "%s: %s, %d threads: %.3f ms at batch 1, %.1f images/s at batch %d" % (
+                TOOL, f["form"], result["threads"], f["latency_ms_batch1"], f["images_per_second"], a.batch)
+            for f in result["forms"]))
+        return
     if a.nproc > 1:
         result = distributed(a, threads)
     else:

@@ -11,19 +11,22 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * The network's cost in practice: forward latency of one image (median of repeated calls) and sustained forward
  * throughput at a large batch (batches back to back for at least two seconds), on the device it was loaded
- * to, at its precision, with the current threads.
+ * to, at its precision, with the current threads ({@value #WARMUP_CALLS} untimed calls first).
  *
  * @param latencyMsBatch1 median milliseconds of one forward pass of one image
  * @param throughputBatch the batch of the throughput figure
  * @param throughputImagesPerSecond images per second of the forward pass at that batch
  */
 public record Efficiency(double latencyMsBatch1, int throughputBatch, double throughputImagesPerSecond) {
+    /** Untimed single-image calls first (as the PyTorch side of {@code lowres bench latency}). */
+    public static final int WARMUP_CALLS = 10;
+
     /** Measures with {@code latencyRuns} single-image calls and at least {@code throughputRuns} large batches. */
     public static Efficiency measure(TrainedModel model, int batch, int latencyRuns, int throughputRuns) {
         InputShape image = model.input();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor one = normal(image, 1, model);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < WARMUP_CALLS; i++) {
                 forward(model, one);
             }
             double[] ms = new double[latencyRuns];
