@@ -51,11 +51,27 @@ public final class Torch {
                     torch.initLogging();
                     // NNPACK is not built for this CPU family and would warn at every convolution it is asked to run
                     torch.globalContext().setUserEnabledNNPACK(false);
+                    singleThreadedBlas();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load libtorch: " + e.getMessage(), e);
             }
             loaded = true;
+        }
+    }
+
+    /**
+     * OpenBLAS on one thread (unless {@code OPENBLAS_NUM_THREADS} says otherwise). libtorch parallelises with its
+     * own OpenMP threads and calls OpenBLAS for the small convolutions it runs without oneDNN (batch 1, maps under
+     * 20,480 values) and for linear layers; OpenBLAS's own pool of as many threads then fights libtorch's spinning
+     * ones for the same cores. Measured on 2 cores (BENCHMARKS.md, "OpenBLAS's threads"): a WRN-16-2's fp32
+     * forward at batch 1 with 2 libtorch threads took 88-98 ms with OpenBLAS's default and 5.1-5.7 ms with one
+     * OpenBLAS thread.
+     */
+    private static void singleThreadedBlas() {
+        String set = System.getenv("OPENBLAS_NUM_THREADS");
+        if (set == null || set.isBlank()) {
+            org.bytedeco.openblas.global.openblas.blas_set_num_threads(1);
         }
     }
 
