@@ -111,7 +111,7 @@ class DistributedTrainTest {
         assertEquals(0, trained.code(), trained.err());
         String run = dir.resolve("to-eval").toString();
         String[] eval = {"eval", "--run", run, "-d", data.toString(), "--robust-records", "30", "--corruptions",
-            "gaussian_noise,contrast", "--pgd-steps", "3", "--no-efficiency", "-q"};
+            "gaussian_noise,contrast", "--pgd-steps", "3", "--no-efficiency", "-b", "8", "-q"}; // 3 batches: ranks 0 and 1 both score some
         CliTest.Run one = CliTest.lowres(with(eval, "-o", dir.resolve("eval-one").toString(), "-j", "1"));
         assertEquals(0, one.code(), one.err());
         CliTest.Run two = CliTest.lowres(with(eval, "-o", dir.resolve("eval-two").toString(), "--nproc", "2"));

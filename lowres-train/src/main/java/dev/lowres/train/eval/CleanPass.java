@@ -97,30 +97,33 @@ public final class CleanPass {
     }
 
     /**
-     * Scores rank {@code rank}'s share of a split ({@link LoaderConfig.Builder#shard}), batch by batch, in order;
-     * progress hears the records done over all ranks (this rank's times the ranks).
+     * Scores rank {@code rank}'s share of a split: every {@code ranks}-th batch of the one process's batches, so
+     * that each record is scored in the same batch (the same kernels, the same rounding) as by one process and the
+     * gathered scores are its bit for bit; progress hears the records passed over all ranks.
      */
     private static void forEachRecord(TrainedModel model, Path data, String split, ClassMapping mapping, int batchSize,
                                       boolean flip, int threads, int rank, int ranks, LongConsumer progress,
                                       Sink sink) throws IOException, DatasetException {
         Dataset dataset = Dataset.open(data);
-        int n = Math.toIntExact(dataset.split(split).count());
         Manifest.ImageShape shape = dataset.manifest().image();
+        int n = Math.toIntExact(dataset.split(split).count());
         LoaderConfig config = LoaderConfig.builder().data(data).split(split)
-                .batchSize(Math.max(1, Math.min(batchSize, n / ranks))).shard(rank, ranks)
-                .order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads).build();
+                .batchSize(Math.max(1, Math.min(batchSize, n))).order(EpochOrder.SEQUENTIAL).dropLast(false).output(LoaderConfig.Output.UINT8).threads(threads).build();
         long done = 0;
+        long index = 0;
         try (Loader loader = Loader.open(config); Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
-                float[] flat = scores(model, b, shape, flip);
-                int classes = flat.length / b.size();
-                for (int i = 0; i < b.size(); i++) {
-                    sink.accept(b.record(i), mapping.toModel(b.label(i)),
-                            java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
+                if (index++ % ranks == rank) {
+                    float[] flat = scores(model, b, shape, flip);
+                    int classes = flat.length / b.size();
+                    for (int i = 0; i < b.size(); i++) {
+                        sink.accept(b.record(i), mapping.toModel(b.label(i)),
+                                java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes));
+                    }
                 }
                 done += b.size();
-                progress.accept(done * ranks);
+                progress.accept(done);
             }
         }
     }
