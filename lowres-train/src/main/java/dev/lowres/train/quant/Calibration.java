@@ -77,14 +77,22 @@ public final class Calibration {
         return out;
     }
 
+    /** The largest quint8 level an activation uses: 7 bits, see {@link #qparams}. */
+    static final int LEVELS = 127;
+
     /**
      * The affine quint8 parameters of a range (always holding 0, so zero is exact): {@code [scale, zero point]}.
+     * Activations use 7 of the 8 bits (levels 0..{@value #LEVELS}), as PyTorch's x86/fbgemm default does
+     * ({@code reduce_range=True}): fbgemm's AVX2 kernels multiply uint8 activations by int8 weights with
+     * {@code vpmaddubsw}, which sums pairs of products in int16 and saturates when both are near full range (2 x 255
+     * x 127 &gt; 32,767); only CPUs with VNNI accumulate in int32. Measured on an AVX2 EPYC (BENCHMARKS.md,
+     * "Smaller networks, AVX2 machine"): a WRN-16-2's int8 top-1 fell 6.2 points with all 8 bits.
      */
     static double[] qparams(double[] range) {
         double lo = Math.min(0, range[0]);
         double hi = Math.max(0, range[1]);
-        double scale = Math.max((hi - lo) / 255, 1e-8);
-        long zero = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+        double scale = Math.max((hi - lo) / LEVELS, 1e-8);
+        long zero = Math.max(0, Math.min(LEVELS, Math.round(-lo / scale)));
         return new double[] {scale, zero};
     }
 }
