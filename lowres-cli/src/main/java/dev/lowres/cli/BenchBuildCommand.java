@@ -82,13 +82,7 @@ final class BenchBuildCommand implements Callable<Integer> {
                 err.println("  reference skipped: no Python with PIL and numpy (apt-get install python3-pil python3-numpy)");
             }
             err.flush();
-            ObjectNode o = Json.mapper().createObjectNode();
-            o.put("bench", "build");
-            o.put("tool", Version.TOOL);
-            ObjectNode machine = o.putObject("machine");
-            machine.put("cores", Runtime.getRuntime().availableProcessors());
-            machine.put("cpu", Machine.cpuModel());
-            machine.put("java", System.getProperty("java.version"));
+            ObjectNode o = BenchOptions.result("build");
             o.put("input", input.toAbsolutePath().toString());
             o.put("images", r.images());
             o.put("mean_width", Math.round(r.meanWidth()));
@@ -120,11 +114,7 @@ final class BenchBuildCommand implements Callable<Integer> {
             double limitPerSecond = n * 1000.0 / r.decodeExactMs();
             o.put("exact_share_of_decoder_limit", round2(r.exactPerSecond() / limitPerSecond));
             o.put("fast_mean_abs_diff", round3(r.fastMeanAbsDiff()));
-            if (bench.json) {
-                out.println(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-            } else {
-                out.println(Json.mapper().writeValueAsString(o));
-            }
+            bench.print(out, o);
             return ExitCodes.OK;
         } finally {
             BuildState.deleteRecursively(work);

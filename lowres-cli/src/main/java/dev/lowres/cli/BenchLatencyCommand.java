@@ -97,20 +97,13 @@ final class BenchLatencyCommand implements Callable<Integer> {
                     }
                 });
         ObjectNode o = report(all, counts);
-        out.println(bench.json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
-                : Json.mapper().writeValueAsString(o));
+        bench.print(out, o);
         return ExitCodes.OK;
     }
 
     /** Each (run, threads): the ranges over the rounds on both sides, and every measurement. */
     private ObjectNode report(List<LatencyBenchmark.Measurement> all, List<Integer> counts) {
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("bench", "latency");
-        o.put("tool", Version.TOOL);
-        ObjectNode machine = o.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("cpu", Machine.cpuModel());
-        machine.put("java", System.getProperty("java.version"));
+        ObjectNode o = BenchOptions.result("latency");
         o.put("rounds", rounds);
         o.put("batch", batch);
         Map<String, List<LatencyBenchmark.Measurement>> groups = new LinkedHashMap<>();

@@ -119,13 +119,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             diskMegabytes = Disk.sequentialRead(files);
             log(err, String.format(Locale.ROOT, "disk, cold sequential read: %,.0f MB/s", diskMegabytes));
         }
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("bench", "load");
-        o.put("tool", Version.TOOL);
-        ObjectNode machine = o.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("cpu", Machine.cpuModel());
-        machine.put("java", System.getProperty("java.version"));
+        ObjectNode o = BenchOptions.result("load");
         o.put("data", data.toAbsolutePath().toString());
         o.put("records", lowres.records());
         o.put("size", manifest.image().height());
@@ -149,8 +143,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             o.put("disk_sequential_megabytes_per_second", Math.round(diskMegabytes));
             o.put("share_of_disk", Math.round(lowres.megabytesPerSecond() / diskMegabytes * 100) / 100.0);
         }
-        out.println(bench.json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
-                : Json.mapper().writeValueAsString(o));
+        bench.print(out, o);
         return ExitCodes.OK;
     }
 

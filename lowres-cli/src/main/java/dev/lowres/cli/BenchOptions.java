@@ -1,5 +1,11 @@
 package dev.lowres.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lowres.data.Version;
+import dev.lowres.data.store.Json;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,4 +25,22 @@ final class BenchOptions {
 
     @Option(names = "--json", description = "Print one JSON object instead of a report.")
     boolean json;
+
+    /** The object every bench verb prints, begun: which bench, the tool, and the machine (cores, CPU, Java). */
+    static ObjectNode result(String bench) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("bench", bench);
+        o.put("tool", Version.TOOL);
+        ObjectNode machine = o.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", Machine.cpuModel());
+        machine.put("java", System.getProperty("java.version"));
+        return o;
+    }
+
+    /** Prints the result: one line with --json, indented otherwise. */
+    void print(PrintWriter out, ObjectNode o) throws JsonProcessingException {
+        out.println(json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
+                : Json.mapper().writeValueAsString(o));
+    }
 }

@@ -105,15 +105,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (torch.isEmpty() && !bench.noReference && !dev.isCuda()) {
             log(err, "pytorch skipped: no Python with torch (apt-get install python3-torch)");
         }
-        ObjectNode o = Json.mapper().createObjectNode();
-        o.put("bench", "train");
-        o.put("tool", Version.TOOL);
+        ObjectNode o = BenchOptions.result("train");
+        ((ObjectNode) o.get("machine")).put("bf16", Precision.cpuHasBf16());
         o.put("engine", Torch.engine());
-        ObjectNode machine = o.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("cpu", Machine.cpuModel());
-        machine.put("bf16", Precision.cpuHasBf16());
-        machine.put("java", System.getProperty("java.version"));
         o.put("model", model);
         o.put("size", size);
         o.put("batch_size", batch);
@@ -195,8 +189,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             best.put("pytorch_config", bestTorchName);
             best.put("ratio", Math.round(bestLowres / bestTorch * 100) / 100.0);
         }
-        out.println(bench.json ? Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
-                : Json.mapper().writeValueAsString(o));
+        bench.print(out, o);
         return ExitCodes.OK;
     }
 

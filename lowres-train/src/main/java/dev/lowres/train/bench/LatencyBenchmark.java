@@ -96,14 +96,11 @@ public final class LatencyBenchmark {
             kernels = int8 ? "int8" : precision.id();
             lowres = Efficiency.measure(m, batch, LATENCY_CALLS, 3);
         }
-        if (peer.isEmpty()) {
+        String note = peer.isEmpty() ? "--no-reference" : !PEER_MODELS.matcher(model).matches()
+                ? "the PyTorch side builds only lowres's WRNs, not " + model : null;
+        if (note != null) {
             return new Measurement(round, dir.toString(), model, kernels, threads, lowres.latencyMsBatch1(),
-                    lowres.throughputImagesPerSecond(), null, null, null, "--no-reference");
-        }
-        if (!PEER_MODELS.matcher(model).matches()) {
-            return new Measurement(round, dir.toString(), model, kernels, threads, lowres.latencyMsBatch1(),
-                    lowres.throughputImagesPerSecond(), null, null, null,
-                    "the PyTorch side builds only lowres's WRNs, not " + model);
+                    lowres.throughputImagesPerSecond(), null, null, null, note);
         }
         var image = info.image();
         List<String> args = new ArrayList<>(List.of("--infer", "--model", model, "--channels",

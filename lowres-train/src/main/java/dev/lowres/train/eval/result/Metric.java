@@ -24,8 +24,9 @@ public enum Metric {
             m -> of(temperature(m), t -> of(t.before(), EvalMetrics.Scores::ece))),
     ECE_AFTER_T("calibration.temperature.after.ece",
             m -> of(temperature(m), t -> of(t.after(), EvalMetrics.Scores::ece))),
-    CLEAN_SUBSET_TOP1("robustness.clean_top1", m -> of(m.robustness(), EvalMetrics.Robustness::cleanTop1)),
-    MEAN_CORRUPTION_TOP1("robustness.mean_corruption_top1",
+    CLEAN_SUBSET_TOP1("robustness.clean_top1", "robustness.corruptions",
+            m -> of(m.robustness(), EvalMetrics.Robustness::cleanTop1)),
+    MEAN_CORRUPTION_TOP1("robustness.mean_corruption_top1", "robustness.corruptions",
             m -> of(m.robustness(), EvalMetrics.Robustness::meanCorruptionTop1)),
     FGSM_TOP1("robustness.adversarial.fgsm_top1", m -> of(adversarial(m), EvalMetrics.Adversarial::fgsmTop1)),
     PGD_TOP1("robustness.adversarial.pgd_top1", m -> of(adversarial(m), EvalMetrics.Adversarial::pgdTop1)),
@@ -40,10 +41,17 @@ public enum Metric {
             m -> of(m.efficiency(), EvalMetrics.Efficiency::evalImagesPerSecond));
 
     private final String key;
+    /** The dotted path of the part whose {@code skipped} reason covers it (its own key, or the corruptions'). */
+    private final String part;
     private final Function<EvalMetrics, Double> read;
 
     Metric(String key, Function<EvalMetrics, Double> read) {
+        this(key, key, read);
+    }
+
+    Metric(String key, String part, Function<EvalMetrics, Double> read) {
         this.key = key;
+        this.part = part;
         this.read = read;
     }
 
@@ -72,8 +80,7 @@ public enum Metric {
         if (m == null || m.skipped().isEmpty()) {
             return null;
         }
-        String path = this == MEAN_CORRUPTION_TOP1 || this == CLEAN_SUBSET_TOP1 ? "robustness.corruptions" : key;
-        String[] parts = path.split("\\.");
+        String[] parts = part.split("\\.");
         for (int n = parts.length; n >= 1; n--) {
             for (String k : new String[] {String.join(".", java.util.Arrays.copyOf(parts, n)), parts[n - 1]}) {
                 String r = m.skipped().get(k);
