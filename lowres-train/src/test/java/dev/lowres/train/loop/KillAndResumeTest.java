@@ -36,25 +36,35 @@ class KillAndResumeTest {
     void aRunKilledAtRandomMomentsEndsAsTheUninterruptedOne() throws Exception {
         Path data = TinyData.write(dir.resolve("tiny"), 4, 160, 40, 8);
         Path whole = dir.resolve("whole");
-        assertEquals(0, start(data, whole).waitFor(), "the uninterrupted run");
+        Process uninterrupted = start(data, whole);
+        long epochMillis = medianLineInterval(uninterrupted, whole.resolve(RunDirectory.METRICS));
+        assertEquals(0, uninterrupted.exitValue(), "the uninterrupted run");
         Path killed = dir.resolve("killed");
         Random random = new Random(7);
         int kills = 0;
-        for (int attempt = 0; attempt < 21; attempt++) {
+        for (int attempt = 0; attempt < 40; attempt++) {
             Process p = start(data, killed);
-            // the process needs about 2 s to start the JVM and libtorch: kill it from then on, at random; a slow
-            // machine may see little progress between kills, so the 21st run is left to finish
-            boolean last = attempt == 20;
-            long waitMillis = last ? TimeUnit.MINUTES.toMillis(10) : 1500 + random.nextInt(2500);
-            if (p.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
-                assertEquals(0, p.exitValue(), "a resumed process failed");
-                break;
+            // kill once the run has written a metrics line it had not written before (so every attempt makes
+            // progress, on a fast machine or a slow one), after a random delay that lands anywhere in the next
+            // epoch: between checkpoints, inside logging windows, or while a checkpoint or a line is written
+            long before = lineCount(killed.resolve(RunDirectory.METRICS));
+            boolean exited = false;
+            while (!(exited = p.waitFor(5, TimeUnit.MILLISECONDS))
+                    && lineCount(killed.resolve(RunDirectory.METRICS)) <= before) {
+                // poll
             }
-            p.destroyForcibly(); // SIGKILL
-            p.waitFor();
-            kills++;
+            if (!exited && attempt < 39 && !p.waitFor(random.nextLong(epochMillis + 1), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly(); // SIGKILL
+                p.waitFor();
+                kills++;
+                continue;
+            }
+            assertTrue(p.waitFor(10, TimeUnit.MINUTES), "a resumed process did not finish");
+            assertEquals(0, p.exitValue(), "a resumed process failed");
+            break;
         }
-        assertTrue(kills >= 2, "killed " + kills + " times (the run must be interrupted to test anything)");
+        assertTrue(kills >= 2, "killed " + kills + " times (the run must be interrupted to test anything; an epoch took "
+                + epochMillis + " ms)");
         assertTrue(Files.exists(killed.resolve(RunDirectory.EXPORT)), "the killed run finished after " + kills
                 + " kills");
         assertEquals(lines(whole), lines(killed), "metrics.jsonl, timings aside, after " + kills + " kills");
@@ -72,6 +82,40 @@ class KillAndResumeTest {
         return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), KillableTraining.class.getName(), data.toString(),
                 out.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Waits for {@code run} to exit, returning the median time between the lines it adds to {@code metrics}. */
+    private static long medianLineInterval(Process run, Path metrics) throws Exception {
+        List<Long> appeared = new ArrayList<>();
+        long seen = 0;
+        boolean exited;
+        do {
+            exited = run.waitFor(5, TimeUnit.MILLISECONDS);
+            long count = lineCount(metrics);
+            for (; seen < count; seen++) {
+                appeared.add(System.nanoTime());
+            }
+        } while (!exited);
+        List<Long> intervals = new ArrayList<>();
+        for (int i = 1; i < appeared.size(); i++) {
+            intervals.add(TimeUnit.NANOSECONDS.toMillis(appeared.get(i) - appeared.get(i - 1)));
+        }
+        assertTrue(intervals.size() >= 5, "the uninterrupted run wrote " + appeared.size() + " metrics lines");
+        return Math.max(1, intervals.stream().sorted().toList().get(intervals.size() / 2));
+    }
+
+    /** Complete lines in a metrics file (0 when there is none yet). */
+    private static long lineCount(Path metrics) throws Exception {
+        try {
+            byte[] bytes = Files.readAllBytes(metrics);
+            long n = 0;
+            for (byte b : bytes) {
+                n += b == '\n' ? 1 : 0;
+            }
+            return n;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
     }
 
     /** The metrics lines without their timings. */
