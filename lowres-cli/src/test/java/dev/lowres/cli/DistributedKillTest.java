@@ -60,9 +60,15 @@ class DistributedKillTest {
         // kill it once the run has checkpointed and gone on
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.exists(killed.resolve("checkpoints/last.safetensors")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(5);
         }
-        Thread.sleep(300);
+        // and gone on: a metrics line written after the checkpoint (a poll, not a clock: a fast machine may
+        // finish the run in less than any fixed delay)
+        long linesAtCheckpoint = lineCount(killed.resolve("metrics.jsonl"));
+        while (launcher.isAlive() && lineCount(killed.resolve("metrics.jsonl")) <= linesAtCheckpoint
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertTrue(launcher.isAlive(), "the run finished before it could be killed: " + Files.readString(log));
         ProcessHandle.of(rank1).orElseThrow().destroyForcibly();
         long killedAt = System.nanoTime();
@@ -86,7 +92,7 @@ class DistributedKillTest {
         pidOfRank1(log);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.exists(stopped.resolve("checkpoints/last.safetensors")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(5);
         }
         assertTrue(launcher.isAlive(), "the run finished before it could be stopped: " + Files.readString(log));
         launcher.destroy(); // SIGTERM, as a scheduler or a Ctrl-C would
@@ -121,6 +127,19 @@ class DistributedKillTest {
         List<String> args = new ArrayList<>(List.of("train", "--nproc", "2", "-d", data.toString(), o, out.toString()));
         args.addAll(List.of(recipe));
         return args;
+    }
+
+    /** Complete lines in a metrics file (0 when there is none yet). */
+    private static long lineCount(Path metrics) throws Exception {
+        if (!Files.exists(metrics)) {
+            return 0;
+        }
+        byte[] bytes = Files.readAllBytes(metrics);
+        long n = 0;
+        for (byte b : bytes) {
+            n += b == '\n' ? 1 : 0;
+        }
+        return n;
     }
 
     private static long pidOfRank1(Path log) throws Exception {
