@@ -63,6 +63,7 @@ class DistributedTrainTest {
         String log = Files.readString(dir.resolve("two/logs/rank-1.log"));
         assertTrue(log.contains("rank 1 of 2: batch 16 of the global 32, 4 steps per epoch"), log);
         assertTrue(log.contains("finished 2 epochs (8 steps)"), log);
+        assertTrue(!log.contains("[Gloo]"), "Gloo's own connection line is dropped: " + log);
         JsonNode command = Json.mapper().readTree(dir.resolve("two/run.json").toFile()).path("command");
         assertTrue(command.toString().contains("\"--nproc\",\"2\"") && !command.toString().contains("--init"),
                 "the command the user typed: " + command);

@@ -66,7 +66,10 @@ public final class Group implements AutoCloseable {
             store = store(world, timeout);
             ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(timeout);
             options.devices(new GlooDeviceVector(device(world)));
-            ProcessGroupGloo gloo = new ProcessGroupGloo(store, world.rank(), world.size(), options);
+            Store joined = store;
+            // Gloo reports the connection on standard output ("[Gloo] Rank 0 is connected to ..."): dropped
+            ProcessGroupGloo gloo = NativeStdout.filtered(NativeStdout::isGlooReport, System.out,
+                    () -> new ProcessGroupGloo(joined, world.rank(), world.size(), options));
             return new Group(world, store, gloo);
         } catch (IllegalArgumentException e) {
             throw e;
