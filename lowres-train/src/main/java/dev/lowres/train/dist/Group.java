@@ -1,6 +1,7 @@
 package dev.lowres.train.dist;
 
 import dev.lowres.train.engine.Torch;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.FileStore;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.IntOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
@@ -71,7 +73,7 @@ public final class Group implements AutoCloseable {
             ProcessGroupGloo gloo = NativeStdout.filtered(NativeStdout::isGlooReport, System.out,
                     () -> new ProcessGroupGloo(joined, world.rank(), world.size(), options));
             return new Group(world, store, gloo);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | DistributedException e) {
             throw e;
         } catch (RuntimeException e) {
             if (store != null) {
@@ -91,7 +93,44 @@ public final class Group implements AutoCloseable {
         TCPStoreOptions o = new TCPStoreOptions();
         o.port((short) tcp.port()).isServer(world.rank() == 0).numWorkers(new SizeTPointer(1).put(world.size()))
                 .waitWorkers(true).timeout(timeout);
+        if (world.rank() == 0) {
+            Inet4Address only = serverAddress(tcp.host());
+            if (only != null) {
+                o.masterListenFd(new IntOptional(listen(only, tcp.port(), world)));
+            }
+        }
         return new TCPStore(tcp.host(), o);
+    }
+
+    /**
+     * The one address the store's server listens on: the master's, when it is an IPv4 address of this machine
+     * (loopback included); null (libtorch's default: every interface, as PyTorch's) when the master's address is
+     * not one of this machine's own (a name that another host answers for, a forwarded address) or sockets
+     * cannot be made here.
+     */
+    static Inet4Address serverAddress(String host) {
+        if (!Libc.canListen()) {
+            return null;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (!(a instanceof Inet4Address v4)) {
+                return null;
+            }
+            return a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null ? v4 : null;
+        } catch (UnknownHostException | java.net.SocketException e) {
+            return null;
+        }
+    }
+
+    private static int listen(Inet4Address address, int port, World world) {
+        Libc libc = Libc.load();
+        try {
+            return libc.listen(address, port, Math.max(128, world.size()));
+        } catch (java.io.IOException e) {
+            throw new DistributedException(world + ": the store's server " + e.getMessage()
+                    + " (another job on this port? choose another MASTER_PORT)", e);
+        }
     }
 
     /**

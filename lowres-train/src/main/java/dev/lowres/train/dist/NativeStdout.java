@@ -1,7 +1,5 @@
 package dev.lowres.train.dist;
 
-import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -153,40 +151,6 @@ final class NativeStdout {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a temporary file; the system's cleaning takes it
-        }
-    }
-
-    /** The few libc calls used, through JNA. */
-    private record Libc(Function dup, Function dup2, Function open, Function close, Function fflush) {
-        static Libc load() {
-            try {
-                NativeLibrary c = NativeLibrary.getInstance("c");
-                return new Libc(c.getFunction("dup"), c.getFunction("dup2"), c.getFunction("open"),
-                        c.getFunction("close"), c.getFunction("fflush"));
-            } catch (UnsatisfiedLinkError e) {
-                return null;
-            }
-        }
-
-        int dup(int fd) {
-            return dup.invokeInt(new Object[] {fd});
-        }
-
-        int dup2(int from, int to) {
-            return dup2.invokeInt(new Object[] {from, to});
-        }
-
-        int open(String path, int flags) {
-            return open.invokeInt(new Object[] {path, flags});
-        }
-
-        void close(int fd) {
-            close.invokeInt(new Object[] {fd});
-        }
-
-        /** {@code fflush(NULL)}: every C stdio stream (std::cout shares stdout's buffer). */
-        void flushAll() {
-            fflush.invokeInt(new Object[] {null});
         }
     }
 }

@@ -36,15 +36,19 @@ class GroupTest {
 
     /** Runs {@code body} as ranks 0 and 1 and returns their results. */
     <T> List<T> onTwoRanks(RankBody<T> body) throws Exception {
+        return onTwoRanks(new Rendezvous.File(dir.resolve("store-" + System.nanoTime())), body);
+    }
+
+    /** Runs {@code body} as ranks 0 and 1 meeting at {@code rendezvous} and returns their results. */
+    <T> List<T> onTwoRanks(Rendezvous rendezvous, RankBody<T> body) throws Exception {
         Torch.load();
-        Path store = dir.resolve("store-" + System.nanoTime());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<T>> futures = new ArrayList<>();
             for (int rank = 0; rank < 2; rank++) {
                 int r = rank;
                 futures.add(pool.submit(() -> {
-                    World world = new World(r, 2, r, new Rendezvous.File(store), Duration.ofSeconds(20));
+                    World world = new World(r, 2, r, rendezvous, Duration.ofSeconds(20));
                     try (PointerScope scope = new PointerScope(); Group g = Group.connect(world)) {
                         return body.run(g);
                     }
@@ -58,6 +62,55 @@ class GroupTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aTcpRendezvousOnLoopbackListensOnLoopbackOnly() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        int p = port;
+        List<List<String>> listening = onTwoRanks(new Rendezvous.Tcp("127.0.0.1", port), g -> {
+            double[] v = {g.rank() + 1};
+            g.sum(v, "a test sum");
+            assertEquals(3, v[0]);
+            return listeners(p);
+        });
+        // rank 0's store server: bound to 127.0.0.1 (0100007F in /proc/net/tcp), not to every interface
+        assertEquals(List.of("0100007F"), listening.get(0), "listening sockets on port " + port);
+        assertEquals(Group.serverAddress("127.0.0.1"), java.net.InetAddress.getByName("127.0.0.1"));
+        assertEquals(null, Group.serverAddress("192.0.2.1"), "an address of no interface here: libtorch's default");
+    }
+
+    @Test
+    void aTakenPortSaysSo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            World world = new World(0, 2, 0, new Rendezvous.Tcp("127.0.0.1", taken.getLocalPort()),
+                    Duration.ofSeconds(2));
+            DistributedException e = assertThrows(DistributedException.class, () -> Group.connect(world));
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    && e.getMessage().contains("MASTER_PORT"), e.getMessage());
+        }
+    }
+
+    /** The local addresses (hex, as /proc/net/tcp writes them) of the sockets listening on {@code port}. */
+    static List<String> listeners(int port) throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        String hexPort = String.format(java.util.Locale.ROOT, "%04X", port);
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && f[1].endsWith(":" + hexPort) && f[3].equals("0A")) { // 0A: LISTEN
+                out.add(f[1].substring(0, f[1].indexOf(':')));
+            }
+        }
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp6"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && f[1].endsWith(":" + hexPort) && f[3].equals("0A")) {
+                out.add("v6 " + f[1].substring(0, f[1].indexOf(':')));
+            }
+        }
+        return out;
     }
 
     @Test
