@@ -6,10 +6,11 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A 2-d convolution, weight (out, in / groups, k, k), optional bias; square kernel, stride and padding.
  *
- * <p>A 1x1 convolution with a stride s (a projection shortcut) runs as the stride-1 convolution of every s-th
- * pixel, which is the same arithmetic: oneDNN 3.x in libtorch 2.10 divides by zero (SIGFPE, the JVM dies)
- * choosing its blocking for the backward pass of some strided 1x1 convolutions on AVX-512 CPUs
- * (pre-activation ResNet-50's projections at batch 2, seen here), and the stride-1 kernels are not affected.
+ * <p>A 1x1 convolution with a stride s (a projection shortcut) runs on libtorch's strided kernel when its input
+ * channels (per group) fill whole blocks of 16, and otherwise as the stride-1 convolution of every s-th pixel, which
+ * is the same arithmetic ({@link StridedOneByOne}): oneDNN's 1x1 backward-weights kernels write past their
+ * workspace for channels-last inputs with fewer channels than their block (oneDNN issue 6035). The subsampled form
+ * costs its backward pass a zero-filled full-size gradient: 12% of WRN-28-2's backward pass (BENCHMARKS.md).
  */
 public final class Conv2d implements Layer {
     private final Param weight;
@@ -29,7 +30,8 @@ public final class Conv2d implements Layer {
         this.padding = new long[] {padding, padding};
         this.groups = groups;
         long[] shape = weight.shape();
-        this.subsample = shape[2] == 1 && shape[3] == 1 && padding == 0 && stride > 1 ? stride : 1;
+        boolean strided1x1 = shape[2] == 1 && shape[3] == 1 && padding == 0 && stride > 1;
+        this.subsample = strided1x1 && StridedOneByOne.subsampled(shape[1]) ? stride : 1;
     }
 
     /**
