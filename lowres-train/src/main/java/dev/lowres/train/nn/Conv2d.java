@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.global.torch;
  * channels (per group) fill whole blocks of 16, and otherwise as the stride-1 convolution of every s-th pixel, which
  * is the same arithmetic ({@link StridedOneByOne}): oneDNN's 1x1 backward-weights kernels write past their
  * workspace for channels-last inputs with fewer channels than their block (oneDNN issue 6035). The subsampled form
- * costs its backward pass a zero-filled full-size gradient: 12% of WRN-28-2's backward pass (BENCHMARKS.md).
+ * costs its backward pass a zero-filled full-size gradient: about 15% of WRN-28-2's backward pass (BENCHMARKS.md).
  */
 public final class Conv2d implements Layer {
     private final Param weight;
@@ -32,6 +32,11 @@ public final class Conv2d implements Layer {
         long[] shape = weight.shape();
         boolean strided1x1 = shape[2] == 1 && shape[3] == 1 && padding == 0 && stride > 1;
         this.subsample = strided1x1 && StridedOneByOne.subsampled(shape[1]) ? stride : 1;
+    }
+
+    /** Whether this convolution runs as the stride-1 convolution of a subsample ({@link StridedOneByOne}). */
+    boolean subsampled() {
+        return subsample > 1;
     }
 
     /**

@@ -6,9 +6,9 @@ import java.util.Locale;
  * How a 1x1 convolution with a stride above 1 runs: on libtorch's own strided kernel ({@link #NATIVE}), or as the
  * stride-1 convolution of every s-th pixel ({@link #SUBSAMPLE}, the same arithmetic, slower to train: its backward
  * pass fills a full-size zero gradient around the sampled pixels). {@link #AUTO}, the default, takes the native kernel
- * when the input channels per group are a multiple of 16, so that oneDNN's 1x1 kernels (blocks of 8 channels with
- * AVX2, 16 with AVX-512) never see a partial block: with one, its backward-weights kernel for channels-last
- * inputs writes past its workspace (oneDNN issue 6035: wrong gradients, hangs or a crash).
+ * when the input channels per group are a multiple of 16, so that oneDNN's 1x1 kernels never see a partial block of
+ * channels (their fp32 blocks are 8 channels with AVX2, 16 with AVX-512): with one, its backward-weights kernel for
+ * channels-last inputs writes past its workspace (oneDNN issue 6035: wrong gradients, hangs or a crash).
  *
  * <p>The environment variable {@code LOWRES_STRIDED_1X1} ({@code auto}, {@code native} or {@code subsample}) chooses
  * for the whole process: {@code subsample} is the way out should a CPU's oneDNN kernel fail on a shape that
