@@ -5,6 +5,9 @@ import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
 import dev.lowres.train.eval.TrainedModel;
 import dev.lowres.train.prune.ChannelPruning;
+import dev.lowres.train.recipe.PruneMethod;
+import dev.lowres.train.recipe.PruneSchedule;
+import dev.lowres.train.recipe.Word;
 import dev.lowres.train.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,6 +40,25 @@ import picocli.CommandLine.Spec;
             "66:run or dataset not found", "74:I/O error"},
         mixinStandardHelpOptions = true, sortOptions = false)
 final class PruneCommand implements Callable<Integer> {
+    /** What {@code --method} removes. */
+    enum Method implements Word {
+        /** Single weights, by global magnitude: a run with {@code prune.method=magnitude}. */
+        MAGNITUDE("magnitude"),
+        /** Whole channels inside the blocks: a smaller network, made before the fine-tuning. */
+        CHANNELS("channels");
+
+        private final String id;
+
+        Method(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+    }
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -97,20 +119,19 @@ final class PruneCommand implements Callable<Integer> {
                 "schedule.kind=cosine", "schedule.lr=" + (lr != null ? lr : from.recipe().schedule().lr() / 10),
                 "schedule.warmup_epochs=0", "schedule.milestones=[]", "distill.loss=none", "distill.teacher=''"));
         Path start;
-        switch (method.trim().toLowerCase(Locale.ROOT)) {
-            case "magnitude" -> {
-                if (!List.of("oneshot", "gradual").contains(schedule)) {
-                    throw new IllegalArgumentException("--schedule must be oneshot or gradual: " + schedule);
-                }
+        switch (Word.parse(Method.class, "--method", method)) {
+            case MAGNITUDE -> {
                 start = run;
-                sets.addAll(List.of("prune.method=magnitude", "prune.amount=" + amount, "prune.schedule=" + schedule));
+                sets.addAll(List.of("prune.method=" + PruneMethod.MAGNITUDE.id(), "prune.amount=" + amount,
+                        "prune.schedule=" + Word.parse(PruneSchedule.class, "--schedule", schedule).id()));
             }
-            case "channels" -> {
+            case CHANNELS -> {
                 start = out.resolve("surgery");
-                sets.add("model=" + surgery(from, start, text));
-                sets.add("prune.method=none");
+                sets.add("model=" + surgery(from, start, text,
+                        Word.parse(ChannelPruning.Criterion.class, "--criterion", criterion)));
+                sets.add("prune.method=" + PruneMethod.NONE.id());
             }
-            default -> throw new IllegalArgumentException("--method must be magnitude or channels: " + method);
+            default -> throw new AssertionError(method);
         }
         sets.add("start_from='" + start.toAbsolutePath().normalize().toString().replace("'", "''") + "'");
         sets.addAll(overrides);
@@ -133,12 +154,12 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /** Channel pruning of the run's final weights into {@code dir}; returns the pruned model's name. */
-    private String surgery(RunInfo from, Path dir, PrintWriter text) throws Exception {
+    private String surgery(RunInfo from, Path dir, PrintWriter text, ChannelPruning.Criterion criterion)
+            throws Exception {
         Network network = ModelRegistry.create(from.recipe().model(), from.image().channels(), from.image().height(),
                 from.classes().size());
         ChannelPruning.Result r = ChannelPruning.prune(network,
-                TrainedModel.weights(from, RunInfo.Weights.FINAL, network), amount,
-                ChannelPruning.Criterion.parse(criterion));
+                TrainedModel.weights(from, RunInfo.Weights.FINAL, network), amount, criterion);
         ChannelPruning.write(from, r, dir, CommandLines.current(spec));
         Network smaller = ModelRegistry.create(r.model(), from.image().channels(), from.image().height(),
                 from.classes().size());

@@ -150,7 +150,17 @@ class CompressionCommandTest {
         CliTest.Run method = lowres("prune", "--run", base.toString(), "--method", "lottery", "--amount", "0.5",
                 "-o", dir.resolve("z").toString(), "-q");
         assertEquals(ExitCodes.USAGE, method.code(), method.err());
-        assertTrue(method.err().contains("magnitude or channels"), method.err());
+        assertTrue(method.err().contains("--method must be magnitude, channels: lottery"), method.err());
+        CliTest.Run schedule = lowres("prune", "--run", base.toString(), "--method", "magnitude", "--amount", "0.5",
+                "--schedule", "weekly", "-o", dir.resolve("s").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, schedule.code(), schedule.err());
+        assertTrue(schedule.err().contains("--schedule must be oneshot, gradual: weekly"), schedule.err());
+        CliTest.Run criterion = lowres("prune", "--run", base.toString(), "--method", "channels", "--amount", "0.5",
+                "--criterion", "l2", "-o", dir.resolve("c").toString(), "-q");
+        assertEquals(ExitCodes.USAGE, criterion.code(), criterion.err());
+        assertTrue(criterion.err().contains("--criterion must be l1, bn-scale: l2"), criterion.err());
+        assertTrue(!Files.exists(dir.resolve("s")) && !Files.exists(dir.resolve("c").resolve("surgery")),
+                "a refused option writes nothing");
 
         Path vit = dir.resolve("mobile");
         CliTest.Run train = lowres("train", "-d", data.toString(), "-o", vit.toString(), "-r", "demo", "-m",

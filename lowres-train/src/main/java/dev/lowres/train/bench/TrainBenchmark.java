@@ -2,13 +2,12 @@ package dev.lowres.train.bench;
 
 import dev.lowres.train.dist.Group;
 import dev.lowres.train.dist.Replicas;
-import dev.lowres.train.engine.Autocast;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
 import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.engine.Torch;
 import dev.lowres.train.loop.SoftCrossEntropy;
-import dev.lowres.train.loop.TrainingRun;
+import dev.lowres.train.loop.TrainStep;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
@@ -23,11 +22,12 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Times training steps (forward under autocast, backward, the recipe's optimizer step, gradients cleared) of
- * a network on one random batch reused every step, so the figure is the network's, not the loader's: the
- * same work {@code bench/torch_train.py} times in PyTorch. As one rank of a data-parallel group, each step also
- * averages the gradients over the ranks ({@link Replicas}), each rank on its share of the batch, and the figure is
- * the whole group's (the global batch per step).
+ * Times training steps of a network on one random batch reused every step, so the figure is the network's, not
+ * the loader's: a run's own {@link TrainStep} (forward under autocast, the loss read back, backward, the recipe's
+ * optimizer step, gradients dropped), without distillation, pruning or a weight average, the work
+ * {@code bench/torch_train.py} times in PyTorch. As one rank of a data-parallel group, each step also agrees on the
+ * loss and averages the gradients over the ranks ({@link Replicas}), each rank on its share of the batch, as a
+ * run's step does, and the figure is the whole group's (the global batch per step).
  */
 public final class TrainBenchmark {
     /**
@@ -86,7 +86,6 @@ public final class TrainBenchmark {
         }
         Precision precision = c.precision().resolve(c.device());
         Torch.load();
-        SoftCrossEntropy loss = new SoftCrossEntropy(0);
         SplittableRandom random = new SplittableRandom(0);
         float[] pixels = new float[local * 3 * c.size() * c.size()];
         for (int i = 0; i < pixels.length; i++) {
@@ -103,16 +102,18 @@ public final class TrainBenchmark {
              PointerScope batchScope = new PointerScope()) {
             Tensor x = Tensors.floats(pixels, c.device(), local, 3, c.size(), c.size());
             Tensor y = Tensors.longs(labels, c.device());
+            TrainStep step = TrainStep.plain(model, sgd, precision, new SoftCrossEntropy(0),
+                    recipe.optimizer().momentum(), replicas);
             double last = 0;
             for (int i = 0; i < 3; i++) {
-                last = step(model, sgd, loss, x, y, precision, replicas, i);
+                last = step.run(x, y, y, 0.01, i, false).loss();
             }
             double best = Double.MAX_VALUE;
             List<Double> figures = new java.util.ArrayList<>();
             for (int r = 0; r < c.repeats(); r++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < c.steps(); i++) {
-                    last = step(model, sgd, loss, x, y, precision, replicas, i);
+                    last = step.run(x, y, y, 0.01, 3 + (long) r * c.steps() + i, false).loss();
                 }
                 double ms = (System.nanoTime() - t0) / 1e6 / c.steps();
                 figures.add(c.batch() * 1000 / ms);
@@ -122,23 +123,6 @@ public final class TrainBenchmark {
             }
             return new Result(c.batch() * 1000 / best, best, List.copyOf(figures), network.parameters(),
                     network.gigaflops(), last);
-        }
-    }
-
-    /** One training step in its own scope; returns the loss. */
-    private static double step(Model model, MomentumSgd sgd, SoftCrossEntropy loss, Tensor x, Tensor y,
-                               Precision precision, Replicas replicas, long step) {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor logits;
-            try (Autocast autocast = Autocast.enter(model.device(), precision)) {
-                logits = model.forward(x, true);
-            }
-            Tensor l = loss.apply(logits, y);
-            l.backward();
-            replicas.reduceGradients(step);
-            sgd.step(0.01);
-            TrainingRun.zeroGradients(model.trainable());
-            return l.item_double();
         }
     }
 }

@@ -29,12 +29,11 @@ import dev.lowres.train.model.InputShape;
 import dev.lowres.train.model.Model;
 import dev.lowres.train.model.ModelRegistry;
 import dev.lowres.train.model.Network;
-import dev.lowres.train.nn.BatchNormSync;
 import dev.lowres.train.nn.DoReFa;
-import dev.lowres.train.nn.Param;
 import dev.lowres.train.optim.MomentumSgd;
 import dev.lowres.train.optim.WeightAverage;
 import dev.lowres.train.recipe.LearningRateSchedule;
+import dev.lowres.train.recipe.PruneSchedule;
 import dev.lowres.train.recipe.Recipe;
 import dev.lowres.train.recipe.Recipes;
 import dev.lowres.train.run.Checkpoint;
@@ -47,14 +46,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * One training run: the {@code train} stage of DESIGN.md. It reads a dataset, trains the recipe's network
@@ -98,11 +94,24 @@ public final class TrainingRun {
     public record Result(Path runDir, int epochs, long steps, double bestValTop1, EpochMetrics last, boolean stopped) {
     }
 
-    /** The parts of a run the loop works with. */
-    private record Context(RunDirectory dir, Recipe recipe, Model model, MomentumSgd sgd, WeightAverage ema,
-                           Loader train, Loader val, LearningRateSchedule schedule, MetricsLog metrics,
-                           Precision precision, SoftCrossEntropy loss, Teacher teacher, Distillation distillation,
-                           MagnitudePruner pruner, DoReFa quantizers, Replicas replicas) {
+    /** The parts of a run the loop works with: where it writes, what it reads, and its step. */
+    private record Context(RunDirectory dir, Recipe recipe, Loader train, Loader val, LearningRateSchedule schedule,
+                           MetricsLog metrics, TrainStep step) {
+        Model model() {
+            return step.model();
+        }
+
+        Replicas replicas() {
+            return step.replicas();
+        }
+
+        WeightAverage ema() {
+            return step.ema();
+        }
+
+        MagnitudePruner pruner() {
+            return step.pruner();
+        }
     }
 
     public Result run() throws IOException, DatasetException {
@@ -209,10 +218,11 @@ public final class TrainingRun {
                     listener.note("distilling from " + teacher.describe() + " (" + recipe.distill().loss() + ", T "
                             + recipe.distill().temperature() + ", alpha " + recipe.distill().alpha() + ")");
                 }
-                Context ctx = new Context(dir, recipe, model, sgd, ema, train, val, schedule, metrics, precision,
-                        new SoftCrossEntropy(recipe.labelSmoothing()), teacher,
-                        teacher == null ? null : Distillation.of(recipe.distill()), pruner,
-                        model.quantizers(recipe.quantize()), replicas);
+                TrainStep step = new TrainStep(model, sgd, precision, new SoftCrossEntropy(recipe.labelSmoothing()),
+                        schedule, recipe.optimizer().momentum(), recipe.gradClipNorm(), replicas, teacher,
+                        teacher == null ? null : Distillation.of(recipe.distill()), model.quantizers(recipe.quantize()),
+                        ema, pruner);
+                Context ctx = new Context(dir, recipe, train, val, schedule, metrics, step);
                 return loop(ctx, start);
             }
         }
@@ -247,7 +257,7 @@ public final class TrainingRun {
     /** The run's pruning schedule in steps: {@code prune.start} and {@code end} are shares of all its steps. */
     static SparsitySchedule sparsity(Recipe recipe, int batchesPerEpoch) {
         Recipe.Prune p = recipe.prune();
-        if (p.schedule().equals("oneshot")) {
+        if (p.schedule() == PruneSchedule.ONESHOT) {
             return SparsitySchedule.oneShot(p.amount());
         }
         long steps = (long) recipe.epochs() * batchesPerEpoch;
@@ -477,7 +487,7 @@ public final class TrainingRun {
     /** Writes a checkpoint to each of {@code files} in turn, from finite weights only. */
     private void checkpoint(Context ctx, Position position, int epoch, int batch, double lr, Path... files)
             throws IOException {
-        Checkpoint.Snapshot snapshot = Checkpoint.snapshot(ctx.model(), ctx.sgd(), ctx.ema(), position);
+        Checkpoint.Snapshot snapshot = Checkpoint.snapshot(ctx.model(), ctx.step().sgd(), ctx.ema(), position);
         String bad = snapshot.firstNonFinite();
         if (bad != null) {
             diverged(ctx, epoch, batch, position.step(), lr, "the weights became non-finite (" + bad + ")");
@@ -489,93 +499,16 @@ public final class TrainingRun {
         }
     }
 
-    /**
-     * Forward (under autocast), the ranks' agreement on the loss, backward, the gradients' all-reduce, clipping,
-     * the optimizer step, the buffers' broadcast and the weight average.
-     */
+    /** The batch's tensors, then {@link TrainStep#run}. */
     private static Replicas.StepAgreement trainStep(Context ctx, Batch b, double lr, long step, boolean stop) {
-        Model model = ctx.model();
-        Device device = model.device();
-        InputShape image = model.network().input();
+        Device device = ctx.model().device();
         int n = b.size();
-        if (ctx.pruner() != null) {
-            ctx.pruner().beforeStep(step);
-        }
         try (PointerScope scope = new PointerScope()) {
-            Tensor x = Tensors.floats(b.images().asFloatBuffer(), device, image.batch(n));
+            Tensor x = Tensors.floats(b.images().asFloatBuffer(), device, ctx.model().network().input().batch(n));
             Tensor labels = Tensors.longs(b.labels().asIntBuffer(), device, n);
             Tensor target = b.hasTargets() ? Tensors.floats(b.targets().asFloatBuffer(), device, n,
                     b.targets().remaining() / 4 / n) : labels;
-            Tensor logits;
-            try (Autocast autocast = Autocast.enter(device, ctx.precision());
-                 BatchNormSync.Scope sync = BatchNormSync.enter(ctx.replicas().batchNormSync());
-                 DoReFa.Scope quantized = DoReFa.enter(ctx.quantizers())) {
-                logits = model.forward(x, true);
-            }
-            Tensor loss = ctx.loss().apply(logits, target);
-            if (ctx.teacher() != null) {
-                loss = ctx.distillation().loss(loss, logits, ctx.teacher().logits(x), labels);
-            }
-            long correct;
-            try (NoGradGuard g = new NoGradGuard()) {
-                correct = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(labels).sum().item_long();
-            }
-            // every rank learns the others' loss and stop requests, so that all of them stop at the same step
-            Replicas.StepAgreement agreed = ctx.replicas().agree(loss.item_double(), correct, stop, step);
-            if (!Double.isFinite(agreed.loss())) {
-                return agreed;
-            }
-            loss.backward();
-            ctx.replicas().reduceGradients(step);
-            if (ctx.recipe().gradClipNorm() > 0) {
-                clip(model.trainable(), ctx.recipe().gradClipNorm());
-            }
-            ctx.sgd().step(lr, ctx.schedule().momentumAt(step, ctx.recipe().optimizer().momentum()));
-            zeroGradients(model.trainable());
-            ctx.replicas().syncBuffers(step);
-            if (ctx.ema() != null) {
-                ctx.ema().update();
-            }
-            if (ctx.pruner() != null) {
-                ctx.pruner().afterStep();
-            }
-            return agreed;
-        }
-    }
-
-    /**
-     * Clears the gradients for the next step: drops them, as PyTorch's {@code zero_grad(set_to_none=True)}
-     * does, so the next backward pass writes fresh gradients instead of adding to zeroed ones.
-     */
-    public static void zeroGradients(List<Param> trainable) {
-        try (PointerScope scope = new PointerScope()) {
-            for (Param p : trainable) {
-                p.value().mutable_grad().reset();
-            }
-        }
-    }
-
-    /** Scales all gradients so that their global L2 norm is at most {@code max}. */
-    static void clip(List<Param> trainable, double max) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor sum = null;
-            for (Param p : trainable) {
-                Tensor grad = p.value().grad();
-                if (grad.defined()) {
-                    Tensor s = grad.square().sum();
-                    sum = sum == null ? s : sum.add(s);
-                }
-            }
-            double norm = sum == null ? 0 : Math.sqrt(sum.item_double());
-            if (norm > max) {
-                Scalar scale = new Scalar(max / norm);
-                for (Param p : trainable) {
-                    Tensor grad = p.value().grad();
-                    if (grad.defined()) {
-                        grad.mul_(scale);
-                    }
-                }
-            }
+            return ctx.step().run(x, labels, target, lr, step, stop);
         }
     }
 
@@ -597,8 +530,8 @@ public final class TrainingRun {
                     Tensor x = Tensors.floats(b.images().asFloatBuffer(), device, image.batch(size));
                     Tensor labels = Tensors.longs(b.labels().asIntBuffer(), device, size);
                     Tensor logits;
-                    try (Autocast autocast = Autocast.enter(device, ctx.precision());
-                         DoReFa.Scope quantized = DoReFa.enter(ctx.quantizers())) {
+                    try (Autocast autocast = Autocast.enter(device, ctx.step().precision());
+                         DoReFa.Scope quantized = DoReFa.enter(ctx.step().quantizers())) {
                         logits = model.forward(x, false);
                     }
                     lossSum += loss.apply(logits, labels).item_double() * size;

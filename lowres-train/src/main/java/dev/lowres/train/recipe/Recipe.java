@@ -159,21 +159,20 @@ public record Recipe(String name, String description, String model, int epochs, 
      *
      * @param method {@code none} or {@code magnitude} (global, unstructured)
      * @param amount the final share of convolution and linear weights set to zero, in (0, 1)
-     * @param schedule {@code oneshot}: the whole amount before the first step; {@code gradual}: Zhu &amp; Gupta's
-     *                 cubic rise from {@code start} to {@code end}
+     * @param schedule the whole amount at once or Zhu &amp; Gupta's cubic rise from {@code start} to {@code end}
      * @param start gradual: where the pruning begins, as a share of the run's steps
      * @param end gradual: where the final sparsity is reached, as a share of the run's steps
      * @param everySteps gradual: steps between two rises of the sparsity (0: twenty rises from start to end)
      */
     @JsonPropertyOrder({"method", "amount", "schedule", "start", "end", "every_steps"})
-    public record Prune(PruneMethod method, double amount, String schedule, double start, double end,
+    public record Prune(PruneMethod method, double amount, PruneSchedule schedule, double start, double end,
                         int everySteps) {
         /** No pruning. */
-        public static final Prune NONE = new Prune(PruneMethod.NONE, 0.5, "gradual", 0, 0.5, 0);
+        public static final Prune NONE = new Prune(PruneMethod.NONE, 0.5, PruneSchedule.GRADUAL, 0, 0.5, 0);
 
         public Prune {
             method = method == null ? PruneMethod.NONE : method;
-            schedule = schedule == null ? "gradual" : schedule;
+            schedule = schedule == null ? PruneSchedule.GRADUAL : schedule;
         }
     }
 }

@@ -193,8 +193,6 @@ public final class Recipes {
         Recipe.Prune p = r.prune();
         require(p.method() == PruneMethod.NONE || (p.amount() > 0 && p.amount() < 1),
                 "prune.amount is the share of weights removed and must be in (0, 1): " + p.amount());
-        require(List.of("oneshot", "gradual").contains(p.schedule()),
-                "prune.schedule must be oneshot or gradual: " + p.schedule());
         require(p.start() >= 0 && p.end() >= p.start() && p.end() <= 1,
                 "prune.start and prune.end are shares of the run with 0 <= start <= end <= 1: " + p.start() + ", "
                         + p.end());

@@ -115,6 +115,9 @@ class PruningRunTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pruned("prune.amount=1"));
         assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> pruned("prune.method=lottery"));
+        e = assertThrows(IllegalArgumentException.class, () -> pruned("prune.schedule=weekly"));
+        assertTrue(e.getMessage().contains("prune.schedule must be oneshot, gradual: weekly"), e.getMessage());
+        assertEquals(dev.lowres.train.recipe.PruneSchedule.ONESHOT, pruned("prune.schedule= OneShot").prune().schedule());
         e = assertThrows(IllegalArgumentException.class, () -> TrainingRunTest.train(dir.resolve("x"),
                 pruned("model=wrn-16-1"), false, -1));
         assertTrue(e.getMessage().contains("trained wrn-16-2, not wrn-16-1"), e.getMessage());
