@@ -79,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = {"-b", "--batch-size"}, defaultValue = "128", paramLabel = "N",
             description = "Forward batch. Default: 128 (on CPU, larger batches of 32 px images make activations over "
-                    + "glibc's 32 MB mmap threshold, mapped and unmapped every batch: batch 256 ran 40% slower).")
+                    + "glibc's 32 MB mmap threshold, mapped and unmapped every batch: batch 256 ran 40%% slower).")
     int batchSize;
 
     @Option(names = "--flip-tta", description = "Average the probabilities of each image and its mirror image.")

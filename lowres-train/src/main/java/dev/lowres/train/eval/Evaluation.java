@@ -1,11 +1,9 @@
 package dev.lowres.train.eval;
 
 import dev.lowres.data.Version;
-import dev.lowres.data.classes.ClassEntry;
 import dev.lowres.data.classes.ImageNetClasses;
 import dev.lowres.data.corrupt.Corruption;
 import dev.lowres.data.load.SplitView;
-import dev.lowres.data.store.AtomicFiles;
 import dev.lowres.data.store.Dataset;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.Manifest;
@@ -13,27 +11,15 @@ import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Precision;
 import dev.lowres.train.eval.result.EvalMetrics;
 import dev.lowres.train.eval.result.Prediction;
-import dev.lowres.train.metrics.AccuracyAccumulator;
-import dev.lowres.train.metrics.AccuracyResult;
-import dev.lowres.train.metrics.CalibrationAccumulator;
-import dev.lowres.train.metrics.CalibrationResult;
-import dev.lowres.train.metrics.MultiLabelAccumulator;
-import dev.lowres.train.metrics.MultiLabelResult;
 import dev.lowres.train.metrics.MultiLabels;
-import dev.lowres.train.metrics.Temperature;
-import dev.lowres.train.metrics.TemperatureStudy;
-import dev.lowres.train.metrics.TopK;
 import dev.lowres.train.run.MetricsLog;
 import dev.lowres.train.run.RunDirectory;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,131 +104,28 @@ public final class Evaluation {
      */
     public static Outcome run(Options o, Device device, Precision precision, boolean channelsLast, Listener listener,
                               dev.lowres.train.dist.Group group) throws IOException, DatasetException {
-        int rank = group == null ? 0 : group.rank();
         int ranks = group == null ? 1 : group.size();
-        boolean leader = rank == 0;
+        boolean leader = group == null || group.rank() == 0;
         Precision resolved = precision.resolve(device);
-        RunInfo run = RunInfo.load(o.run());
-        Path data = o.data() != null ? o.data() : run.trainData();
-        if (!Files.exists(data.resolve("manifest.json"))) {
-            throw new java.nio.file.NoSuchFileException(data + " (no dataset there"
-                    + (o.data() == null ? ": the run's training data has moved; give --data" : "") + ")");
-        }
-        Dataset dataset = Dataset.open(data);
-        Manifest manifest = dataset.manifest();
-        String split = o.split() != null ? o.split() : defaultSplit(run, manifest);
-        Manifest.Split s = dataset.split(split);
-        if (manifest.image().channels() != run.image().channels() || manifest.image().height() != run.image().height()
-                || manifest.image().width() != run.image().width()) {
-            throw new IllegalArgumentException(data + " holds " + shape(manifest.image()) + " images; the run's "
-                    + run.recipe().model() + " was trained on " + shape(run.image()));
-        }
-        ClassMapping mapping = ClassMapping.of(manifest.classes(), counts(s, manifest.classes().size()),
-                run.classes());
-        if (group != null) {
-            // ranks given other splits, subsets or attacks would gather rows of other sizes
-            group.agree(String.join("\n", split, String.valueOf(s.count()), String.valueOf(run.classes()),
-                    String.valueOf(o.weights()), String.valueOf(o.flipTta()), String.valueOf(o.corruptions()),
-                    String.valueOf(o.robustRecords()), String.valueOf(o.attack()), String.valueOf(o.seed()),
-                    String.valueOf(o.realLabels() != null || o.labels() != null)), "the evaluation's split or options");
-        }
-        Path out = o.out() != null ? o.out()
-                : o.run().resolve("eval").resolve(dataset.dir().toAbsolutePath().normalize().getFileName() + "-" + split);
+        Target t = Target.of(o, group);
         if (leader) {
-            Files.createDirectories(out);
+            Files.createDirectories(t.out());
         }
-        MultiLabels multi = null;
-        List<String> keys = CleanPass.keys(dataset, split);
-        if (o.realLabels() != null) {
-            multi = MultiLabels.fromReal(o.realLabels(), keys, run.wnids(), ImageNetClasses.get().wnidsSorted());
-        } else if (o.labels() != null) {
-            multi = MultiLabels.fromJson(o.labels(), keys, run.wnids());
-        }
-
-        try (TrainedModel model = TrainedModel.load(run, o.weights(), device, resolved, channelsLast)) {
-            listener.phase("predict " + split, s.count());
-            int n = Math.toIntExact(s.count());
-            int classes = run.classes().size();
-            AccuracyAccumulator accuracy = new AccuracyAccumulator(classes);
-            CalibrationAccumulator calibration = new CalibrationAccumulator();
-            MultiLabelAccumulator multiAcc = multi == null ? null : new MultiLabelAccumulator(multi);
-            double[] lossSum = {0};
-            long[] top5Hits = new long[classes];
-            int[][] top5 = new int[n][];
-            float[][] prob5 = new float[n][];
-            // the temperature study keeps the logits of at most TEMPERATURE_RECORDS evenly spaced records
-            int stride = Math.max(1, (n + TEMPERATURE_RECORDS - 1) / TEMPERATURE_RECORDS);
-            List<float[]> sampleScores = new ArrayList<>();
-            List<Integer> sampleLabels = new ArrayList<>();
-            CleanPass.Pass p = CleanPass.streamSharded(group, model, data, split, mapping, o.batchSize(), o.flipTta(),
-                    o.threads(), classes, listener::progress, (record, label, scores) -> {
-                        float[] probs = Temperature.softmax(scores, 1.0);
-                        int[] top = TopK.indices(probs, Math.min(5, classes));
-                        top5[record] = top;
-                        prob5[record] = new float[top.length];
-                        for (int k = 0; k < top.length; k++) {
-                            prob5[record][k] = probs[top[k]];
-                        }
-                        accuracy.add(label, top);
-                        for (int k : top) {
-                            top5Hits[label] += k == label ? 1 : 0;
-                        }
-                        calibration.add(label, probs, top[0]);
-                        lossSum[0] += -Math.log(Math.max(probs[label], 1e-12));
-                        if (multiAcc != null) {
-                            multiAcc.add(record, label, top[0]);
-                        }
-                        if (record % stride == 0) {
-                            sampleScores.add(scores);
-                            sampleLabels.add(label);
-                        }
-                    });
+        try (TrainedModel model = TrainedModel.load(t.run(), o.weights(), device, resolved, channelsLast)) {
+            listener.phase("predict " + t.split(), t.records());
+            CleanScores clean = new CleanScores(t.records(), t.run().classes().size(), t.multi());
+            CleanPass.Pass p = CleanPass.streamSharded(group, model, t.data(), t.split(), t.mapping(), o.batchSize(),
+                    o.flipTta(), o.threads(), t.run().classes().size(), listener::progress, clean);
             Map<String, String> skipped = new LinkedHashMap<>();
-            EvalMetrics.DataSection dataSection = new EvalMetrics.DataSection(
-                    data.toAbsolutePath().normalize().toString(), manifest.name(), split, n,
-                    manifest.classes().size(), List.of(manifest.image().channels(), manifest.image().height(),
-                    manifest.image().width()));
-            EvalMetrics.Accuracy accuracySection = accuracySection(accuracy.result(), top5Hits, run.classes(),
-                    n == 0 ? Double.NaN : lossSum[0] / n, o.flipTta());
-            MultiLabelResult mr = multiAcc == null ? null : multiAcc.result();
-            EvalMetrics.MultiLabel multiSection = null;
-            if (mr == null) {
+            EvalMetrics.MultiLabel multiSection = clean.multiLabelSection(o.realLabels() != null ? o.realLabels()
+                    : o.labels(), o.realLabels() != null ? "real" : "json");
+            if (multiSection == null) {
                 skipped.put("multilabel", "no --real-labels or --labels given");
-            } else {
-                multiSection = multiLabelSection(mr, o.realLabels() != null ? o.realLabels() : o.labels(),
-                        o.realLabels() != null ? "real" : "json", multi);
             }
-            EvalMetrics.Calibration calibrationSection = calibrationSection(calibration.result(),
-                    sampleScores.toArray(new float[0][]), sampleLabels.stream().mapToInt(Integer::intValue).toArray());
             if (leader) {
-                writePredictions(out.resolve(PREDICTIONS), p, keys, top5, prob5, multi);
+                clean.writePredictions(t.out().resolve(PREDICTIONS), p, t.keys());
             }
-
-            SplitView view = SplitView.open(data, split, false);
-            Subset subset = Subset.of(view, mapping, o.robustRecords());
-            Subset mine = subset.shard(rank, ranks);
-            Robustness.Result corrupted = null;
-            if (!o.corruptions().isEmpty()) {
-                listener.phase("corruptions", (long) subset.size() * (1 + 5L * o.corruptions().size()));
-                corrupted = merge(group, Robustness.run(model, view, mine, o.corruptions(), o.seed(),
-                        o.batchSize(), listener::progress), subset.size());
-            } else {
-                skipped.put("corruptions", "--corruptions none");
-            }
-            Attacks.Result attacked = null;
-            if (o.attack() != null && !model.differentiable()) {
-                skipped.put("adversarial", "the int8 kernels have no gradient to attack with (attack the fp32 run)");
-            } else if (o.attack() != null) {
-                listener.phase("attacks", subset.size());
-                attacked = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
-                        listener::progress), subset.size());
-            } else {
-                skipped.put("adversarial", "--no-attacks");
-            }
-            EvalMetrics.Robustness robustSection = robustnessSection(subset.size(), corrupted, attacked, o.attack());
-            if (robustSection == null) {
-                skipped.put("robustness", "no corruptions and no attacks asked for");
-            }
+            EvalMetrics.Robustness robustSection = robustness(model, t, o, group, listener, skipped);
             Efficiency measured = null;
             if (o.efficiency() && leader) {
                 listener.phase("efficiency", 0);
@@ -252,14 +135,103 @@ public final class Evaluation {
             }
             EvalMetrics m = new EvalMetrics(EvalMetrics.FORMAT, Version.TOOL,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), o.command(), skipped,
-                    runSection(run, model, o), dataSection, accuracySection, multiSection, calibrationSection,
-                    robustSection, efficiencySection(model, measured, device, resolved, o.threads(), ranks,
-                    n / Math.max(1e-9, p.seconds())), mistakes(p, keys, top5, prob5, multi, o.gallery()));
+                    runSection(t.run(), model, o), t.dataSection(), clean.accuracySection(t.run().classes(),
+                    o.flipTta()), multiSection, clean.calibrationSection(), robustSection,
+                    efficiencySection(model, measured, device, resolved, o.threads(), ranks,
+                            t.records() / Math.max(1e-9, p.seconds())),
+                    clean.mistakes(p, t.keys(), o.gallery()));
             if (leader) {
-                m.write(out.resolve(METRICS));
+                m.write(t.out().resolve(METRICS));
             }
-            return new Outcome(out, m, p, run, data, split);
+            return new Outcome(t.out(), m, p, t.run(), t.data(), t.split());
         }
+    }
+
+    /**
+     * What an evaluation reads and where it writes: the run, the dataset and split (checked against the run's image
+     * shape and classes, and agreed on by the ranks), the output directory and the multi-labels.
+     */
+    private record Target(RunInfo run, Path data, Dataset dataset, String split, int records, ClassMapping mapping,
+                          Path out, List<String> keys, MultiLabels multi) {
+        static Target of(Options o, dev.lowres.train.dist.Group group) throws IOException, DatasetException {
+            RunInfo run = RunInfo.load(o.run());
+            Path data = o.data() != null ? o.data() : run.trainData();
+            if (!Files.exists(data.resolve("manifest.json"))) {
+                throw new java.nio.file.NoSuchFileException(data + " (no dataset there"
+                        + (o.data() == null ? ": the run's training data has moved; give --data" : "") + ")");
+            }
+            Dataset dataset = Dataset.open(data);
+            Manifest manifest = dataset.manifest();
+            String split = o.split() != null ? o.split() : defaultSplit(run, manifest);
+            Manifest.Split s = dataset.split(split);
+            if (!manifest.image().equals(run.image())) {
+                throw new IllegalArgumentException(data + " holds " + manifest.image().describe() + " images; the "
+                        + "run's " + run.recipe().model() + " was trained on " + run.image().describe());
+            }
+            ClassMapping mapping = ClassMapping.of(manifest.classes(), counts(s, manifest.classes().size()),
+                    run.classes());
+            if (group != null) {
+                // ranks given other splits, subsets or attacks would gather rows of other sizes
+                group.agree(String.join("\n", split, String.valueOf(s.count()), String.valueOf(run.classes()),
+                        String.valueOf(o.weights()), String.valueOf(o.flipTta()), String.valueOf(o.corruptions()),
+                        String.valueOf(o.robustRecords()), String.valueOf(o.attack()), String.valueOf(o.seed()),
+                        String.valueOf(o.realLabels() != null || o.labels() != null)),
+                        "the evaluation's split or options");
+            }
+            Path out = o.out() != null ? o.out() : o.run().resolve("eval")
+                    .resolve(dataset.dir().toAbsolutePath().normalize().getFileName() + "-" + split);
+            List<String> keys = CleanPass.keys(dataset, split);
+            MultiLabels multi = null;
+            if (o.realLabels() != null) {
+                multi = MultiLabels.fromReal(o.realLabels(), keys, run.wnids(), ImageNetClasses.get().wnidsSorted());
+            } else if (o.labels() != null) {
+                multi = MultiLabels.fromJson(o.labels(), keys, run.wnids());
+            }
+            return new Target(run, data, dataset, split, Math.toIntExact(s.count()), mapping, out, keys, multi);
+        }
+
+        EvalMetrics.DataSection dataSection() {
+            Manifest manifest = dataset.manifest();
+            return new EvalMetrics.DataSection(data.toAbsolutePath().normalize().toString(), manifest.name(), split,
+                    records, manifest.classes().size(), List.of(manifest.image().channels(),
+                    manifest.image().height(), manifest.image().width()));
+        }
+    }
+
+    /**
+     * The corruption and attack passes on the evenly spaced subset, each rank on its share; what is not run is
+     * said in {@code skipped}. Returns null when neither ran.
+     */
+    private static EvalMetrics.Robustness robustness(TrainedModel model, Target t, Options o,
+                                                     dev.lowres.train.dist.Group group, Listener listener,
+                                                     Map<String, String> skipped) throws IOException,
+            DatasetException {
+        SplitView view = SplitView.open(t.data(), t.split(), false);
+        Subset subset = Subset.of(view, t.mapping(), o.robustRecords());
+        Subset mine = group == null ? subset.shard(0, 1) : subset.shard(group.rank(), group.size());
+        Robustness.Result corrupted = null;
+        if (!o.corruptions().isEmpty()) {
+            listener.phase("corruptions", (long) subset.size() * (1 + 5L * o.corruptions().size()));
+            corrupted = merge(group, Robustness.run(model, view, mine, o.corruptions(), o.seed(),
+                    o.batchSize(), listener::progress), subset.size());
+        } else {
+            skipped.put("corruptions", "--corruptions none");
+        }
+        Attacks.Result attacked = null;
+        if (o.attack() != null && !model.differentiable()) {
+            skipped.put("adversarial", "the int8 kernels have no gradient to attack with (attack the fp32 run)");
+        } else if (o.attack() != null) {
+            listener.phase("attacks", subset.size());
+            attacked = merge(group, Attacks.run(model, view, mine, o.attack(), Math.min(o.batchSize(), 128),
+                    listener::progress), subset.size());
+        } else {
+            skipped.put("adversarial", "--no-attacks");
+        }
+        EvalMetrics.Robustness section = robustnessSection(subset.size(), corrupted, attacked, o.attack());
+        if (section == null) {
+            skipped.put("robustness", "no corruptions and no attacks asked for");
+        }
+        return section;
     }
 
     /** The whole subset's corruption figures from each rank's part: correct counts summed over the ranks. */
@@ -319,10 +291,6 @@ public final class Evaluation {
                 + "; give --split");
     }
 
-    private static String shape(Manifest.ImageShape s) {
-        return s.channels() + "x" + s.height() + "x" + s.width();
-    }
-
     private static long[] counts(Manifest.Split s, int classes) {
         if (s.classCounts() == null || s.classCounts().length != classes) {
             return null;
@@ -335,53 +303,6 @@ public final class Evaluation {
                 run.recipe().name(), run.recipe().seed(), run.recipe().epochs(),
                 run.dir().relativize(model.weightsFile()) + (o.weights() == RunInfo.Weights.EMA ? " (ema)" : ""),
                 run.trainData().toString());
-    }
-
-    private static EvalMetrics.Accuracy accuracySection(AccuracyResult a, long[] top5Hits, List<ClassEntry> classes,
-                                                        double loss, boolean flip) {
-        List<EvalMetrics.ClassScore> perClass = new ArrayList<>();
-        for (var c : a.perClass()) {
-            ClassEntry e = classes.get(c.classIndex());
-            perClass.add(new EvalMetrics.ClassScore(c.classIndex(), e.wnid(), e.name(), c.count(), num(c.accuracy()),
-                    num(c.count() == 0 ? Double.NaN : (double) top5Hits[c.classIndex()] / c.count())));
-        }
-        List<EvalMetrics.Confusion> confused = new ArrayList<>();
-        for (var pair : a.mostConfused(20)) {
-            ClassEntry t = classes.get(pair.trueClass());
-            ClassEntry q = classes.get(pair.predictedClass());
-            confused.add(new EvalMetrics.Confusion(pair.trueClass(), t.wnid(), t.name(), pair.predictedClass(),
-                    q.wnid(), q.name(), pair.count(), num(pair.shareOfTrueClass())));
-        }
-        return new EvalMetrics.Accuracy(num(a.top1()), num(a.top5()), num(a.meanPerClass()), num(loss), flip,
-                perClass, confused);
-    }
-
-    private static EvalMetrics.MultiLabel multiLabelSection(MultiLabelResult r, Path source, String kind,
-                                                            MultiLabels labels) {
-        return new EvalMetrics.MultiLabel(source.getFileName().toString(), kind, r.labelled(),
-                num(r.multiLabelTop1()), num(r.originalTop1OnLabelled()), r.mistakes(), r.mistakesValid(),
-                num(r.mistakesValidShare()), labels.droppedLabels(), labels.unmatchedFileKeys());
-    }
-
-    private static EvalMetrics.Calibration calibrationSection(CalibrationResult c, float[][] sampleScores,
-                                                              int[] sampleLabels) {
-        List<EvalMetrics.Bin> bins = new ArrayList<>();
-        for (var b : c.bins()) {
-            bins.add(new EvalMetrics.Bin(round(b.lower(), 6), round(b.upper(), 6), b.count(),
-                    num(b.meanConfidence()), num(b.accuracy())));
-        }
-        EvalMetrics.TemperatureFit temperature = null;
-        if (sampleLabels.length >= 2) {
-            TemperatureStudy.Result t = TemperatureStudy.run(sampleScores, sampleLabels);
-            temperature = new EvalMetrics.TemperatureFit(round(t.temperature(), 6), t.fitRecords(), t.evalRecords(),
-                    scores(t.before()), scores(t.after()));
-        }
-        return new EvalMetrics.Calibration(c.bins().size(), num(c.ece()), num(c.nll()), num(c.brier()), bins,
-                temperature);
-    }
-
-    private static EvalMetrics.Scores scores(CalibrationResult c) {
-        return new EvalMetrics.Scores(num(c.ece()), num(c.nll()), num(c.brier()));
     }
 
     /** The robustness section, or null when neither corruptions nor attacks ran. */
@@ -416,48 +337,6 @@ public final class Evaluation {
                 measured == null ? null : measured.throughputBatch(),
                 measured == null ? null : round(measured.throughputImagesPerSecond(), 1),
                 ranks > 1 ? ranks : null, round(evalRate, 1));
-    }
-
-    private static List<EvalMetrics.Mistake> mistakes(CleanPass.Pass p, List<String> keys, int[][] top5,
-                                                      float[][] prob5, MultiLabels multi, int limit) {
-        List<Integer> wrong = new ArrayList<>();
-        for (int i = 0; i < p.labels().length; i++) {
-            if (top5[i][0] != p.labels()[i]) {
-                wrong.add(i);
-            }
-        }
-        wrong.sort(Comparator.comparingDouble((Integer i) -> -prob5[i][0]).thenComparingInt(i -> i));
-        List<EvalMetrics.Mistake> list = new ArrayList<>();
-        for (int i : wrong.subList(0, Math.min(limit, wrong.size()))) {
-            List<EvalMetrics.Guess> guesses = new ArrayList<>();
-            for (int k = 0; k < top5[i].length; k++) {
-                guesses.add(new EvalMetrics.Guess(top5[i][k], round(prob5[i][k], 5)));
-            }
-            list.add(new EvalMetrics.Mistake(i, keys.get(i), p.labels()[i], guesses,
-                    multi == null || !multi.isLabelled(i) ? null : multi.accepts(i, top5[i][0])));
-        }
-        return list;
-    }
-
-    /**
-     * One line per record: index, key, label, top-5 and their probabilities, and where multi-labels were given
-     * {@code real_correct} (whether they accept the top-1; absent for a record they do not label).
-     */
-    private static void writePredictions(Path file, CleanPass.Pass p, List<String> keys, int[][] top5, float[][] prob5,
-                                         MultiLabels multi) throws IOException {
-        Path temp = AtomicFiles.temp(file);
-        try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < p.labels().length; i++) {
-                List<Double> probs = new ArrayList<>(prob5[i].length);
-                for (float v : prob5[i]) {
-                    probs.add(round(v, 6));
-                }
-                w.write(new Prediction(i, keys.get(i), p.labels()[i], java.util.Arrays.stream(top5[i]).boxed().toList(),
-                        probs, multi != null && multi.isLabelled(i) ? multi.accepts(i, top5[i][0]) : null).toLine());
-                w.write('\n');
-            }
-        }
-        AtomicFiles.commit(temp, file);
     }
 
     /**
