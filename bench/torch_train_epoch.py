@@ -5,7 +5,9 @@ What a PyTorch user writes to train lowres's Wide ResNet (the same network as to
 lowres-data's resources) on a dataset directory that `lowres build` made: a Dataset over the memory-mapped
 npy shards, a DataLoader (shuffle, batch B, drop the last partial batch, --workers worker processes),
 augmentation as lowres's `paper` recipe (4 px zero padding + random 32x32 crop, random horizontal flip) and
-per-channel normalisation by the split's mean and std from manifest.json, SGD (lr 0.1, momentum 0.9,
+per-channel normalisation by the split's mean and std from manifest.json (with --randaugment, torchvision's
+RandAugment(num_ops=2, magnitude=9) on the uint8 image first, as lowres's `paper, randaugment(n=2, m=9)`;
+needs python3-torchvision), SGD (lr 0.1, momentum 0.9,
 weight decay 5e-4), bf16 autocast and channels-last with --bf16 / --channels-last, one pass over the val
 split in eval mode at the end of each epoch (top-1 printed). Times the whole script from its start.
 With --nproc N it is PyTorch's DistributedDataParallel over Gloo in N processes on this machine (spawned,
@@ -36,7 +38,7 @@ import torch_train  # noqa: E402
 
 
 class Split(torch.utils.data.Dataset):
-    def __init__(self, root, manifest, name, train):
+    def __init__(self, root, manifest, name, train, randaugment=False):
         split = manifest["splits"][name]
         self.images = [np.load(os.path.join(root, s["images"]), mmap_mode="r") for s in split["shards"]]
         self.labels = [np.load(os.path.join(root, s["labels"])) for s in split["shards"]]
@@ -44,13 +46,20 @@ class Split(torch.utils.data.Dataset):
         self.mean = torch.tensor(split["mean"], dtype=torch.float32).view(3, 1, 1)
         self.std = torch.tensor(split["std"], dtype=torch.float32).view(3, 1, 1)
         self.train = train
+        self.randaugment = None
+        if train and randaugment:
+            from torchvision.transforms import RandAugment
+            self.randaugment = RandAugment(num_ops=2, magnitude=9)
 
     def __len__(self):
         return len(self.index)
 
     def __getitem__(self, n):
         k, i = self.index[n]
-        x = torch.from_numpy(np.array(self.images[k][i])).float()
+        x = torch.from_numpy(np.array(self.images[k][i]))
+        if self.randaugment is not None:
+            x = self.randaugment(x)
+        x = x.float()
         if self.train:
             size = x.shape[-1]
             x = F.pad(x, (4, 4, 4, 4))
@@ -69,7 +78,7 @@ def train(a, rank=0, world=1, store=None):
     if world > 1:
         torch.distributed.init_process_group("gloo", init_method="file://" + store, rank=rank, world_size=world)
     manifest = json.load(open(os.path.join(a.data, "manifest.json")))
-    train_split = Split(a.data, manifest, "train", True)
+    train_split = Split(a.data, manifest, "train", True, a.randaugment)
     val = Split(a.data, manifest, "val", False) if "val" in manifest["splits"] else None
     sampler = torch.utils.data.distributed.DistributedSampler(train_split, world, rank, shuffle=True,
                                                               drop_last=True) if world > 1 else None
@@ -133,6 +142,7 @@ def main():
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--bf16", action="store_true")
     p.add_argument("--channels-last", action="store_true")
+    p.add_argument("--randaugment", action="store_true", help="torchvision's RandAugment(2, 9) before pad-crop and flip")
     p.add_argument("--nproc", type=int, default=1, help="DDP processes (Gloo) on this machine")
     a = p.parse_args()
     if a.nproc > 1:
@@ -146,7 +156,8 @@ def main():
         figures = train(a)
     print(json.dumps({"tool": "pytorch-train-epochs", "torch_version": torch.__version__, "model": a.model,
                       "epochs": a.epochs, "batch_size": a.batch, "workers": a.workers, "nproc": a.nproc,
-                      "precision": "bf16" if a.bf16 else "fp32", "channels_last": a.channels_last, **figures,
+                      "precision": "bf16" if a.bf16 else "fp32", "channels_last": a.channels_last,
+                      "augment": "paper, randaugment(n=2, m=9)" if a.randaugment else "paper", **figures,
                       "seconds": round(time.perf_counter() - START, 3)}))
 
 
