@@ -118,21 +118,20 @@ final class PruneCommand implements Callable<Integer> {
         List<String> sets = new ArrayList<>(List.of("name=" + from.recipe().name() + "-pruned",
                 "schedule.kind=cosine", "schedule.lr=" + (lr != null ? lr : from.recipe().schedule().lr() / 10),
                 "schedule.warmup_epochs=0", "schedule.milestones=[]", "distill.loss=none", "distill.teacher=''"));
-        Path start;
-        switch (Word.parse(Method.class, "--method", method)) {
+        Path start = switch (Word.parse(Method.class, "--method", method)) {
             case MAGNITUDE -> {
-                start = run;
                 sets.addAll(List.of("prune.method=" + PruneMethod.MAGNITUDE.id(), "prune.amount=" + amount,
                         "prune.schedule=" + Word.parse(PruneSchedule.class, "--schedule", schedule).id()));
+                yield run;
             }
             case CHANNELS -> {
-                start = out.resolve("surgery");
-                sets.add("model=" + surgery(from, start, text,
+                Path surgery = out.resolve("surgery");
+                sets.add("model=" + surgery(from, surgery, text,
                         Word.parse(ChannelPruning.Criterion.class, "--criterion", criterion)));
                 sets.add("prune.method=" + PruneMethod.NONE.id());
+                yield surgery;
             }
-            default -> throw new AssertionError(method);
-        }
+        };
         sets.add("start_from='" + start.toAbsolutePath().normalize().toString().replace("'", "''") + "'");
         sets.addAll(overrides);
         List<String> train = new ArrayList<>(List.of("train", "--recipe",
