@@ -10,6 +10,7 @@ import dev.lowres.data.ingest.SourceException;
 import dev.lowres.data.ingest.SourceTree;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.OutputInUseException;
+import dev.lowres.spark.fs.HadoopPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -33,8 +34,11 @@ import picocli.CommandLine.Spec;
         description = {"Build downsampled datasets as an Apache Spark job: one task per shard, byte for byte the "
                 + "datasets of lowres build with the same options.",
             "",
-            "Input and output are paths that the driver and every executor see at the same place: this machine "
-                + "(--master 'local[*]'), or a file system mounted alike on every node of a cluster. A killed job "
+            "Input and output are Hadoop URIs (hdfs://namenode:8020/ILSVRC2012, s3a://bucket/imagenet, any scheme "
+                + "whose Hadoop connector is on the class path), read and written through Hadoop's client with its "
+                + "configuration (HADOOP_CONF_DIR, spark.hadoop.*), or local paths that the driver and every "
+                + "executor see at the same place: this machine (--master 'local[*]'), or a file system mounted "
+                + "alike on every node. A killed job "
                 + "resumes when run again, without redoing committed shards; a failed or speculative task attempt "
                 + "writes under its own temporary names and only the attempt Spark accepts is committed.", ""},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:success", "2:bad option",
@@ -78,6 +82,9 @@ public final class BuildJob implements Callable<Integer> {
     }
 
     static int exitCode(Throwable ex) {
+        if (ex instanceof java.io.UncheckedIOException u) {
+            return exitCode(u.getCause());
+        }
         if (ex instanceof IllegalArgumentException) {
             return 2;
         }
@@ -98,7 +105,8 @@ public final class BuildJob implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> command = new ArrayList<>(List.of("lowres", "spark-build"));
         command.addAll(spec.commandLine().getParseResult().originalArgs());
-        BuildOptions options = build.toOptions().threads(1).command(command).build();
+        BuildOptions options = build.toOptions(HadoopPaths::resolve).threads(1).command(command).build();
+        HadoopPaths.checkReachable(options.input());
         SparkConf conf = new SparkConf().setAppName("lowres build " + options.output().getFileName());
         if (master != null) {
             conf.setMaster(master);

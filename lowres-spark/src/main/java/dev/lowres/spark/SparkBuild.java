@@ -8,6 +8,7 @@ import dev.lowres.data.ingest.PlannedShard;
 import dev.lowres.data.ingest.ShardOutcome;
 import dev.lowres.data.store.DatasetException;
 import dev.lowres.data.store.ShardWriter;
+import dev.lowres.spark.fs.HadoopPaths;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.DirectoryStream;
@@ -80,9 +81,9 @@ public final class SparkBuild {
     }
 
     private static ShardTask task(BuildPlan plan, BuildSession session, PlannedShard shard, int threads) {
-        return new ShardTask(session.spec(), shard, plan.split(shard).root().toAbsolutePath().toString(),
+        return new ShardTask(session.spec(), shard, HadoopPaths.location(plan.split(shard).root()),
                 new ArrayList<>(plan.inputs(shard)),
-                new ArrayList<>(session.directories().stream().map(p -> p.toAbsolutePath().toString()).toList()),
+                new ArrayList<>(session.directories().stream().map(HadoopPaths::location).toList()),
                 plan.tree().classes().size(), threads);
     }
 

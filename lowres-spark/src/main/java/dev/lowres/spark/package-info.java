@@ -2,6 +2,8 @@
  * Dataset builds as Apache Spark jobs (Spark 4.0, Scala 2.13, Java 17): the driver plans the shards, each
  * task builds one shard with lowres-data's builder and commits it by renaming its temporary file; a task
  * that fails is run again (a new attempt number) and its leftovers ({@code *.tmp}) are never final names.
+ * Inputs and outputs may be Hadoop URIs ({@code hdfs://}, {@code s3a://}): {@link dev.lowres.spark.fs} makes
+ * them java.nio paths over Hadoop's client, so the tasks run lowres-data's builder unchanged.
  *
  * <p>Spark is {@code provided}: lowres-cli does not depend on this module, so the {@code lowres} launcher's
  * {@code lib/} carries no Spark. The module is packaged twice:

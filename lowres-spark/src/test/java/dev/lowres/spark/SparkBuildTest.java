@@ -17,6 +17,7 @@ import dev.lowres.data.store.Json;
 import dev.lowres.data.store.Manifest;
 import dev.lowres.data.store.DatasetVerifier;
 import dev.lowres.data.testing.TestTrees;
+import dev.lowres.spark.fs.RemoteLikeFileSystem;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.PrintWriter;
@@ -175,9 +176,64 @@ class SparkBuildTest {
         assertTrue(err.toString().contains("is inside --input"), err.toString());
 
         StringWriter url = new StringWriter();
-        assertEquals(2, BuildJob.run(new String[] {"-i", "hdfs://namenode/ILSVRC2012", "-o", out.toString()},
+        assertEquals(2, BuildJob.run(new String[] {"-i", "nosuchfs://namenode/ILSVRC2012", "-o", out.toString()},
                 new PrintWriter(new StringWriter()), new PrintWriter(url, true)));
-        assertTrue(url.toString().contains("hdfs://namenode/ILSVRC2012 is a URL"), url.toString());
+        assertTrue(url.toString().contains("--input: Hadoop has no file system for 'nosuchfs://'"), url.toString());
+        StringWriter refused = new StringWriter();
+        assertEquals(74, BuildJob.run(new String[] {"-i", "hdfs://127.0.0.1:9/ILSVRC2012", "-o", out.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(refused, true)), refused::toString);
+        assertTrue(refused.toString().contains("cannot read hdfs://127.0.0.1:9/ILSVRC2012: Call From")
+                && refused.toString().contains("Connection refused"), "Hadoop's reason, not 'input not found': "
+                + refused);
+    }
+
+    @Test
+    void aBuildFromAndIntoAHadoopFileSystemReadsAndWritesThroughHadoopWithTheSameBytes() throws Exception {
+        Path out = dir.resolve("hadoop");
+        long opens = RemoteLikeFileSystem.OPENS.get();
+        long creates = RemoteLikeFileSystem.CREATES.get();
+        long renames = RemoteLikeFileSystem.RENAMES.get();
+        String[] args = {"--master", "local[2]", "-q", "-i", RemoteLikeFileSystem.uri(tree), "-o",
+            RemoteLikeFileSystem.uri(out), "-s", "8,16", "--shard-size", "5"};
+        StringWriter text = new StringWriter();
+        StringWriter errors = new StringWriter();
+        assertEquals(0, BuildJob.run(args, new PrintWriter(text, true), new PrintWriter(errors, true)),
+                errors.toString());
+        assertTrue(text.toString().contains("built 21 records (train 18, val 3), skipped 5 bad inputs"), text.toString());
+        // 26 inputs (5 of them bad) read, 2 sizes x 6 shards x 2 files and the manifests written, through Hadoop
+        assertTrue(RemoteLikeFileSystem.OPENS.get() - opens >= 26, "inputs opened through Hadoop");
+        assertTrue(RemoteLikeFileSystem.CREATES.get() - creates >= 2 * 6 * 2 + 2, "files created through Hadoop");
+        assertTrue(RemoteLikeFileSystem.RENAMES.get() - renames >= 2 * 6 * 2 + 2, "files committed by Hadoop renames");
+        assertFalse(Files.exists(Path.of(RemoteLikeFileSystem.SCHEME + ":")), "nothing taken for a local path");
+        for (String size : List.of("8x8", "16x16")) {
+            Map<String, byte[]> want = files(reference.resolve(size));
+            Map<String, byte[]> got = files(out.resolve(size));
+            assertEquals(want.keySet(), got.keySet(), "no lock, temporary or attempt file is left: " + got.keySet());
+            want.keySet().stream().filter(f -> !f.equals("manifest.json"))
+                    .forEach(f -> assertArrayEquals(want.get(f), got.get(f), f));
+            Manifest local = Dataset.open(reference.resolve(size)).manifest();
+            Manifest hadoop = Dataset.open(out.resolve(size)).manifest();
+            assertEquals(RemoteLikeFileSystem.uri(tree), hadoop.build().source(), "the manifest names the Hadoop input");
+            // provenance aside (the command, the input's location in the source, the notes and the plan's hash)
+            String plan = "\"plan_sha256\" : \"[0-9a-f]+/";
+            assertEquals(Json.mapper().writeValueAsString(withoutProvenance(local, "")).replaceAll(plan, ""),
+                    Json.mapper().writeValueAsString(withoutProvenance(hadoop, ""))
+                            .replace(RemoteLikeFileSystem.uri(tree), tree.toString()).replaceAll(plan, ""));
+            assertTrue(DatasetVerifier.verify(out.resolve(size), n -> { }).ok());
+        }
+
+        // a lock left behind (a killed build on a file system without OS locks) is named, then honoured once gone
+        Path lock = out.resolve("16x16/" + dev.lowres.data.store.BuildLock.FILE);
+        Files.writeString(lock, "pid 4242, started 2026-12-04T00:00:00Z on node7");
+        StringWriter held = new StringWriter();
+        assertEquals(73, BuildJob.run(args, new PrintWriter(new StringWriter()), new PrintWriter(held, true)),
+                held::toString);
+        assertTrue(held.toString().contains("(pid 4242, started 2026-12-04T00:00:00Z on node7)")
+                && held.toString().contains("remove " + RemoteLikeFileSystem.SCHEME), held.toString());
+        Files.delete(lock);
+        StringWriter again = new StringWriter();
+        assertEquals(0, BuildJob.run(args, new PrintWriter(again, true), new PrintWriter(new StringWriter())));
+        assertFalse(Files.exists(lock), "the lock file is removed when the build ends");
     }
 
     @Test
@@ -190,9 +246,14 @@ class SparkBuildTest {
     }
 
     private static Manifest withoutProvenance(Manifest m) {
+        return withoutProvenance(m, m.build().source());
+    }
+
+    /** The manifest without its command line, and with {@code source} for its input. */
+    private static Manifest withoutProvenance(Manifest m, String source) {
         Manifest.BuildInfo b = m.build();
         return new Manifest(m.format(), m.name(), m.image(), m.classes(), m.classOrder(), m.splits(),
-                new Manifest.BuildInfo(b.tool(), b.source(), b.sourceLayout(), b.resample(), b.decode(), b.options(),
+                new Manifest.BuildInfo(b.tool(), source, b.sourceLayout(), b.resample(), b.decode(), b.options(),
                         List.of()), m.skipped(), null);
     }
 

@@ -13,13 +13,12 @@ import picocli.CommandLine.Option;
  * give the same {@link BuildOptions}.
  */
 public final class BuildArguments {
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "DIR", converter = LocalPathConverter.class,
-            description = "The JPEG tree.")
-    Path input;
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "DIR", description = "The JPEG tree.")
+    String input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", converter = LocalPathConverter.class,
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
             description = "The dataset directory; with several sizes, one <S>x<S> folder per size inside it.")
-    Path output;
+    String output;
 
     @Option(names = {"-s", "--size"}, split = ",", paramLabel = "S", defaultValue = "32",
             description = "Output size(s) in pixels, e.g. 32 or 16,32,64 (one decode serves all). Default: 32.")
@@ -60,7 +59,7 @@ public final class BuildArguments {
     @Option(names = "--val-labels", paramLabel = "FILE",
             description = "Labels of a flat val folder: LOC_val_solution.csv, the ILSVRC2015 clsloc ground "
                     + "truth, or 'file wnid' lines. Default: found beside the tree, else the bundled ground truth.")
-    Path valLabels;
+    String valLabels;
 
     @Option(names = "--split", paramLabel = "NAME",
             description = "Split name for a tree that is not an ILSVRC root (default: train; val for a flat folder "
@@ -80,19 +79,39 @@ public final class BuildArguments {
     boolean overwrite;
 
     /**
-     * The build these options describe; threads and the command line are the caller's.
+     * The build these options describe, on this machine's file systems; threads and the command line are the
+     * caller's.
      *
      * @throws IllegalArgumentException naming the option whose value is wrong
      */
     public BuildOptions.Builder toOptions() {
+        return toOptions(PathResolver.LOCAL);
+    }
+
+    /**
+     * The build these options describe, with paths as {@code paths} reads them.
+     *
+     * @throws IllegalArgumentException naming the option whose value is wrong
+     */
+    public BuildOptions.Builder toOptions(PathResolver paths) {
         return BuildOptions.builder()
-                .input(input).output(output).sizes(sizes)
+                .input(path("--input", input, paths)).output(path("--output", output, paths)).sizes(sizes)
                 .filter(ResampleFilter.parse(resample))
                 .classOrder(ClassOrder.parse(classOrder))
                 .layout(TreeLayout.parse(layout))
                 .fast(fast).everyNthClass(everyNthClass).maxPerClass(maxPerClass)
-                .valLabels(valLabels).splitName(split).shardSize(shardSize).maxPixels(maxPixels)
+                .valLabels(valLabels == null ? null : path("--val-labels", valLabels, paths)).splitName(split).shardSize(shardSize).maxPixels(maxPixels)
                 .overwrite(overwrite);
+    }
+
+    private static Path path(String option, String value, PathResolver paths) {
+        try {
+            return paths.resolve(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(option + ": not a path: " + value + " (" + e.getReason() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether JPEGs are decoded in fast mode (for the summary). */

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +20,11 @@ import java.time.Instant;
  * mixing its files and journal into the first one's. The lock dies with its process, so a killed build
  * never leaves a stale lock behind; the file itself is removed when the holder finishes. A training run's
  * directory is held the same way ({@link #forRun}, {@value #RUN_FILE}).
+ *
+ * <p>On a file system without operating-system locks (a Hadoop file system seen through java.nio, the Spark
+ * build's {@code hdfs://} or {@code s3a://} output) the lock is the file itself, created exclusively: a second
+ * build fails the same way, but a build that is killed leaves the file behind, and the message says to remove
+ * it once no build is running.
  */
 public final class BuildLock implements AutoCloseable {
     /** The lock file's name. */
@@ -26,6 +33,7 @@ public final class BuildLock implements AutoCloseable {
     public static final String RUN_FILE = ".lowres-train.lock";
 
     private final Path file;
+    /** The locked channel, or null for a lock file created exclusively. */
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -60,6 +68,9 @@ public final class BuildLock implements AutoCloseable {
             throws IOException, OutputInUseException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
+        if (dir.getFileSystem() != FileSystems.getDefault()) {
+            return exclusiveFile(dir, file, inUse, advice);
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -76,13 +87,36 @@ public final class BuildLock implements AutoCloseable {
             channel.close();
             throw new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice);
         }
-        String host = hostName();
-        String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now()
-                + (host.isEmpty() ? "" : " on " + host);
+        String me = me();
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(false);
         return new BuildLock(file, channel, lock);
+    }
+
+    private static String me() {
+        String host = hostName();
+        return "pid " + ProcessHandle.current().pid() + ", started " + Instant.now()
+                + (host.isEmpty() ? "" : " on " + host);
+    }
+
+    /** The lock as a file created exclusively, where the file system has no locks. */
+    private static BuildLock exclusiveFile(Path dir, Path file, String inUse, String advice)
+            throws IOException, OutputInUseException {
+        try (var out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            out.write(me().getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+            String holder;
+            try {
+                holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException unreadable) {
+                holder = "";
+            }
+            throw new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice
+                    + "; this file system has no locks that die with their process, so if no build is running "
+                    + "(a killed one leaves its lock), remove " + file);
+        }
+        return new BuildLock(file, null, null);
     }
 
     /** This machine's name where the kernel tells it cheaply (Linux), else empty. */
@@ -108,6 +142,10 @@ public final class BuildLock implements AutoCloseable {
     /** Removes the lock file and releases the lock. */
     @Override
     public void close() throws IOException {
+        if (channel == null) {
+            Files.deleteIfExists(file);
+            return;
+        }
         try {
             Files.deleteIfExists(file);
         } finally {

@@ -50,7 +50,7 @@ public final class BuildState {
         BuildState state = new BuildState(datasetDir);
         Path planFile = state.dir.resolve(PLAN);
         if (Files.exists(planFile)) {
-            Map<String, Object> previous = Json.mapper().readValue(planFile.toFile(),
+            Map<String, Object> previous = Json.mapper().readValue(Files.readAllBytes(planFile),
                     new TypeReference<Map<String, Object>>() { });
             if (!fingerprint.equals(previous.get("fingerprint"))) {
                 throw new OutputInUseException(datasetDir + " holds an unfinished build of other inputs or options; "
@@ -78,7 +78,7 @@ public final class BuildState {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        return Optional.of(Json.mapper().readValue(file.toFile(), ShardRecord.class));
+        return Optional.of(Json.mapper().readValue(Files.readAllBytes(file), ShardRecord.class));
     }
 
     /** Records a shard as finished; call after its files are committed. */

@@ -113,7 +113,7 @@ public final class ManifestIO {
         ObjectNode tree;
         Manifest manifest;
         try {
-            tree = asObject(Json.mapper().readTree(file.toFile()));
+            tree = asObject(Json.mapper().readTree(Files.readAllBytes(file)));
             manifest = Json.mapper().treeToValue(tree, Manifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             boolean unfinished = Files.isDirectory(dir.resolve(BuildState.DIR));
@@ -193,7 +193,7 @@ public final class ManifestIO {
         }
         Path path;
         try {
-            path = Path.of(name);
+            path = dir.getFileSystem().getPath(name);
         } catch (InvalidPathException e) {
             return "is not a valid file name";
         }

@@ -51,6 +51,25 @@ class BuilderInputsTest {
     }
 
     @Test
+    void lowresBuildRefusesAUrlNamingTheOptionAndTheSparkBuild() {
+        BuildArguments args = new BuildArguments();
+        picocli.CommandLine.populateCommand(args, "-i", "hdfs://namenode:8020/ILSVRC2012", "-o", "out");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, args::toOptions);
+        assertTrue(e.getMessage().startsWith("--input: hdfs://namenode:8020/ILSVRC2012 is a URL")
+                && e.getMessage().contains("use lowres spark-build"), e.getMessage());
+        // a resolver of another file system gets the values as they were typed
+        List<String> seen = new java.util.ArrayList<>();
+        picocli.CommandLine.populateCommand(args, "-i", "x://in", "-o", "x://out", "--val-labels", "x://labels");
+        BuildOptions options = args.toOptions(v -> {
+            seen.add(v);
+            return Path.of(v.substring(4));
+        }).build();
+        assertEquals(List.of("x://in", "x://out", "x://labels"), seen);
+        assertEquals(Path.of("in"), options.input());
+        assertEquals(Path.of("labels"), options.scan().valLabels());
+    }
+
+    @Test
     void aFileNameWithALineBreakIsSkippedWithItsReasonAndTheRestIsBuilt() throws Exception {
         Path tree = TestTrees.classFolders(dir.resolve("tree"), 4, "cat", "dog");
         Files.copy(tree.resolve("cat/img0.png"), tree.resolve("cat/two\nlines.png"));
