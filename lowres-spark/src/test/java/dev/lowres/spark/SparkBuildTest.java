@@ -250,7 +250,7 @@ class SparkBuildTest {
     }
 
     /** The manifest without its command line, and with {@code source} for its input. */
-    private static Manifest withoutProvenance(Manifest m, String source) {
+    static Manifest withoutProvenance(Manifest m, String source) {
         Manifest.BuildInfo b = m.build();
         return new Manifest(m.format(), m.name(), m.image(), m.classes(), m.classOrder(), m.splits(),
                 new Manifest.BuildInfo(b.tool(), source, b.sourceLayout(), b.resample(), b.decode(), b.options(),
@@ -267,7 +267,7 @@ class SparkBuildTest {
         }
     }
 
-    private static Map<String, byte[]> files(Path dir) throws IOException {
+    static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
