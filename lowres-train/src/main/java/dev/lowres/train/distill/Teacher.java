@@ -14,6 +14,7 @@ import dev.lowres.train.eval.ScriptedRun;
 import dev.lowres.train.eval.TrainedModel;
 import dev.lowres.train.model.InputShape;
 import dev.lowres.train.recipe.Recipe;
+import dev.lowres.train.recipe.TeacherWeights;
 import dev.lowres.train.run.RunDirectory;
 import dev.lowres.train.run.RunRecord;
 import java.io.IOException;
@@ -58,11 +59,21 @@ public final class Teacher implements AutoCloseable {
                 file.toAbsolutePath().normalize().toString(), DigestingWriter.sha256(file), run.recipe().model());
     }
 
+    /** The run directory's file that a recipe's {@code distill.weights} names. */
+    static RunInfo.Weights runWeights(TeacherWeights weights) {
+        return switch (weights) {
+            case FINAL -> RunInfo.Weights.FINAL;
+            case BEST -> RunInfo.Weights.BEST;
+            case LAST -> RunInfo.Weights.LAST;
+            case EMA -> RunInfo.Weights.EMA;
+        };
+    }
+
     private static Path file(RunInfo run, Recipe.Distill spec) {
         if (ScriptedRun.isScripted(run)) {
             return run.dir().resolve(ScriptedRun.FILE);
         }
-        RunInfo.Weights weights = RunInfo.Weights.parse(spec.weights());
+        RunInfo.Weights weights = runWeights(spec.weights());
         if (weights == RunInfo.Weights.FINAL && !Files.exists(run.dir().resolve(RunDirectory.EXPORT))) {
             throw new IllegalArgumentException("the teacher " + run.dir() + " has not finished (no "
                     + RunDirectory.EXPORT + "); wait for it, or distil from its best checkpoint "
@@ -101,7 +112,7 @@ public final class Teacher implements AutoCloseable {
             throws IOException, DatasetException {
         RunInfo run = RunInfo.load(Path.of(spec.teacher()));
         int[] columns = columns(data.classes(), run.classes(), run.dir());
-        TrainedModel model = TrainedModel.load(run, RunInfo.Weights.parse(spec.weights()), device, precision,
+        TrainedModel model = TrainedModel.load(run, runWeights(spec.weights()), device, precision,
                 channelsLast);
         InputStats convert = studentInput.sameAs(run.input()) ? null : studentInput;
         Tensor index = null;

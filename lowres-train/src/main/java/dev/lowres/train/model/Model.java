@@ -1,5 +1,6 @@
 package dev.lowres.train.model;
 
+import dev.lowres.train.recipe.Quantization;
 import dev.lowres.train.engine.Device;
 import dev.lowres.train.engine.Tensors;
 import dev.lowres.train.engine.Torch;
@@ -92,10 +93,13 @@ public final class Model implements AutoCloseable {
      * The quantization-aware training of a recipe's {@code quantize} key for this network (null for none): its first
      * convolution stays in full precision.
      */
-    public dev.lowres.train.nn.DoReFa quantizers(String spec) {
+    public dev.lowres.train.nn.DoReFa quantizers(Quantization spec) {
+        if (!(spec instanceof Quantization.DoReFa d)) {
+            return null;
+        }
         String first = network.params().stream().filter(p -> p.prunable() && p.shape().length == 4).map(Param::name)
                 .findFirst().orElse("");
-        return dev.lowres.train.nn.DoReFa.parse(spec, first);
+        return new dev.lowres.train.nn.DoReFa(d.weightBits(), d.activationBits(), first);
     }
 
     /** A parameter by name, or null. */

@@ -89,23 +89,4 @@ public record DoReFa(int weightBits, int activationBits, String firstConv) {
     private static Tensor straightThrough(Tensor x, Tensor value) {
         return x.add(value.sub(x).detach());
     }
-
-    /**
-     * Parses {@code dorefa:w<k>a<k>} (e.g. {@code dorefa:w4a4}, {@code dorefa:w1a32}); {@code none} is null.
-     *
-     * @param firstConv the weight name of the network's first convolution
-     * @throws IllegalArgumentException for another text, naming the form
-     */
-    public static DoReFa parse(String text, String firstConv) {
-        String t = text == null ? "none" : text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.isEmpty() || t.equals("none")) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dorefa:w(\\d+)a(\\d+)").matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("quantize must be none or dorefa:w<bits>a<bits> (e.g. dorefa:w4a4): "
-                    + text);
-        }
-        return new DoReFa(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), firstConv);
-    }
 }

@@ -26,21 +26,21 @@ import java.util.List;
  * @param startFrom a run directory whose final weights the network starts from instead of its initialisation (for
  *                  fine-tuning, pruning); empty for none
  * @param prune pruning while training
- * @param quantize quantization-aware training: {@code none}, or {@code dorefa:w<k>a<k>} (DoReFa-Net's k-bit weights
- *                 and activations in every convolution but the first)
+ * @param quantize quantization-aware training ({@link Quantization}): {@code none}, or {@code dorefa:w<k>a<k>}
+ *                 (DoReFa-Net's k-bit weights and activations in every convolution but the first)
  */
 @JsonPropertyOrder({"name", "description", "model", "epochs", "batch_size", "seed", "optimizer", "schedule", "data",
     "label_smoothing", "ema", "grad_clip_norm", "eval_every", "checkpoint_every_steps", "log_every_steps", "distill", "start_from", "prune", "quantize"})
 public record Recipe(String name, String description, String model, int epochs, int batchSize, long seed,
                      Optimizer optimizer, Schedule schedule, Data data, double labelSmoothing, Ema ema,
                      double gradClipNorm, int evalEvery, int checkpointEverySteps, int logEverySteps,
-                     Distill distill, String startFrom, Prune prune, String quantize) {
+                     Distill distill, String startFrom, Prune prune, Quantization quantize) {
     public Recipe {
         // runs saved before these sections existed have none
         distill = distill == null ? Distill.NONE : distill;
         startFrom = startFrom == null ? "" : startFrom;
         prune = prune == null ? Prune.NONE : prune;
-        quantize = quantize == null ? "none" : quantize;
+        quantize = quantize == null ? Quantization.NONE : quantize;
     }
 
     /** Whether the run prunes its weights. */
@@ -132,8 +132,8 @@ public record Recipe(String name, String description, String model, int epochs, 
      *
      * @param teacher the teacher: a lowres run directory (a finished run, a run trained by distillation itself for
      *                a teacher-assistant chain, or a TorchScript run); empty for none
-     * @param weights which of the teacher's weights: {@code final} (model.safetensors), {@code best}, {@code last}
-     *                or {@code ema}
+     * @param weights which of the teacher's weights ({@link TeacherWeights}): {@code final} (model.safetensors),
+     *                {@code best}, {@code last} or {@code ema}
      * @param loss {@code none}, {@code hinton} or {@code nkd}
      * @param temperature the softmax temperature of the soft targets (Hinton: T; NKD: lambda on the non-target
      *                    classes)
@@ -142,14 +142,14 @@ public record Recipe(String name, String description, String model, int epochs, 
      * @param gamma nkd: the weight of the normalised non-target term
      */
     @JsonPropertyOrder({"teacher", "weights", "loss", "temperature", "alpha", "gamma"})
-    public record Distill(String teacher, String weights, DistillLoss loss, double temperature, double alpha,
+    public record Distill(String teacher, TeacherWeights weights, DistillLoss loss, double temperature, double alpha,
                           double gamma) {
         /** No distillation. */
-        public static final Distill NONE = new Distill("", "final", DistillLoss.NONE, 4, 0.9, 1.5);
+        public static final Distill NONE = new Distill("", TeacherWeights.FINAL, DistillLoss.NONE, 4, 0.9, 1.5);
 
         public Distill {
             teacher = teacher == null ? "" : teacher;
-            weights = weights == null ? "final" : weights;
+            weights = weights == null ? TeacherWeights.FINAL : weights;
             loss = loss == null ? DistillLoss.NONE : loss;
         }
     }

@@ -188,8 +188,6 @@ public final class Recipes {
         require(d.alpha() >= 0 && d.alpha() <= (d.loss() == DistillLoss.HINTON ? 1 : Double.MAX_VALUE),
                 "distill.alpha must be in [0, 1] for hinton, >= 0 for nkd: " + d.alpha());
         require(d.gamma() >= 0, "distill.gamma must be >= 0: " + d.gamma());
-        require(List.of("final", "best", "last", "ema").contains(d.weights()),
-                "distill.weights must be final, best, last or ema: " + d.weights());
         Recipe.Prune p = r.prune();
         require(p.method() == PruneMethod.NONE || (p.amount() > 0 && p.amount() < 1),
                 "prune.amount is the share of weights removed and must be in (0, 1): " + p.amount());
@@ -197,9 +195,6 @@ public final class Recipes {
                 "prune.start and prune.end are shares of the run with 0 <= start <= end <= 1: " + p.start() + ", "
                         + p.end());
         require(p.everySteps() >= 0, "prune.every_steps must be >= 0: " + p.everySteps());
-        require(r.quantize().equals("none") || r.quantize().matches("dorefa:w([1-8]|32)a([1-8]|32)"),
-                "quantize must be none or dorefa:w<bits>a<bits> with 1 to 8 bits (32: full precision), e.g. "
-                        + "dorefa:w4a4: " + r.quantize());
     }
 
     /**

@@ -46,8 +46,11 @@ class DoReFaTest {
         var net = ModelRegistry.create("wrn-16-1", 3, 16, 4);
         try (Model m = Model.create(net, Device.cpu(), 1, false); PointerScope scope = new PointerScope();
              NoGradGuard g = new NoGradGuard()) {
-            DoReFa q = m.quantizers("dorefa:w2a3");
+            DoReFa q = m.quantizers(dev.lowres.train.recipe.Quantization.parse("dorefa:w2a3"));
             assertEquals("stem.conv.weight", q.firstConv());
+            assertEquals(2, q.weightBits());
+            assertEquals(3, q.activationBits());
+            assertNull(m.quantizers(dev.lowres.train.recipe.Quantization.NONE), "no quantizers without quantize");
             Param stem = m.param("stem.conv.weight");
             Param conv = m.param("blocks.1.conv1.weight");
             Tensor image = Tensors.floats(new float[2 * 3 * 16 * 16], Device.cpu(), 2, 3, 16, 16).add(
@@ -70,9 +73,7 @@ class DoReFaTest {
                     Tensors.toFloats(m.forward(image, false))), "outside the scope: full precision");
             assertEquals(stem.value().numel(), DoReFa.weight(stem).numel());
         }
-        assertNull(DoReFa.parse("none", "x"));
-        assertThrows(IllegalArgumentException.class, () -> DoReFa.parse("dorefa:w9a4", "x"));
-        assertThrows(IllegalArgumentException.class, () -> DoReFa.parse("int4", "x"));
-        assertEquals(1, DoReFa.parse("dorefa:w1a32", "x").weightBits());
+        assertThrows(IllegalArgumentException.class, () -> new DoReFa(9, 4, "x"));
+        assertEquals(1, new DoReFa(1, 32, "x").weightBits());
     }
 }
