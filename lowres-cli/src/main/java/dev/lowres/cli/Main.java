@@ -73,7 +73,9 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         }
         boolean one = COMMANDS.containsKey(first) && !first.equals("help");
-        CommandLine cli = commandLine(out, err, one ? List.of(first) : COMMANDS.keySet());
+        // "lowres --version" alone needs no command at all
+        boolean version = args.length == 1 && (first.equals("--version") || first.equals("-V"));
+        CommandLine cli = commandLine(out, err, version ? List.of() : one ? List.of(first) : COMMANDS.keySet());
         return cli.execute(args);
     }
 

@@ -46,6 +46,19 @@ class HelpTest {
         assertTrue(commands.size() > 15, "the walk reached the subcommands: " + commands.size());
     }
 
+    @Test
+    void theVersionPrintsWithoutMakingAnyCommandAndHelpStillListsThemAll() {
+        for (String flag : List.of("--version", "-V")) {
+            StringWriter out = new StringWriter();
+            assertEquals(0, Main.run(new String[] {flag}, new PrintWriter(out, true), new PrintWriter(new StringWriter())));
+            assertTrue(out.toString().startsWith(dev.lowres.data.Version.TOOL) && out.toString().contains("Java "),
+                    out.toString());
+        }
+        StringWriter help = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--help"}, new PrintWriter(help, true), new PrintWriter(new StringWriter())));
+        assertTrue(help.toString().contains("build") && help.toString().contains("quantize"), help.toString());
+    }
+
     private static void collect(CommandLine c, List<CommandLine> into) {
         into.add(c);
         for (CommandLine sub : c.getSubcommands().values()) {
