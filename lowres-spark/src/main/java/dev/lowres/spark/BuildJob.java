@@ -106,7 +106,6 @@ public final class BuildJob implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of("lowres", "spark-build"));
         command.addAll(spec.commandLine().getParseResult().originalArgs());
         BuildOptions options = build.toOptions(HadoopPaths::resolve).threads(1).command(command).build();
-        HadoopPaths.checkReachable(options.input());
         SparkConf conf = new SparkConf().setAppName("lowres build " + options.output().getFileName());
         if (master != null) {
             conf.setMaster(master);

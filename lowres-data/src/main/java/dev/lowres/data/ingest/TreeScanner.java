@@ -6,7 +6,9 @@ import dev.lowres.data.classes.ImageNetClasses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,14 +40,14 @@ public final class TreeScanner {
     /**
      * Scans an input tree.
      *
-     * @throws SourceException when the tree cannot be read as any layout
+     * @throws SourceException when the input is not there (or not a folder), or cannot be read as any layout
+     * @throws IOException when the input cannot be looked at (permissions, an unreachable file server), with the
+     *                     file system's reason: not taken for a missing folder
      * @throws IllegalArgumentException when the options do not fit the tree (e.g. {@code --layout imagenetv2}
      *                                  on folders that are not all numbers 0 .. 999); the message names the option
      */
     public static SourceTree scan(Path input, ScanOptions options) throws IOException, SourceException {
-        if (!Files.isDirectory(input)) {
-            throw new SourceException("input folder not found: " + input);
-        }
+        requireFolder(input);
         if (options.layout() == TreeLayout.IMAGENETV2) {
             List<String> folders = subfolders(input);
             List<String> offending = folders.stream().filter(f -> !TreeLayout.isImagenetV2Folder(f)).toList();
@@ -314,6 +316,21 @@ public final class TreeScanner {
                     .filter(p -> !dir.relativize(p).toString().startsWith(".")
                             && !p.getFileName().toString().startsWith("."))
                     .toList();
+        }
+    }
+
+    /** Files.isDirectory answers false for any error; only a missing input (or a file) is "not found". */
+    private static void requireFolder(Path input) throws IOException, SourceException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(input, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new SourceException("input folder not found: " + input);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + input + ": " + e.getMessage(), e);
+        }
+        if (!attributes.isDirectory()) {
+            throw new SourceException("input folder not found: " + input);
         }
     }
 

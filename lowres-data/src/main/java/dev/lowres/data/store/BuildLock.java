@@ -85,13 +85,18 @@ public final class BuildLock implements AutoCloseable {
         if (lock == null) {
             String holder = holder(channel);
             channel.close();
-            throw new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice);
+            throw inUse(inUse, dir, holder, advice);
         }
         String me = me();
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(false);
         return new BuildLock(file, channel, lock);
+    }
+
+    /** "another lowres build is writing DIR (HOLDER); ADVICE". */
+    private static OutputInUseException inUse(String inUse, Path dir, String holder, String advice) {
+        return new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice);
     }
 
     private static String me() {
@@ -112,9 +117,8 @@ public final class BuildLock implements AutoCloseable {
             } catch (IOException unreadable) {
                 holder = "";
             }
-            throw new OutputInUseException(inUse + dir + (holder.isEmpty() ? "" : " (" + holder + ")") + advice
-                    + "; this file system has no locks that die with their process, so if no build is running "
-                    + "(a killed one leaves its lock), remove " + file);
+            throw inUse(inUse, dir, holder, advice + "; this file system has no locks that die with their process, so "
+                    + "if no build is running (a killed one leaves its lock), remove " + file);
         }
         return new BuildLock(file, null, null);
     }

@@ -144,18 +144,22 @@ final class HadoopFileSystemProvider extends FileSystemProvider {
             if (options.contains(StandardOpenOption.APPEND)) {
                 return HadoopFileChannel.writing(path.toString(), fs.append(p.hadoop()));
             }
-            boolean exists = fs.exists(p.hadoop());
-            if (options.contains(StandardOpenOption.CREATE_NEW) || !exists) {
-                if (!options.contains(StandardOpenOption.CREATE_NEW) && !options.contains(StandardOpenOption.CREATE)) {
-                    throw new NoSuchFileException(path.toString());
-                }
-                return HadoopFileChannel.writing(path.toString(), fs.create(p.hadoop(), false));
+            boolean create = options.contains(StandardOpenOption.CREATE);
+            boolean truncate = options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+            if (options.contains(StandardOpenOption.CREATE_NEW) || (create && truncate)) {
+                // one request, as every file the builder writes is opened: Hadoop's create does the rest
+                return HadoopFileChannel.writing(path.toString(),
+                        fs.create(p.hadoop(), !options.contains(StandardOpenOption.CREATE_NEW)));
             }
-            if (!options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+            boolean exists = fs.exists(p.hadoop());
+            if (exists && !truncate) {
                 throw new UnsupportedOperationException(path + ": a Hadoop file cannot be rewritten in place "
                         + "(open it with TRUNCATE_EXISTING)");
             }
-            return HadoopFileChannel.writing(path.toString(), fs.create(p.hadoop(), true));
+            if (!exists && !create) {
+                throw new NoSuchFileException(path.toString());
+            }
+            return HadoopFileChannel.writing(path.toString(), fs.create(p.hadoop(), exists));
         } catch (IOException e) {
             throw translate(e, path);
         }

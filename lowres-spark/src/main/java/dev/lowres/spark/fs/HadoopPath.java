@@ -51,8 +51,11 @@ final class HadoopPath implements Path {
 
     /** This path as Hadoop names it (absolute, with the file system's scheme and authority). */
     org.apache.hadoop.fs.Path hadoop() {
-        Path absolute = names.isAbsolute() ? names : fs.workingDirectory().resolve(names);
-        return new org.apache.hadoop.fs.Path(fs.uri().resolve(encodedPath(absolute.normalize())));
+        return new org.apache.hadoop.fs.Path(fs.uri().resolve(encodedPath(absoluteNames().normalize())));
+    }
+
+    private Path absoluteNames() {
+        return names.isAbsolute() ? names : fs.workingDirectory().resolve(names);
     }
 
     private static String encodedPath(Path absolute) {
@@ -156,7 +159,7 @@ final class HadoopPath implements Path {
 
     @Override
     public Path toAbsolutePath() {
-        return names.isAbsolute() ? this : wrap(fs.workingDirectory().resolve(names));
+        return names.isAbsolute() ? this : wrap(absoluteNames());
     }
 
     /** The absolute, normalized path: Hadoop file systems have no symbolic links that lowres follows. */

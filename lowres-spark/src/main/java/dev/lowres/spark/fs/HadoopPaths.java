@@ -3,11 +3,7 @@ package dev.lowres.spark.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import dev.lowres.data.ingest.SourceException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -60,27 +56,6 @@ public final class HadoopPaths {
     /** What a task receives for {@code path}: its URI for a Hadoop path, its absolute name for a local one. */
     public static String location(Path path) {
         return path instanceof HadoopPath ? path.toUri().toString() : path.toAbsolutePath().toString();
-    }
-
-    /**
-     * Fails with the file system's own error when a Hadoop input cannot be read: java.nio's
-     * {@code Files.isDirectory}, which the scan asks first, answers false for an unreachable namenode too,
-     * which would read as "input folder not found".
-     *
-     * @throws SourceException when the input does not exist
-     * @throws IOException naming the input and Hadoop's reason (a refused connection, missing credentials)
-     */
-    public static void checkReachable(Path input) throws IOException, SourceException {
-        if (!isHadoop(input)) {
-            return;
-        }
-        try {
-            Files.readAttributes(input, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw new SourceException("input folder not found: " + input);
-        } catch (IOException e) {
-            throw new IOException("cannot read " + input + ": " + e.getMessage(), e);
-        }
     }
 
     /** Whether {@code path} is on a Hadoop file system rather than the default one. */
