@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Resampler {
     static final int PRECISION_BITS = 32 - 8 - 2;
     private static final int HALF = 1 << (PRECISION_BITS - 1);
+    /** The widest BOX window whose 8-bit sums fit in 16 bits (255 x 257 = 65,535): two channels share an int. */
+    static final int MAX_PACKED_TAPS = 257;
 
     private final Map<Long, Coefficients> cache = new HashMap<>();
     private byte[] red = new byte[0];
@@ -90,16 +92,32 @@ public final class Resampler {
                 if (uniform != null) {
                     // BOX: every non-zero tap of a window has the same weight, so the weighted sum is that
                     // weight times the plain sum: the same integer with a third of the multiplications
+                    int begin = rowBase + uniform[3 * xx];
                     int end = rowBase + uniform[3 * xx + 1];
                     int w = uniform[3 * xx + 2];
-                    r = 0;
-                    g = 0;
-                    b = 0;
-                    for (int i = rowBase + uniform[3 * xx]; i < end; i++) {
-                        int p = px[i];
-                        r += p >>> 24;
-                        g += (p >>> 16) & 0xFF;
-                        b += (p >>> 8) & 0xFF;
+                    if (end - begin <= MAX_PACKED_TAPS) {
+                        // red and blue summed in the two halves of one int (bits 16-31 and 0-15), green shifted
+                        // by 8 in another: 255 x 257 fits in 16 bits, so no half carries into the next
+                        int rb = 0;
+                        int g8 = 0;
+                        for (int i = begin; i < end; i++) {
+                            int p = px[i] >>> 8;
+                            rb += p & 0x00FF00FF;
+                            g8 += p & 0x0000FF00;
+                        }
+                        r = rb >>> 16;
+                        g = g8 >>> 8;
+                        b = rb & 0xFFFF;
+                    } else {
+                        r = 0;
+                        g = 0;
+                        b = 0;
+                        for (int i = begin; i < end; i++) {
+                            int p = px[i];
+                            r += p >>> 24;
+                            g += (p >>> 16) & 0xFF;
+                            b += (p >>> 8) & 0xFF;
+                        }
                     }
                     r = HALF + r * w;
                     g = HALF + g * w;

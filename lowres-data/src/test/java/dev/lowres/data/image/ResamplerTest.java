@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,5 +51,71 @@ class ResamplerTest {
     @EnumSource(value = ResampleFilter.class, names = "BOX")
     void aReducedImageMustHaveTheReducedSize(ResampleFilter filter) {
         assertThrows(IllegalArgumentException.class, () -> new DecodedImage(60, 50, new int[3000], 500, 375, 8));
+    }
+
+    /**
+     * BOX windows are summed with two channels packed in one int up to {@link Resampler#MAX_PACKED_TAPS} taps and
+     * channel by channel beyond: both must give Pillow's weighted sums, for saturated pixels (the largest sums a
+     * packed half must hold without carrying) and random ones, at window widths on both sides of the limit.
+     */
+    @Test
+    void boxSumsAreThoseOfPillowsWeightedPassesOnEitherSideOfThePackedLimit() {
+        SplittableRandom random = new SplittableRandom(11);
+        Resampler resampler = new Resampler();
+        int limit = Resampler.MAX_PACKED_TAPS;
+        // input widths whose windows at 4 and 3 outputs are below, at and above the limit
+        for (int width : new int[] {37, 4 * limit - 2, 4 * limit, 4 * limit + 6, 3 * limit + 3, 1031}) {
+            for (boolean saturated : new boolean[] {true, false}) {
+                int height = 5;
+                int[] px = new int[width * height];
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = saturated ? DecodedImage.pack(255, 255, 255)
+                            : DecodedImage.pack(random.nextInt(256), random.nextInt(256), random.nextInt(256));
+                }
+                for (int outWidth : new int[] {4, 3}) {
+                    byte[] expected = pillowBox(px, width, height, outWidth, 2);
+                    byte[] actual = new byte[expected.length];
+                    resampler.resize(new DecodedImage(width, height, px), outWidth, 2, ResampleFilter.BOX, actual, 0);
+                    assertArrayEquals(expected, actual, width + " -> " + outWidth + (saturated ? ", saturated" : ""));
+                }
+            }
+        }
+    }
+
+    /** Pillow's two passes written out with every tap's weight (the oracle: no shortcut for equal weights). */
+    private static byte[] pillowBox(int[] px, int width, int height, int outWidth, int outHeight) {
+        Resampler.Coefficients kx = Resampler.Coefficients.compute(width, outWidth, ResampleFilter.BOX);
+        Resampler.Coefficients ky = Resampler.Coefficients.compute(height, outHeight, ResampleFilter.BOX);
+        int half = 1 << (Resampler.PRECISION_BITS - 1);
+        int[][] rows = new int[3][height * outWidth];
+        for (int y = 0; y < height; y++) {
+            for (int xx = 0; xx < outWidth; xx++) {
+                for (int c = 0; c < 3; c++) {
+                    int sum = half;
+                    for (int x = 0; x < kx.bounds[2 * xx + 1]; x++) {
+                        int p = px[y * width + kx.bounds[2 * xx] + x];
+                        sum += ((p >>> (24 - 8 * c)) & 0xFF) * kx.weights[xx * kx.ksize + x];
+                    }
+                    rows[c][y * outWidth + xx] = clip(sum);
+                }
+            }
+        }
+        byte[] out = new byte[3 * outWidth * outHeight];
+        for (int c = 0; c < 3; c++) {
+            for (int yy = 0; yy < outHeight; yy++) {
+                for (int xx = 0; xx < outWidth; xx++) {
+                    int sum = half;
+                    for (int y = 0; y < ky.bounds[2 * yy + 1]; y++) {
+                        sum += rows[c][(ky.bounds[2 * yy] + y) * outWidth + xx] * ky.weights[yy * ky.ksize + y];
+                    }
+                    out[c * outWidth * outHeight + yy * outWidth + xx] = (byte) clip(sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int clip(int sum) {
+        return Math.max(0, Math.min(255, sum >> Resampler.PRECISION_BITS));
     }
 }
