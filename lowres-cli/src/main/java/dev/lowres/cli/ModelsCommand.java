@@ -168,10 +168,13 @@ final class ModelsCommand implements Callable<Integer> {
             l.backward();
             loss = l.item_double();
         }
+        int gpus = dev.lowres.train.engine.Torch.cudaDevices();
         out.printf(Locale.ROOT, "%s; %d threads; CPU bf16 %s; CUDA devices %d; one %s step: loss %.4f%n",
                 dev.lowres.train.engine.Torch.engine(), dev.lowres.train.engine.Torch.threads(),
-                dev.lowres.train.engine.Precision.cpuHasBf16() ? "yes" : "no",
-                dev.lowres.train.engine.Torch.cudaDevices(), name, loss);
+                dev.lowres.train.engine.Precision.cpuHasBf16() ? "yes" : "no", gpus, name, loss);
+        if (gpus == 0) {
+            out.println("no CUDA device: " + dev.lowres.train.engine.Torch.cudaUnavailableReason());
+        }
         return Double.isFinite(loss) ? ExitCodes.OK : ExitCodes.SOFTWARE;
     }
 }

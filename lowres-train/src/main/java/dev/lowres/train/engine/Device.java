@@ -47,8 +47,8 @@ public record Device(Type type, int index) {
             int index = s.indexOf(':') < 0 ? 0 : Integer.parseInt(s.substring(s.indexOf(':') + 1));
             int count = Torch.cudaDevices();
             if (count == 0) {
-                throw new IllegalArgumentException("device " + text + ": no CUDA device (this is a CPU build of "
-                        + "lowres, or no NVIDIA driver is loaded); build for GPUs with ./mvnw -Pcuda package");
+                throw new IllegalArgumentException("device " + text + ": no CUDA device: "
+                        + Torch.cudaUnavailableReason());
             }
             if (index >= count) {
                 throw new IllegalArgumentException("device " + text + ": this machine has " + count

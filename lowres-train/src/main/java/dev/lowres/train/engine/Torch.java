@@ -128,6 +128,15 @@ public final class Torch {
         }
     }
 
+    /**
+     * Why no CUDA device is usable (a CPU build; no driver; which of CUDA's libraries a CUDA build cannot find),
+     * for the messages of {@code --device cuda} and {@code models --engine}.
+     */
+    public static String cudaUnavailableReason() {
+        load();
+        return CudaLibraries.reason();
+    }
+
     /** The number of CUDA devices (0 without a GPU build or driver). */
     public static int cudaDevices() {
         return cudaAvailable() ? torch.cuda_device_count() : 0;
@@ -139,13 +148,13 @@ public final class Torch {
         torch.manual_seed(seed);
     }
 
-    /** The engine's name and version, e.g. {@code libtorch 2.10.0 (JavaCPP 1.5.13)}, for run records. */
     /** libtorch's quantized engine (the int8 kernels: {@code X86} / {@code FBGEMM} on x86 CPUs). */
     public static String quantizedEngine() {
         load();
         return org.bytedeco.pytorch.global.torch.globalContext().qEngine().toString();
     }
 
+    /** The engine's name and version, e.g. {@code libtorch 2.10.0 (JavaCPP 1.5.13)}, for run records. */
     public static String engine() {
         String preset = org.bytedeco.pytorch.global.torch.class.getPackage().getImplementationVersion();
         String javacpp;
