@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Turns one input file into its records, one per output size: read, decode once (exactly as PIL, or
@@ -24,6 +25,8 @@ public final class RecordMaker implements AutoCloseable {
     private final RecordSpec spec;
     private final ImageDecoder decoder;
     private final Resampler resampler = new Resampler();
+    /** The largest input read (a Java array's limit). */
+    private static final int MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
     private byte[] file = new byte[1 << 20];
 
     public RecordMaker(RecordSpec spec) {
@@ -83,20 +86,26 @@ public final class RecordMaker implements AutoCloseable {
         return new Manifest.Skipped(split.name(), image.key(), reason.code(), message);
     }
 
+    /**
+     * Reads a whole file into the reused buffer, to its end without asking its size first (on a Hadoop file
+     * system that would be one more request to the namenode per image).
+     */
     private int read(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new IOException("file too large: " + size + " bytes");
+            int n = 0;
+            while (true) {
+                if (n == file.length) {
+                    if (file.length >= MAX_FILE_BYTES) {
+                        throw new IOException("file too large: over " + MAX_FILE_BYTES + " bytes");
+                    }
+                    file = Arrays.copyOf(file, (int) Math.min(MAX_FILE_BYTES, Math.max(1 << 16, file.length * 2L)));
+                }
+                int r = ch.read(ByteBuffer.wrap(file, n, file.length - n));
+                if (r < 0) {
+                    return n;
+                }
+                n += r;
             }
-            if (file.length < size) {
-                file = new byte[(int) Math.max(size, file.length * 2L)];
-            }
-            ByteBuffer buf = ByteBuffer.wrap(file, 0, (int) size);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read fully
-            }
-            return buf.position();
         }
     }
 

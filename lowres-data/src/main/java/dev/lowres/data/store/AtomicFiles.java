@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,8 +53,15 @@ public final class AtomicFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Forces a directory's entries to disk (a no-op where the platform cannot). */
+    /**
+     * Forces a directory's entries to disk (a no-op where the platform cannot). Only on the default file system:
+     * others (Hadoop's, say, whose renames are durable in the namenode's log) have no directory to force, and
+     * trying would cost each commit a request.
+     */
     public static void syncDirectory(Path dir) {
+        if (dir.getFileSystem() != FileSystems.getDefault()) {
+            return;
+        }
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {

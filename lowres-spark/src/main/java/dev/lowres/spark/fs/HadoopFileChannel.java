@@ -22,22 +22,40 @@ final class HadoopFileChannel extends FileChannel {
     private final String name;
     private final FSDataInputStream in;
     private final FSDataOutputStream out;
-    private final long length;
+    private final Length lengthSource;
+    private long length = -1;
     private byte[] buffer = new byte[0];
 
-    private HadoopFileChannel(String name, FSDataInputStream in, FSDataOutputStream out, long length) {
+    /** A file's length, asked of the file system only when it is needed. */
+    @FunctionalInterface
+    interface Length {
+        long get() throws IOException;
+    }
+
+    private HadoopFileChannel(String name, FSDataInputStream in, FSDataOutputStream out, Length length) {
         this.name = name;
         this.in = in;
         this.out = out;
-        this.length = length;
+        this.lengthSource = length;
     }
 
-    static HadoopFileChannel reading(String name, FSDataInputStream in, long length) {
+    /**
+     * A file to read; its length is asked of {@code length} on the first {@link #size} or positioned read, so that
+     * reading a file to its end costs the open alone.
+     */
+    static HadoopFileChannel reading(String name, FSDataInputStream in, Length length) {
         return new HadoopFileChannel(name, in, null, length);
     }
 
     static HadoopFileChannel writing(String name, FSDataOutputStream out) {
-        return new HadoopFileChannel(name, null, out, -1);
+        return new HadoopFileChannel(name, null, out, null);
+    }
+
+    private long length() throws IOException {
+        if (length < 0) {
+            length = lengthSource.get();
+        }
+        return length;
     }
 
     private FSDataInputStream in() {
@@ -101,10 +119,10 @@ final class HadoopFileChannel extends FileChannel {
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
         FSDataInputStream stream = in();
-        if (position >= length) {
+        if (position >= length()) {
             return -1;
         }
-        int want = (int) Math.min(dst.remaining(), length - position);
+        int want = (int) Math.min(dst.remaining(), length() - position);
         byte[] b = dst.hasArray() ? dst.array() : buffer(want);
         int off = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
         int n = stream.read(position, b, off, want);
@@ -174,7 +192,7 @@ final class HadoopFileChannel extends FileChannel {
 
     @Override
     public long size() throws IOException {
-        return in != null ? length : out.getPos();
+        return in != null ? length() : out.getPos();
     }
 
     /** Truncating a file being written to its current length (or beyond) is a no-op; anything else is refused. */

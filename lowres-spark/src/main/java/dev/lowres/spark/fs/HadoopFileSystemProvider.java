@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileUtil;
 
@@ -135,11 +136,23 @@ final class HadoopFileSystemProvider extends FileSystemProvider {
         }
         try {
             if (!write) {
-                FileStatus status = status(path);
-                if (status.isDirectory()) {
+                // one request (the open) for a file read to its end: its length only when asked (size, positioned
+                // reads), from the listing that found the path if there was one
+                FileStatus listed = p.listed();
+                if (listed != null && listed.isDirectory()) {
                     throw new IOException(path + " is a directory");
                 }
-                return HadoopFileChannel.reading(path.toString(), fs.open(p.hadoop()), status.getLen());
+                FSDataInputStream in;
+                try {
+                    in = fs.open(p.hadoop());
+                } catch (java.io.FileNotFoundException e) {
+                    if (listed == null && status(path).isDirectory()) { // NoSuchFileException when missing
+                        throw new IOException(path + " is a directory");
+                    }
+                    throw e;
+                }
+                return HadoopFileChannel.reading(path.toString(), in,
+                        listed != null ? listed::getLen : () -> status(path).getLen());
             }
             if (options.contains(StandardOpenOption.APPEND)) {
                 return HadoopFileChannel.writing(path.toString(), fs.append(p.hadoop()));
@@ -262,7 +275,8 @@ final class HadoopFileSystemProvider extends FileSystemProvider {
         List<CopyOption> opts = Arrays.asList(options);
         org.apache.hadoop.fs.FileSystem fs = s.getFileSystem().hadoop();
         try {
-            status(source);
+            // two requests when the target is new (every commit of the builder): a missing source is found
+            // when the rename fails
             if (fs.exists(t.hadoop())) {
                 if (opts.contains(StandardCopyOption.ATOMIC_MOVE)) {
                     throw new AtomicMoveNotSupportedException(source.toString(), target.toString(),
@@ -274,6 +288,7 @@ final class HadoopFileSystemProvider extends FileSystemProvider {
                 delete(target);
             }
             if (!fs.rename(s.hadoop(), t.hadoop())) {
+                status(source); // NoSuchFileException when that is why
                 throw new IOException("cannot rename " + source + " to " + target);
             }
         } catch (IOException e) {

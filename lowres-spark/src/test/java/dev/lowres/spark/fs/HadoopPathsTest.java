@@ -106,6 +106,40 @@ class HadoopPathsTest {
         assertThrows(NoSuchFileException.class, () -> Files.createDirectory(dir.resolve("no/parent")));
     }
 
+    /**
+     * Reading a file to its end costs what Hadoop's own open costs (on HDFS one request to the namenode): no
+     * status first. Its length is asked only when wanted, and a directory or a missing file is still named so.
+     */
+    @Test
+    void aFileReadToItsEndCostsHadoopsOpenAlone() throws Exception {
+        Files.writeString(local.resolve("photo.JPEG"), "0123456789");
+        Files.createDirectories(local.resolve("folder"));
+        Path photo = remote("photo.JPEG");
+        org.apache.hadoop.fs.FileSystem hadoop = ((HadoopPath) photo).getFileSystem().hadoop();
+        long before = RemoteLikeFileSystem.STATUSES.get();
+        hadoop.open(((HadoopPath) photo).hadoop()).close();
+        long openAlone = RemoteLikeFileSystem.STATUSES.get() - before;
+
+        before = RemoteLikeFileSystem.STATUSES.get();
+        byte[] read = new byte[64];
+        int n = 0;
+        try (FileChannel ch = FileChannel.open(photo, StandardOpenOption.READ)) {
+            for (int r; (r = ch.read(ByteBuffer.wrap(read, n, read.length - n))) >= 0; ) {
+                n += r;
+            }
+        }
+        assertEquals("0123456789", new String(read, 0, n, StandardCharsets.US_ASCII));
+        assertEquals(openAlone, RemoteLikeFileSystem.STATUSES.get() - before, "no status beyond Hadoop's open");
+
+        assertArrayEquals("0123456789".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(photo),
+                "the length, when asked (readAllBytes sizes its buffer), is right");
+        IOException folder = assertThrows(IOException.class, () -> Files.readAllBytes(remote("folder")));
+        assertTrue(folder.getMessage().contains("is a directory"), folder.getMessage());
+        assertThrows(NoSuchFileException.class, () -> Files.readAllBytes(remote("nothing.JPEG")));
+        assertThrows(NoSuchFileException.class, () -> Files.move(remote("nothing.tmp"), remote("other"),
+                StandardCopyOption.ATOMIC_MOVE), "a rename of a missing file says so");
+    }
+
     @Test
     void walkingListsOncePerFolderAndFindsWhatTheLocalWalkFinds() throws IOException {
         for (String name : List.of("train/a/1.JPEG", "train/a/2.JPEG", "train/b/deep/3.JPEG", "train/.hidden")) {
