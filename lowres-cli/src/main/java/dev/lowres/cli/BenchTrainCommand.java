@@ -162,6 +162,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 log(err, String.format(Locale.ROOT, "pytorch %s %s: %.1f images/s",
                         reference.path("torch_version").asText(), config, ips));
                 row.put("pytorch", round1(ips));
+                // each repeat's images/s, as lowres_repeats: the spread of the two sides, side by side
+                ArrayNode torchRepeats = row.putArray("pytorch_repeats");
+                reference.path("repeat_images_per_second").forEach(r -> torchRepeats.add(round1(r.asDouble())));
                 row.put("ratio", Math.round(lowres.imagesPerSecond() / ips * 100) / 100.0);
                 o.put("torch_version", reference.path("torch_version").asText(""));
                 o.put("pytorch_parameters", reference.path("parameters").asLong());

@@ -87,4 +87,24 @@ class BenchCommandTest {
         JsonNode i = both.path("runs").get(1);
         assertTrue(i.path("pytorch_form").asText().startsWith("int8 FX"), "int8 against PyTorch's int8: " + i);
     }
+
+    /** Beside PyTorch, bench train reports each side's best and every repeat, so their spreads compare. */
+    @Test
+    void trainTimesPyTorchBesideItRepeatByRepeat() throws Exception {
+        Assumptions.assumeTrue(dev.lowres.data.bench.BundledPython.find(null, "torch").isPresent(),
+                "the PyTorch side needs python3-torch (.ci/run installs it)");
+        JsonNode train = oneJsonLine(lowres("bench", "train", "--json", "-m", "wrn-8-1", "-s", "8", "--classes", "4",
+                "-b", "8", "--steps", "2", "--repeats", "3", "--configs", "fp32", "-j", "1", "-q"));
+        JsonNode row = train.path("configs").get(0);
+        for (String side : new String[] {"lowres", "pytorch"}) {
+            JsonNode repeats = row.path(side + "_repeats");
+            assertEquals(3, repeats.size(), side + ": one figure a repeat: " + row);
+            double best = 0;
+            for (JsonNode r : repeats) {
+                assertTrue(r.asDouble() > 0, row.toString());
+                best = Math.max(best, r.asDouble());
+            }
+            assertEquals(row.path(side).asDouble(), best, 0.11, side + "'s figure is its best repeat: " + row);
+        }
+    }
 }

@@ -29,7 +29,7 @@ With --json, stdout is exactly one JSON object:
    "ms_per_step": ..., "classes": C, "channels_last": bool, "precision": "fp32" or "bf16", "mkldnn": torch.backends.mkldnn.is_available(),
    "mkldnn_enabled": false with --no-mkldnn,
    "interop_threads": 1, "cpu_seconds": CPU time of the process in the best run (about threads x seconds when
-   the cores are its own; less when other processes take them), "warmup_steps": W, "repeat_seconds": [...],
+   the cores are its own; less when other processes take them), "warmup_steps": W, "repeat_seconds": [...], "repeat_images_per_second": [...],
    "phase_ms_per_step": {"forward": ..., "backward": ..., "optimizer": ...}, "loss": last loss}
 Exit codes: 0 success, 1 the loss became NaN or infinite, 2 bad usage (unknown model, a depth the input
 size does not take, torch missing). Needs torch (Debian: apt-get install python3-torch, then run it with
@@ -240,6 +240,7 @@ def benchmark(model_name, size=32, batch=128, classes=1000, threads=None, steps=
             "mkldnn": bool(torch.backends.mkldnn.is_available()),
             "mkldnn_enabled": bool(torch.backends.mkldnn.enabled), "interop_threads": torch.get_num_interop_threads(),
             "cpu_seconds": round(best_cpu, 4), "warmup_steps": warmup, "repeat_seconds": [round(s, 4) for s in runs],
+            "repeat_images_per_second": [round(steps * batch / s, 2) for s in runs],
             "phase_ms_per_step": {k: round(1000.0 * v / steps, 2)
                                   for k, v in zip(("forward", "backward", "optimizer"), best_phases)},
             "loss": last_loss}
